@@ -1,0 +1,74 @@
+// Package fabric holds the configuration of the fabrics kubectl-hnp acts on:
+// the config file's types, loading and saving it, validation, and resolving
+// which fabrics a command acts on.
+package fabric
+
+// Config file identity.
+const (
+	ConfigAPIVersion = "hnp.githedgehog.com/v1alpha1"
+	ConfigKind       = "Config"
+)
+
+// Config is the kubectl-hnp configuration file.
+type Config struct {
+	APIVersion    string   `json:"apiVersion" mapstructure:"apiVersion"`
+	Kind          string   `json:"kind" mapstructure:"kind"`
+	DefaultFabric string   `json:"defaultFabric,omitempty" mapstructure:"defaultFabric"`
+	Fabrics       []Fabric `json:"fabrics" mapstructure:"fabrics"`
+}
+
+// Fabric is a Git location holding the desired state plus the cluster
+// holding the actual state.
+type Fabric struct {
+	Name    string       `json:"name" mapstructure:"name"`
+	Git     GitSpec      `json:"git" mapstructure:"git"`
+	Cluster ClusterSpec  `json:"cluster" mapstructure:"cluster"`
+	Ignore  []IgnoreRule `json:"ignore,omitempty" mapstructure:"ignore"`
+}
+
+// GitSpec locates a fabric's desired state in Git.
+type GitSpec struct {
+	// URL is a remote URL (https://, ssh://, git@host:path, file://), a path
+	// to a bare repository, or a path to a local working tree.
+	URL string `json:"url" mapstructure:"url"`
+	// Branch is the branch to read and push; empty means the remote's HEAD.
+	Branch string `json:"branch,omitempty" mapstructure:"branch"`
+	// Dir is the fabric's directory inside the repository.
+	Dir  string   `json:"dir,omitempty" mapstructure:"dir"`
+	Auth *GitAuth `json:"auth,omitempty" mapstructure:"auth"`
+}
+
+// GitAuth says how to authenticate to the remote.
+type GitAuth struct {
+	// TokenEnv names the environment variable holding an HTTPS token.
+	TokenEnv string `json:"tokenEnv,omitempty" mapstructure:"tokenEnv"`
+	// Username goes with the token for HTTP basic auth (default "git").
+	Username string `json:"username,omitempty" mapstructure:"username"`
+	// SSHKey is the path of a private key for SSH remotes.
+	SSHKey string `json:"sshKey,omitempty" mapstructure:"sshKey"`
+}
+
+// ClusterSpec locates a fabric's controller cluster.
+type ClusterSpec struct {
+	Kubeconfig string `json:"kubeconfig,omitempty" mapstructure:"kubeconfig"`
+	Context    string `json:"context,omitempty" mapstructure:"context"`
+	Namespace  string `json:"namespace,omitempty" mapstructure:"namespace"`
+}
+
+// IgnoreRule excludes fields from drift comparison for matching objects.
+type IgnoreRule struct {
+	// Kind matches a kind name (any accepted form); empty matches all kinds.
+	Kind string `json:"kind,omitempty" mapstructure:"kind"`
+	// Name is a glob over object names; empty matches all.
+	Name string `json:"name,omitempty" mapstructure:"name"`
+	// Paths are JSON pointers; "*" matches any map key or list index.
+	Paths []string `json:"paths" mapstructure:"paths"`
+}
+
+// Namespace returns the fabric's namespace, "default" when unset.
+func (f *Fabric) Namespace() string {
+	if f.Cluster.Namespace == "" {
+		return "default"
+	}
+	return f.Cluster.Namespace
+}

@@ -1,0 +1,84 @@
+// Package resource holds the object model shared by the desired-state (Git)
+// and actual-state (cluster) readers: an object's identity, its origin in
+// Git, and sets of objects keyed by identity.
+package resource
+
+import (
+	"fmt"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// DefaultNamespace is the namespace of an object that names none.
+const DefaultNamespace = "default"
+
+// Key identifies an object: its Kind (as in the registry, e.g. "VPC"),
+// namespace and name. A missing namespace is DefaultNamespace.
+type Key struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+// String renders the key as "Kind namespace/name".
+func (k Key) String() string { return fmt.Sprintf("%s %s/%s", k.Kind, k.Namespace, k.Name) }
+
+// Less orders keys by kind, namespace, then name.
+func (k Key) Less(o Key) bool {
+	if k.Kind != o.Kind {
+		return k.Kind < o.Kind
+	}
+	if k.Namespace != o.Namespace {
+		return k.Namespace < o.Namespace
+	}
+	return k.Name < o.Name
+}
+
+// KeyOf returns the key of an object, defaulting its namespace.
+func KeyOf(u *unstructured.Unstructured) Key {
+	ns := u.GetNamespace()
+	if ns == "" {
+		ns = DefaultNamespace
+	}
+	return Key{Kind: u.GetKind(), Namespace: ns, Name: u.GetName()}
+}
+
+// Origin says where in the Git repository a desired object was read from.
+type Origin struct {
+	// File is the path relative to the repository root, with forward slashes.
+	File string `json:"file"`
+	// Doc is the 0-based index of the YAML document in the file.
+	Doc int `json:"doc"`
+	// Line is the 1-based line where the document's object starts.
+	Line int `json:"line"`
+}
+
+// String renders the origin as "file:line".
+func (o Origin) String() string { return fmt.Sprintf("%s:%d", o.File, o.Line) }
+
+// Object is one managed object with its identity and, for desired objects,
+// its origin in Git.
+type Object struct {
+	Key    Key
+	Obj    *unstructured.Unstructured
+	Origin *Origin
+}
+
+// Set is a collection of objects keyed by identity.
+type Set map[Key]*Object
+
+// Keys returns the set's keys sorted by kind, namespace and name.
+func (s Set) Keys() []Key {
+	keys := make([]Key, 0, len(s))
+	for k := range s {
+		keys = append(keys, k)
+	}
+	SortKeys(keys)
+	return keys
+}
+
+// SortKeys sorts keys by kind, namespace and name.
+func SortKeys(keys []Key) {
+	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
+}
