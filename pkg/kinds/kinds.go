@@ -93,7 +93,7 @@ func init() {
 	for _, k := range registry {
 		k.Version = DefaultVersion
 		for _, n := range k.Names() {
-			if _, dup := byName[n]; dup {
+			if other, dup := byName[n]; dup && other != k {
 				panic("kinds: duplicate name " + n)
 			}
 			byName[n] = k

@@ -1,0 +1,47 @@
+# kubectl-hnp — see README.md. `make demo` runs the demo, `make test` the tests.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
+DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+PKG     := github.com/githedgehog/kubectl-hnp
+LDFLAGS := -s -w -X $(PKG)/pkg/cmd/version.version=$(VERSION) -X $(PKG)/pkg/cmd/version.commit=$(COMMIT) -X $(PKG)/pkg/cmd/version.date=$(DATE)
+GOBIN   ?= $(shell go env GOPATH)/bin
+
+# The real control plane (kube-apiserver + etcd) used by tests and the demo.
+CONTROLPLANE := $(CURDIR)/.bin/controlplane
+export KUBEBUILDER_ASSETS ?= $(CONTROLPLANE)
+
+.PHONY: all build install controlplane test lint bench bench-e2e demo clean
+
+all: build
+
+build: ## build bin/kubectl-hnp
+	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/kubectl-hnp ./cmd/kubectl-hnp
+
+install: ## install kubectl-hnp into GOBIN so that `kubectl hnp` finds it
+	CGO_ENABLED=0 GOBIN=$(GOBIN) go install -trimpath -ldflags '$(LDFLAGS)' ./cmd/kubectl-hnp
+	@echo "installed $(GOBIN)/kubectl-hnp; make sure $(GOBIN) is on PATH, then run: kubectl hnp --help"
+
+controlplane: $(CONTROLPLANE)/kube-apiserver $(CONTROLPLANE)/etcd ## build kube-apiserver and etcd from the Go module proxy (once)
+
+$(CONTROLPLANE)/kube-apiserver $(CONTROLPLANE)/etcd:
+	hack/build-controlplane.sh $(CONTROLPLANE)
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.bin/*')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	go vet ./...
+
+test: lint controlplane ## lint, then unit and integration tests on a real control plane and real Git remotes
+	go test -count=1 -timeout 30m ./...
+
+bench: controlplane ## benchmarks (reading Git, comparing, list end to end)
+	go test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+demo: build controlplane ## a walk-through on a local control plane and a sample fabric repository
+	go run ./hack/demo
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,195 @@
+// Package clusterstate reads a fabric's actual state from its cluster: it
+// discovers which versions of the managed kinds the cluster serves and LISTs
+// them concurrently, page by page.
+package clusterstate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// DefaultPageSize is the LIST page size (the `limit` parameter).
+const DefaultPageSize = 500
+
+// Reader reads managed objects from one cluster.
+type Reader struct {
+	Dynamic   dynamic.Interface
+	Discovery discovery.DiscoveryInterface
+	// Namespace is the fabric's namespace.
+	Namespace string
+	// Host is the server address, used in errors (never credentials).
+	Host string
+	// PageSize is the LIST limit; 0 means DefaultPageSize.
+	PageSize int64
+}
+
+// NotServedError says that the cluster does not serve a managed kind.
+type NotServedError struct {
+	Kind *kinds.Kind
+	Host string
+}
+
+func (e *NotServedError) Error() string {
+	return fmt.Sprintf("the cluster at %s does not serve %s (%s): is the CRD %s installed?",
+		e.Host, e.Kind.Kind, e.Kind.Group, e.Kind.CRDName())
+}
+
+// Resolve asks discovery which version of each kind the cluster serves,
+// preferring the group's preferred version. It returns the kinds at the
+// served versions, in the same order.
+func (r *Reader) Resolve(ctx context.Context, ks []*kinds.Kind) ([]*kinds.Kind, error) {
+	groups, err := r.Discovery.ServerGroups()
+	if err != nil {
+		return nil, r.wrap(err, "discovering API groups")
+	}
+	// For each group of interest, the versions in preference order.
+	versions := map[string][]string{}
+	for _, g := range groups.Groups {
+		if g.Name != kinds.GroupVPC && g.Name != kinds.GroupWiring {
+			continue
+		}
+		vs := []string{g.PreferredVersion.Version}
+		for _, v := range g.Versions {
+			if v.Version != g.PreferredVersion.Version {
+				vs = append(vs, v.Version)
+			}
+		}
+		versions[g.Name] = vs
+	}
+	// Resources served per group/version, fetched once each.
+	served := map[string]map[string]bool{}
+	servedIn := func(gv string) (map[string]bool, error) {
+		if m, ok := served[gv]; ok {
+			return m, nil
+		}
+		list, err := r.Discovery.ServerResourcesForGroupVersion(gv)
+		if err != nil && !apierrors.IsNotFound(err) {
+			return nil, r.wrap(err, "discovering "+gv)
+		}
+		m := map[string]bool{}
+		if list != nil {
+			for _, res := range list.APIResources {
+				m[res.Name] = true
+			}
+		}
+		served[gv] = m
+		return m, nil
+	}
+	out := make([]*kinds.Kind, 0, len(ks))
+	var errs []error
+	for _, k := range ks {
+		found := false
+		for _, v := range versions[k.Group] {
+			m, err := servedIn(k.Group + "/" + v)
+			if err != nil {
+				return nil, err
+			}
+			if m[k.Plural] {
+				out = append(out, k.WithVersion(v))
+				found = true
+				break
+			}
+		}
+		if !found {
+			errs = append(errs, &NotServedError{Kind: k, Host: r.Host})
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// Load lists every object of the given kinds (at the versions given; see
+// Resolve) in the reader's namespace, concurrently per kind and paginated.
+// selector is a label selector ("" for all).
+func (r *Reader) Load(ctx context.Context, ks []*kinds.Kind, selector string) (resource.Set, error) {
+	type result struct {
+		items []unstructured.Unstructured
+		err   error
+	}
+	results := make([]result, len(ks))
+	var wg sync.WaitGroup
+	for i, k := range ks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			items, err := r.listAll(ctx, k, selector)
+			results[i] = result{items, err}
+		}()
+	}
+	wg.Wait()
+	set := resource.Set{}
+	var errs []error
+	for i, res := range results {
+		if res.err != nil {
+			errs = append(errs, res.err)
+			continue
+		}
+		for j := range res.items {
+			u := &res.items[j]
+			// LIST items carry the list's apiVersion/kind only when the
+			// server adds them; make sure they are set.
+			u.SetAPIVersion(ks[i].APIVersion())
+			u.SetKind(ks[i].Kind)
+			key := resource.KeyOf(u)
+			set[key] = &resource.Object{Key: key, Obj: u}
+		}
+	}
+	return set, errors.Join(errs...)
+}
+
+func (r *Reader) listAll(ctx context.Context, k *kinds.Kind, selector string) ([]unstructured.Unstructured, error) {
+	limit := r.PageSize
+	if limit == 0 {
+		limit = DefaultPageSize
+	}
+	client := r.Dynamic.Resource(k.GVR()).Namespace(r.Namespace)
+	var items []unstructured.Unstructured
+	opts := metav1.ListOptions{LabelSelector: selector, Limit: limit}
+	for {
+		list, err := client.List(ctx, opts)
+		if err != nil {
+			if apierrors.IsNotFound(err) {
+				return nil, &NotServedError{Kind: k, Host: r.Host}
+			}
+			return nil, r.wrap(err, "listing "+k.Plural)
+		}
+		if items == nil {
+			items = list.Items
+		} else {
+			items = append(items, list.Items...)
+		}
+		opts.Continue = list.GetContinue()
+		if opts.Continue == "" {
+			break
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].GetName() < items[j].GetName() })
+	return items, nil
+}
+
+// Get reads one object; a missing object is an apierrors NotFound error.
+func (r *Reader) Get(ctx context.Context, k *kinds.Kind, name string) (*unstructured.Unstructured, error) {
+	u, err := r.Dynamic.Resource(k.GVR()).Namespace(r.Namespace).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, err
+		}
+		return nil, r.wrap(err, "getting "+k.Kind+" "+name)
+	}
+	return u, nil
+}
+
+func (r *Reader) wrap(err error, what string) error {
+	return fmt.Errorf("%s from the cluster at %s: %w", what, r.Host, err)
+}

@@ -1,0 +1,142 @@
+// Package get implements `kubectl hnp get`: one object of one fabric, as Git
+// holds it (desired) or as the cluster holds it (actual).
+package get
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/cmd/list"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/printers"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// Options are the inputs of `get`.
+type Options struct {
+	genericiooptions.IOStreams
+	f *cmdutil.Factory
+
+	Source    string
+	Output    string
+	NoHeaders bool
+
+	kind   *kinds.Kind
+	name   string
+	source cmdutil.Source
+}
+
+// NewCmd returns the get command. runF replaces Run in tests of flag parsing.
+func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	o := &Options{IOStreams: f.IOStreams, f: f}
+	cmd := &cobra.Command{
+		Use:   "get KIND NAME | KIND/NAME",
+		Short: "Show one object as Git (desired) or the cluster (actual) holds it",
+		Example: `  # desired state, from Git
+  kubectl hnp get vpc vpc-1 --fabric lab -o yaml
+
+  # actual state, from the cluster
+  kubectl hnp get vpc/vpc-1 --fabric lab --source cluster -o json`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&o.Source, "source", "git", "where to read the object: git or cluster")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, yaml or json")
+	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
+	return cmd
+}
+
+// Complete parses the arguments and checks the flags.
+func (o *Options) Complete(args []string) error {
+	var err error
+	if o.kind, o.name, err = kinds.ParseRef(args); err != nil {
+		return err
+	}
+	if o.source, err = cmdutil.ParseSource(o.Source, cmdutil.SourceGit, cmdutil.SourceCluster); err != nil {
+		return err
+	}
+	return printers.CheckFormat(o.Output, "table", "wide", "yaml", "json")
+}
+
+// Run finds the object and prints it.
+func (o *Options) Run(ctx context.Context) error {
+	fabs, err := o.f.Fabrics(true)
+	if err != nil {
+		return err
+	}
+	fab := &fabs[0]
+	item, err := o.find(ctx, fab)
+	if err != nil {
+		return err
+	}
+	switch o.Output {
+	case "json", "yaml":
+		return printers.WriteData(o.Out, o.Output, item.Obj.Object)
+	}
+	return list.WriteTables(o.Out, []list.Item{item}, list.TableOptions{
+		Wide: o.Output == "wide", NoHeaders: o.NoHeaders, Aligned: o.f.IsTerminal(),
+	})
+}
+
+func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (list.Item, error) {
+	item := list.Item{Fabric: fab.Name, Kind: o.kind}
+	if o.source == cmdutil.SourceCluster {
+		c, err := o.f.Cluster(fab)
+		if err != nil {
+			return item, err
+		}
+		r := c.Reader()
+		ks, err := r.Resolve(ctx, []*kinds.Kind{o.kind})
+		if err != nil {
+			return item, fmt.Errorf("fabric %s: %w", fab.Name, err)
+		}
+		u, err := r.Get(ctx, ks[0], o.name)
+		if apierrors.IsNotFound(err) {
+			return item, fmt.Errorf("%s %q not found in namespace %q of fabric %s's cluster", o.kind.Kind, o.name, c.Namespace, fab.Name)
+		}
+		if err != nil {
+			return item, fmt.Errorf("fabric %s: %w", fab.Name, err)
+		}
+		item.Kind, item.Obj, item.Key = ks[0], u, resource.KeyOf(u)
+		return item, nil
+	}
+	states := o.f.LoadFabrics(ctx, []fabric.Fabric{*fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: []*kinds.Kind{o.kind}})
+	st := states[0]
+	if st.Err != nil {
+		return item, st.Err
+	}
+	obj := findByName(st.Desired, o.kind.Kind, o.name, fab.Namespace())
+	if obj == nil {
+		return item, fmt.Errorf("%s %q not found in Git for fabric %s (directory %q)", o.kind.Kind, o.name, fab.Name, fab.Git.Dir)
+	}
+	item.Obj, item.Key, item.Origin = obj.Obj, obj.Key, obj.Origin
+	return item, nil
+}
+
+// findByName looks an object up by kind and name, preferring the fabric's
+// namespace, else the first namespace in sorted order.
+func findByName(set resource.Set, kind, name, ns string) *resource.Object {
+	if o, ok := set[resource.Key{Kind: kind, Namespace: ns, Name: name}]; ok {
+		return o
+	}
+	for _, k := range set.Keys() {
+		if k.Kind == kind && k.Name == name {
+			return set[k]
+		}
+	}
+	return nil
+}

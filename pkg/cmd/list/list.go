@@ -1,0 +1,147 @@
+// Package list implements `kubectl hnp list`: the managed objects of one or
+// more fabrics, from Git, the cluster or both, with their sync status.
+package list
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/printers"
+)
+
+// Options are the inputs of `list`.
+type Options struct {
+	genericiooptions.IOStreams
+	f *cmdutil.Factory
+
+	KindsArg  string
+	Source    string
+	Selector  string
+	Output    string
+	NoHeaders bool
+
+	kinds    []*kinds.Kind
+	source   cmdutil.Source
+	selector labels.Selector
+}
+
+var formats = []string{"table", "wide", "json", "yaml", "name"}
+
+// NewCmd returns the list command. runF replaces Run in tests of flag parsing.
+func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	o := &Options{IOStreams: f.IOStreams, f: f}
+	cmd := &cobra.Command{
+		Use:     "list [KINDS]",
+		Aliases: []string{"ls"},
+		Short:   "List the managed objects of fabrics, from Git, the cluster or both",
+		Long: `List the Hedgehog objects of one fabric or of every configured fabric.
+
+KINDS is a kind, singular, plural or short name (vpc, vpcattach, vpcpeer, ipns,
+ext, extattach, extpeer, conn, sw, srv, sg, vlanns), a comma-separated list of
+them, or "all" (the default). With --source both (the default) the SYNC column
+compares Git with the cluster: inSync, drifted, missingFromCluster, notInGit.`,
+		Example: `  # VPCs of one fabric, from Git and the cluster
+  kubectl hnp list vpcs --fabric lab
+
+  # every managed kind of every configured fabric
+  kubectl hnp list
+
+  # connections and switches, with more columns and file:line
+  kubectl hnp list conn,sw --fabric lab -o wide
+
+  # no config file: a CI job in a checkout of the fabric repository
+  kubectl hnp list vpcs --repo . --dir fabrics/lab --context lab`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&o.Source, "source", "both", "where to read objects: git, cluster or both")
+	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "label selector (e.g. -l key=value,key2!=v)")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml or name")
+	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
+	return cmd
+}
+
+// Complete parses and checks the arguments and flags.
+func (o *Options) Complete(args []string) error {
+	if len(args) == 1 {
+		o.KindsArg = args[0]
+	}
+	var err error
+	if o.kinds, err = kinds.Parse(o.KindsArg); err != nil {
+		return err
+	}
+	if o.source, err = cmdutil.ParseSource(o.Source, cmdutil.SourceGit, cmdutil.SourceCluster, cmdutil.SourceBoth); err != nil {
+		return err
+	}
+	if o.selector, err = labels.Parse(o.Selector); err != nil {
+		return fmt.Errorf("invalid label selector %q: %w", o.Selector, err)
+	}
+	return printers.CheckFormat(o.Output, formats...)
+}
+
+// Run reads the fabrics and prints the objects.
+func (o *Options) Run(ctx context.Context) error {
+	fabs, err := o.f.Fabrics(false)
+	if err != nil {
+		return err
+	}
+	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: o.source, Kinds: o.kinds, Selector: o.selector})
+	failed := 0
+	for _, st := range states {
+		if st.Err != nil {
+			failed++
+			fmt.Fprintf(o.ErrOut, "Error: %v\n", st.Err)
+		}
+	}
+	items := Items(states, o.source)
+	if err := o.print(items, len(fabs) > 1); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return cmdutil.SilentExit(cmdutil.ExitError)
+	}
+	return nil
+}
+
+func (o *Options) print(items []Item, manyFabrics bool) error {
+	switch o.Output {
+	case "json", "yaml":
+		objs := make([]*unstructured.Unstructured, len(items))
+		for i, it := range items {
+			objs[i] = it.Annotated()
+		}
+		return printers.WriteData(o.Out, o.Output, printers.List(objs))
+	case "name":
+		for _, it := range items {
+			fmt.Fprintln(o.Out, printers.Name(it.Kind.Plural, it.Kind.Group, it.Key.Name))
+		}
+		return nil
+	}
+	if len(items) == 0 {
+		fmt.Fprintln(o.ErrOut, "No resources found.")
+		return nil
+	}
+	return WriteTables(o.Out, items, TableOptions{
+		Wide:        o.Output == "wide",
+		ManyFabrics: manyFabrics,
+		ManyKinds:   len(o.kinds) > 1,
+		Sync:        o.source == cmdutil.SourceBoth,
+		NoHeaders:   o.NoHeaders,
+		Aligned:     o.f.IsTerminal(),
+	})
+}

@@ -1,0 +1,89 @@
+package list
+
+import (
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// Annotations that list adds to the objects it prints as JSON or YAML.
+const (
+	AnnotationFabric = "hnp.githedgehog.com/fabric"
+	AnnotationSync   = "hnp.githedgehog.com/sync"
+	AnnotationFile   = "hnp.githedgehog.com/file"
+)
+
+// Item is one object of one fabric as list shows it.
+type Item struct {
+	Fabric string
+	Kind   *kinds.Kind
+	Key    resource.Key
+	// Obj is the cluster's copy where it exists, else Git's.
+	Obj *unstructured.Unstructured
+	// Sync is the drift status, "" when only one source was read.
+	Sync   drift.Status
+	Origin *resource.Origin
+}
+
+// Items merges the fabrics' states into items: by fabric, then kind in
+// registry order, then namespace and name.
+func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
+	var out []Item
+	for _, st := range states {
+		if st.Err != nil && st.Desired == nil && st.Actual == nil {
+			continue
+		}
+		var status map[resource.Key]drift.Status
+		if source == cmdutil.SourceBoth && st.Err == nil {
+			res := drift.Compare(st.Desired, st.Actual, drift.Options{BuiltinIgnores: true})
+			status = make(map[resource.Key]drift.Status, len(res.Resources))
+			for _, r := range res.Resources {
+				status[resource.Key{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}] = r.Status
+			}
+		}
+		union := resource.Set{}
+		for k, o := range st.Desired {
+			union[k] = o
+		}
+		for k, o := range st.Actual {
+			union[k] = o
+		}
+		byKind := map[string][]resource.Key{}
+		for _, k := range union.Keys() {
+			byKind[k.Kind] = append(byKind[k.Kind], k)
+		}
+		for _, kind := range st.Kinds {
+			for _, key := range byKind[kind.Kind] {
+				it := Item{Fabric: st.Fabric.Name, Kind: kind, Key: key, Sync: status[key]}
+				if d, ok := st.Desired[key]; ok {
+					it.Obj, it.Origin = d.Obj, d.Origin
+				}
+				if a, ok := st.Actual[key]; ok {
+					it.Obj = a.Obj
+				}
+				out = append(out, it)
+			}
+		}
+	}
+	return out
+}
+
+// Annotated returns a copy of the item's object with list's annotations.
+func (it Item) Annotated() *unstructured.Unstructured {
+	u := it.Obj.DeepCopy()
+	ann := u.GetAnnotations()
+	if ann == nil {
+		ann = map[string]string{}
+	}
+	ann[AnnotationFabric] = it.Fabric
+	if it.Sync != "" {
+		ann[AnnotationSync] = string(it.Sync)
+	}
+	if it.Origin != nil {
+		ann[AnnotationFile] = it.Origin.String()
+	}
+	u.SetAnnotations(ann)
+	return u
+}

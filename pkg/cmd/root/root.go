@@ -1,0 +1,69 @@
+// Package root builds the kubectl-hnp command tree and runs it.
+package root
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	fabriccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmd/get"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmd/list"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmd/version"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+)
+
+// NewCmd returns the root command with every subcommand.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "hnp",
+		Short: "GitOps workbench for Hedgehog open network fabrics",
+		Long: `kubectl hnp compares the desired state of Hedgehog fabrics (YAML in Git) with
+their actual state (custom resources on each fabric's controller cluster).
+
+Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
+		Annotations: map[string]string{
+			cobra.CommandDisplayNameAnnotation: "kubectl hnp",
+		},
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	cmd.SetIn(f.IOStreams.In)
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	f.AddGlobalFlags(cmd.PersistentFlags())
+	cmd.AddCommand(
+		list.NewCmd(f, nil),
+		get.NewCmd(f, nil),
+		fabriccmd.NewCmd(f),
+		version.NewCmd(f),
+	)
+	return cmd
+}
+
+// Main runs the command line and returns the process exit code. It is the
+// only place where errors become exit codes.
+func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams) int {
+	f := cmdutil.NewFactory(streams)
+	return Run(ctx, f, args)
+}
+
+// Run executes args on a given factory (tests pass their own).
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	cmd := NewCmd(f)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err != nil && !cmdutil.IsSilent(err) {
+		fmt.Fprintf(f.IOStreams.ErrOut, "Error: %s\n", gitstate.RedactURL(err.Error()))
+	}
+	return cmdutil.ExitCode(err)
+}
+
+// Streams returns the process's standard streams.
+func Streams() genericiooptions.IOStreams {
+	return genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+}

@@ -1,0 +1,257 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+	"golang.org/x/term"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+)
+
+// Factory is the one place where real configuration, Git and cluster
+// clients are wired. Commands get everything through it, lazily.
+type Factory struct {
+	IOStreams genericiooptions.IOStreams
+	// Getenv reads the environment; tests replace it.
+	Getenv func(string) string
+	// Now is the clock.
+	Now func() time.Time
+
+	// KubeFlags are cli-runtime's standard kube flags as the user set them.
+	KubeFlags *genericclioptions.ConfigFlags
+
+	// Global flags, bound by the root command.
+	ConfigPath  string
+	FabricNames []string
+	Repo        string
+	Dir         string
+	Branch      string
+	Offline     bool
+
+	flags  *pflag.FlagSet
+	viper  *viper.Viper
+	config *fabric.Config
+}
+
+// NewFactory returns a Factory on the given streams and the process
+// environment.
+func NewFactory(streams genericiooptions.IOStreams) *Factory {
+	return &Factory{
+		IOStreams: streams,
+		Getenv:    os.Getenv,
+		Now:       time.Now,
+		KubeFlags: genericclioptions.NewConfigFlags(true).WithDeprecatedPasswordFlag(),
+		viper:     viper.New(),
+	}
+}
+
+// AddGlobalFlags binds the flags every command shares to fs.
+func (f *Factory) AddGlobalFlags(fs *pflag.FlagSet) {
+	f.flags = fs
+	fs.StringVar(&f.ConfigPath, "config", "", "path of the kubectl-hnp config file (env HNP_CONFIG; default $XDG_CONFIG_HOME/kubectl-hnp/config.yaml)")
+	fs.StringSliceVar(&f.FabricNames, "fabric", nil, "fabric(s) to act on, repeatable or comma-separated (env HNP_FABRIC; default: all, or the default fabric for commands that change things)")
+	fs.StringVar(&f.Repo, "repo", "", "ad-hoc fabric: a Git remote URL, bare repository or local working tree (no config file needed)")
+	fs.StringVar(&f.Dir, "dir", "", "ad-hoc fabric: the fabric's directory inside --repo")
+	fs.StringVar(&f.Branch, "branch", "", "ad-hoc fabric: the branch of --repo (default: the remote's default branch)")
+	fs.BoolVar(&f.Offline, "offline", false, "do not fetch Git remotes: read the cached clone as it is")
+	f.KubeFlags.AddFlags(fs)
+	_ = f.viper.BindEnv("config", "HNP_CONFIG")
+	_ = f.viper.BindEnv("fabric", "HNP_FABRIC")
+	_ = f.viper.BindPFlag("config", fs.Lookup("config"))
+	_ = f.viper.BindPFlag("fabric", fs.Lookup("fabric"))
+}
+
+// changed reports whether the user set a global flag.
+func (f *Factory) changed(name string) bool {
+	if f.flags == nil {
+		return false
+	}
+	fl := f.flags.Lookup(name)
+	return fl != nil && fl.Changed
+}
+
+// ResolvedConfigPath returns the config file path: --config, HNP_CONFIG, or
+// the default location.
+func (f *Factory) ResolvedConfigPath() string {
+	if f.ConfigPath != "" {
+		return f.ConfigPath
+	}
+	if p := f.Getenv("HNP_CONFIG"); p != "" {
+		return p
+	}
+	return fabric.DefaultConfigPath(f.Getenv)
+}
+
+// Config loads the config file once.
+func (f *Factory) Config() (*fabric.Config, error) {
+	if f.config != nil {
+		return f.config, nil
+	}
+	c, err := fabric.Load(f.ResolvedConfigPath())
+	if err != nil {
+		return nil, err
+	}
+	f.config = c
+	return c, nil
+}
+
+// Fabrics resolves the fabrics a command acts on (see fabric.Resolve).
+func (f *Factory) Fabrics(single bool) ([]fabric.Fabric, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	names := f.FabricNames
+	if !f.changed("fabric") && len(names) == 0 {
+		if env := f.Getenv("HNP_FABRIC"); env != "" {
+			names = []string{env}
+		}
+	}
+	return fabric.Resolve(cfg, fabric.Selection{Names: names, Repo: AbsRepo(f.Repo), Dir: f.Dir, Branch: f.Branch}, single)
+}
+
+// AbsRepo makes a --repo value that names an existing local path absolute,
+// so that it means the same from any working directory; URLs pass as they are.
+func AbsRepo(repo string) string {
+	if repo == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(repo)
+	if err != nil {
+		return repo
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return repo
+	}
+	return abs
+}
+
+// CacheDir is $XDG_CACHE_HOME/kubectl-hnp (~/.cache/kubectl-hnp).
+func (f *Factory) CacheDir() string {
+	base := f.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home := f.Getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		base = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(base, "kubectl-hnp")
+}
+
+func (f *Factory) home() string {
+	if h := f.Getenv("HOME"); h != "" {
+		return h
+	}
+	h, _ := os.UserHomeDir()
+	return h
+}
+
+// Workspace opens the fabric's Git workspace: clones or fetches a remote
+// into the cache, or points at a local working tree.
+func (f *Factory) Workspace(ctx context.Context, fab *fabric.Fabric) (*gitstate.Workspace, error) {
+	spec := fab.Git
+	if spec.Auth != nil && spec.Auth.SSHKey != "" {
+		a := *spec.Auth
+		a.SSHKey = fabric.ExpandHome(a.SSHKey, f.home())
+		spec.Auth = &a
+	}
+	spec.URL = fabric.ExpandHome(spec.URL, f.home())
+	return gitstate.Open(ctx, spec, gitstate.OpenOptions{CacheDir: f.CacheDir(), Offline: f.Offline, Getenv: f.Getenv})
+}
+
+// Cluster holds the clients of one fabric's cluster.
+type Cluster struct {
+	RestConfig *rest.Config
+	Dynamic    dynamic.Interface
+	Discovery  discovery.DiscoveryInterface
+	Namespace  string
+	Host       string
+	// Timeout is --request-timeout (0: none).
+	Timeout time.Duration
+}
+
+// Reader returns a reader of the cluster's actual state.
+func (c *Cluster) Reader() *clusterstate.Reader {
+	return &clusterstate.Reader{Dynamic: c.Dynamic, Discovery: c.Discovery, Namespace: c.Namespace, Host: c.Host}
+}
+
+// Cluster builds the clients of a fabric's cluster: the fabric's
+// kubeconfig, context and namespace, overridden by kube flags the user set.
+func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
+	flags := f.kubeFlagsFor(fab)
+	rc, err := flags.ToRESTConfig()
+	if err != nil {
+		return nil, fmt.Errorf("fabric %s: loading the cluster's kubeconfig: %w", fab.Name, err)
+	}
+	rc = rest.CopyConfig(rc)
+	// LISTs of the 12 kinds run concurrently; client-side throttling at the
+	// default 5 QPS would serialise them.
+	rc.QPS, rc.Burst = 100, 200
+	rc.UserAgent = "kubectl-hnp"
+	ns, _, err := flags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+	}
+	if !f.changed("namespace") && fab.Cluster.Namespace != "" {
+		ns = fab.Cluster.Namespace
+	}
+	if ns == "" {
+		ns = "default"
+	}
+	dyn, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+	}
+	disc, err := discovery.NewDiscoveryClientForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+	}
+	return &Cluster{RestConfig: rc, Dynamic: dyn, Discovery: disc, Namespace: ns, Host: rc.Host, Timeout: rc.Timeout}, nil
+}
+
+// kubeFlagsFor builds kube flags for one fabric: the user's flags where set,
+// else the fabric's cluster settings.
+func (f *Factory) kubeFlagsFor(fab *fabric.Fabric) *genericclioptions.ConfigFlags {
+	u := f.KubeFlags
+	c := genericclioptions.NewConfigFlags(false)
+	c.KubeConfig, c.Context, c.Namespace = u.KubeConfig, u.Context, u.Namespace
+	if !f.changed("kubeconfig") && fab.Cluster.Kubeconfig != "" {
+		p := fabric.ExpandHome(fab.Cluster.Kubeconfig, f.home())
+		c.KubeConfig = &p
+	}
+	if !f.changed("context") && fab.Cluster.Context != "" {
+		ctx := fab.Cluster.Context
+		c.Context = &ctx
+	}
+	c.ClusterName, c.AuthInfoName = u.ClusterName, u.AuthInfoName
+	c.APIServer, c.TLSServerName, c.Insecure = u.APIServer, u.TLSServerName, u.Insecure
+	c.CertFile, c.KeyFile, c.CAFile, c.BearerToken = u.CertFile, u.KeyFile, u.CAFile, u.BearerToken
+	c.Impersonate, c.ImpersonateUID, c.ImpersonateGroup = u.Impersonate, u.ImpersonateUID, u.ImpersonateGroup
+	c.Username, c.Password, c.Timeout, c.DisableCompression = u.Username, u.Password, u.Timeout, u.DisableCompression
+	return c
+}
+
+// IsTerminal reports whether stdout is a terminal.
+func (f *Factory) IsTerminal() bool {
+	file, ok := f.IOStreams.Out.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// Color reports whether to use colour on stdout: a terminal and no NO_COLOR.
+func (f *Factory) Color() bool {
+	return f.IsTerminal() && f.Getenv("NO_COLOR") == ""
+}

@@ -1,0 +1,165 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// Source says which side(s) of a fabric a command reads.
+type Source string
+
+// Sources of state.
+const (
+	SourceGit     Source = "git"
+	SourceCluster Source = "cluster"
+	SourceBoth    Source = "both"
+)
+
+// ParseSource checks a --source value against the allowed ones.
+func ParseSource(s string, allowed ...Source) (Source, error) {
+	for _, a := range allowed {
+		if Source(s) == a {
+			return a, nil
+		}
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	return "", fmt.Errorf("unknown source %q; allowed: %v", s, names)
+}
+
+// Git reports whether the source includes Git.
+func (s Source) Git() bool { return s == SourceGit || s == SourceBoth }
+
+// Cluster reports whether the source includes the cluster.
+func (s Source) Cluster() bool { return s == SourceCluster || s == SourceBoth }
+
+// LoadOptions select what LoadFabrics reads.
+type LoadOptions struct {
+	Source   Source
+	Kinds    []*kinds.Kind
+	Selector labels.Selector
+}
+
+// FabricState is what was read of one fabric. Err is set when reading
+// failed; the other fabrics of a command are still read.
+type FabricState struct {
+	Fabric    fabric.Fabric
+	Workspace *gitstate.Workspace
+	// Desired holds the Git objects of the selected kinds (nil when Git was not read).
+	Desired resource.Set
+	// Unmanaged counts documents of other kinds in the fabric's directory.
+	Unmanaged int
+	// Actual holds the cluster's objects (nil when the cluster was not read).
+	Actual resource.Set
+	// Kinds are the selected kinds, at the versions the cluster serves.
+	Kinds []*kinds.Kind
+	Err   error
+}
+
+// LoadFabrics reads the selected sources of each fabric, fabrics in
+// parallel and Git and cluster of each fabric in parallel.
+func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts LoadOptions) []*FabricState {
+	out := make([]*FabricState, len(fabs))
+	var wg sync.WaitGroup
+	for i := range fabs {
+		out[i] = &FabricState{Fabric: fabs[i], Kinds: opts.Kinds}
+		wg.Add(1)
+		go func(st *FabricState) {
+			defer wg.Done()
+			f.loadFabric(ctx, st, opts)
+		}(out[i])
+	}
+	wg.Wait()
+	return out
+}
+
+func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOptions) {
+	var wg sync.WaitGroup
+	var gitErr, clusterErr error
+	if opts.Source.Git() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gitErr = f.loadGit(ctx, st, opts)
+		}()
+	}
+	if opts.Source.Cluster() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			clusterErr = f.loadCluster(ctx, st, opts)
+		}()
+	}
+	wg.Wait()
+	switch {
+	case gitErr != nil && clusterErr != nil:
+		st.Err = fmt.Errorf("fabric %s: %w\nfabric %s: %w", st.Fabric.Name, gitErr, st.Fabric.Name, clusterErr)
+	case gitErr != nil:
+		st.Err = fmt.Errorf("fabric %s: %w", st.Fabric.Name, gitErr)
+	case clusterErr != nil:
+		st.Err = fmt.Errorf("fabric %s: %w", st.Fabric.Name, clusterErr)
+	}
+}
+
+func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions) error {
+	ws, err := f.Workspace(ctx, &st.Fabric)
+	if err != nil {
+		return err
+	}
+	st.Workspace = ws
+	d, err := gitstate.Load(ws.Root, st.Fabric.Git.Dir)
+	if d != nil {
+		st.Desired = Filter(d.Objects, opts.Kinds, opts.Selector)
+		st.Unmanaged = d.Unmanaged
+	}
+	return err
+}
+
+func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOptions) error {
+	c, err := f.Cluster(&st.Fabric)
+	if err != nil {
+		return err
+	}
+	r := c.Reader()
+	ks, err := r.Resolve(ctx, opts.Kinds)
+	if err != nil {
+		return err
+	}
+	st.Kinds = ks
+	sel := ""
+	if opts.Selector != nil && !opts.Selector.Empty() {
+		sel = opts.Selector.String()
+	}
+	actual, err := r.Load(ctx, ks, sel)
+	st.Actual = actual
+	return err
+}
+
+// Filter keeps the objects of the given kinds that match the selector.
+func Filter(set resource.Set, ks []*kinds.Kind, sel labels.Selector) resource.Set {
+	want := map[string]bool{}
+	for _, k := range ks {
+		want[k.Kind] = true
+	}
+	out := make(resource.Set, len(set))
+	for key, o := range set {
+		if !want[key.Kind] {
+			continue
+		}
+		if sel != nil && !sel.Empty() && !sel.Matches(labels.Set(o.Obj.GetLabels())) {
+			continue
+		}
+		out[key] = o
+	}
+	return out
+}

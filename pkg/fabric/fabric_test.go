@@ -1,0 +1,185 @@
+package fabric
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sampleConfig = `apiVersion: hnp.githedgehog.com/v1alpha1
+kind: Config
+defaultFabric: lab
+fabrics:
+- name: lab
+  git:
+    url: https://git.example.com/net/fabrics.git
+    branch: main
+    dir: fabrics/lab
+    auth: {tokenEnv: HNP_GIT_TOKEN}
+  cluster:
+    kubeconfig: ~/.kube/config
+    context: lab-ctrl
+    namespace: fab
+  ignore:
+  - {kind: Switch, name: "leaf-*", paths: ["/spec/boot/mac"]}
+- name: prod
+  git: {url: "git@git.example.com:net/fabrics.git", dir: fabrics/prod, auth: {sshKey: ~/.ssh/id_ed25519}}
+  cluster: {context: prod-ctrl}
+`
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadReadsEveryField(t *testing.T) {
+	cfg, err := Load(writeConfig(t, sampleConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DefaultFabric != "lab" || len(cfg.Fabrics) != 2 {
+		t.Fatalf("config = %+v", cfg)
+	}
+	lab := cfg.Fabrics[0]
+	if lab.Git.URL != "https://git.example.com/net/fabrics.git" || lab.Git.Branch != "main" || lab.Git.Dir != "fabrics/lab" {
+		t.Errorf("git = %+v", lab.Git)
+	}
+	if lab.Git.Auth == nil || lab.Git.Auth.TokenEnv != "HNP_GIT_TOKEN" {
+		t.Errorf("auth = %+v", lab.Git.Auth)
+	}
+	if lab.Cluster != (ClusterSpec{Kubeconfig: "~/.kube/config", Context: "lab-ctrl", Namespace: "fab"}) {
+		t.Errorf("cluster = %+v", lab.Cluster)
+	}
+	if len(lab.Ignore) != 1 || lab.Ignore[0].Kind != "Switch" || lab.Ignore[0].Name != "leaf-*" || lab.Ignore[0].Paths[0] != "/spec/boot/mac" {
+		t.Errorf("ignore = %+v", lab.Ignore)
+	}
+	prod := cfg.Fabrics[1]
+	if prod.Git.Auth == nil || prod.Git.Auth.SSHKey != "~/.ssh/id_ed25519" || prod.Namespace() != "default" {
+		t.Errorf("prod = %+v", prod)
+	}
+}
+
+func TestLoadMissingFileIsEmpty(t *testing.T) {
+	cfg, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if err != nil || len(cfg.Fabrics) != 0 {
+		t.Fatalf("Load(missing) = %+v, %v", cfg, err)
+	}
+}
+
+func TestLoadRejectsBadConfigs(t *testing.T) {
+	tests := map[string]string{
+		"not yaml":      "fabrics: [",
+		"wrong kind":    "kind: Other\n",
+		"wrong version": "apiVersion: hnp.githedgehog.com/v9\n",
+		"no url":        "fabrics:\n- name: a\n  git: {dir: x}\n",
+		"bad name":      "fabrics:\n- name: A B\n  git: {url: /r}\n",
+		"twice":         "fabrics:\n- name: a\n  git: {url: /r}\n- name: a\n  git: {url: /s}\n",
+		"escaping dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: ../x}\n",
+		"absolute dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: /etc}\n",
+		"bad default":   "defaultFabric: b\nfabrics:\n- name: a\n  git: {url: /r}\n",
+		"two auths":     "fabrics:\n- name: a\n  git: {url: /r, auth: {tokenEnv: X, sshKey: k}}\n",
+	}
+	for name, body := range tests {
+		p := writeConfig(t, body)
+		if _, err := Load(p); err == nil {
+			t.Errorf("%s: Load accepted %q", name, body)
+		} else if !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: error does not name the file: %v", name, err)
+		}
+	}
+}
+
+func TestSaveRoundTripAtomic0600(t *testing.T) {
+	cfg, err := Load(writeConfig(t, sampleConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "sub", "config.yaml")
+	if err := Save(p, cfg); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode = %v, want 0600", st.Mode().Perm())
+	}
+	again, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Fabrics[0].Git.Auth.TokenEnv != "HNP_GIT_TOKEN" || again.Fabrics[1].Cluster.Context != "prod-ctrl" || again.DefaultFabric != "lab" {
+		t.Errorf("round trip lost data: %+v", again)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	// An invalid config is not written.
+	again.Fabrics = append(again.Fabrics, Fabric{Name: "lab", Git: GitSpec{URL: "/x"}})
+	if err := Save(p, again); err == nil {
+		t.Error("Save accepted a duplicate fabric")
+	}
+	if cfg2, _ := Load(p); len(cfg2.Fabrics) != 2 {
+		t.Error("a failed Save changed the file")
+	}
+}
+
+func TestResolve(t *testing.T) {
+	cfg, err := Load(writeConfig(t, sampleConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noDefault := *cfg
+	noDefault.DefaultFabric = ""
+	tests := []struct {
+		name    string
+		cfg     *Config
+		sel     Selection
+		single  bool
+		want    []string
+		wantErr string
+	}{
+		{name: "all for reads", cfg: cfg, want: []string{"lab", "prod"}},
+		{name: "by name", cfg: cfg, sel: Selection{Names: []string{"prod"}}, want: []string{"prod"}},
+		{name: "comma and repeat", cfg: cfg, sel: Selection{Names: []string{"prod,lab", "prod"}}, want: []string{"prod", "lab"}},
+		{name: "unknown", cfg: cfg, sel: Selection{Names: []string{"nope"}}, wantErr: `unknown fabric "nope"; configured fabrics: lab, prod`},
+		{name: "single uses default", cfg: cfg, single: true, want: []string{"lab"}},
+		{name: "single needs a choice", cfg: &noDefault, single: true, wantErr: "choose one with --fabric"},
+		{name: "single refuses two", cfg: cfg, single: true, sel: Selection{Names: []string{"lab,prod"}}, wantErr: "one fabric"},
+		{name: "adhoc", cfg: &Config{}, sel: Selection{Repo: "/r", Dir: "f/x"}, want: []string{"adhoc"}},
+		{name: "adhoc named borrows cluster", cfg: cfg, sel: Selection{Repo: "/r", Dir: "f/x", Names: []string{"lab"}}, want: []string{"lab"}},
+		{name: "adhoc escaping", cfg: cfg, sel: Selection{Repo: "/r", Dir: "../x"}, wantErr: "leaves the repository"},
+		{name: "dir without repo", cfg: cfg, sel: Selection{Dir: "x"}, wantErr: "go with --repo"},
+		{name: "nothing configured", cfg: &Config{}, wantErr: "no fabrics configured"},
+	}
+	for _, tt := range tests {
+		got, err := Resolve(tt.cfg, tt.sel, tt.single)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		var names []string
+		for _, f := range got {
+			names = append(names, f.Name)
+		}
+		if strings.Join(names, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: got %v, want %v", tt.name, names, tt.want)
+		}
+		if tt.name == "adhoc named borrows cluster" && (got[0].Cluster.Context != "lab-ctrl" || got[0].Git.URL != "/r") {
+			t.Errorf("adhoc fabric named lab = %+v", got[0])
+		}
+	}
+}

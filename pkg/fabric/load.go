@@ -1,0 +1,159 @@
+package fabric
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/viper"
+	"sigs.k8s.io/yaml"
+)
+
+// DefaultConfigPath returns $XDG_CONFIG_HOME/kubectl-hnp/config.yaml
+// (~/.config/kubectl-hnp/config.yaml when XDG_CONFIG_HOME is unset).
+func DefaultConfigPath(getenv func(string) string) string {
+	base := getenv("XDG_CONFIG_HOME")
+	if base == "" {
+		home := getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		base = filepath.Join(home, ".config")
+	}
+	return filepath.Join(base, "kubectl-hnp", "config.yaml")
+}
+
+// Load reads the config file at path. A missing file is an empty config,
+// not an error, so that ad-hoc use (--repo) works without one.
+func Load(path string) (*Config, error) {
+	cfg := &Config{APIVersion: ConfigAPIVersion, Kind: ConfigKind}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return cfg, nil
+	}
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		return nil, fmt.Errorf("reading config file %s: %w", path, err)
+	}
+	if err := v.Unmarshal(cfg); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
+
+// Validate checks the config: identity, unique valid names, a default that
+// exists, and a Git URL for each fabric.
+func (c *Config) Validate() error {
+	if c.APIVersion != "" && c.APIVersion != ConfigAPIVersion {
+		return fmt.Errorf("apiVersion %q is not supported (want %s)", c.APIVersion, ConfigAPIVersion)
+	}
+	if c.Kind != "" && c.Kind != ConfigKind {
+		return fmt.Errorf("kind %q is not supported (want %s)", c.Kind, ConfigKind)
+	}
+	seen := map[string]bool{}
+	var errs []error
+	for i := range c.Fabrics {
+		f := &c.Fabrics[i]
+		if err := f.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("fabrics[%d]: %w", i, err))
+			continue
+		}
+		if seen[f.Name] {
+			errs = append(errs, fmt.Errorf("fabrics[%d]: fabric %q is defined twice", i, f.Name))
+		}
+		seen[f.Name] = true
+	}
+	if c.DefaultFabric != "" && !seen[c.DefaultFabric] && len(errs) == 0 {
+		errs = append(errs, fmt.Errorf("defaultFabric %q is not one of the fabrics", c.DefaultFabric))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks one fabric's settings.
+func (f *Fabric) Validate() error {
+	if !nameRE.MatchString(f.Name) {
+		return fmt.Errorf("fabric name %q is invalid: use lower-case letters, digits, '-', '_' and '.'", f.Name)
+	}
+	if strings.TrimSpace(f.Git.URL) == "" {
+		return fmt.Errorf("fabric %q: git.url is required", f.Name)
+	}
+	if filepath.IsAbs(f.Git.Dir) {
+		return fmt.Errorf("fabric %q: git.dir %q must be relative to the repository root", f.Name, f.Git.Dir)
+	}
+	for _, seg := range strings.Split(filepath.ToSlash(filepath.Clean(f.Git.Dir)), "/") {
+		if seg == ".." {
+			return fmt.Errorf("fabric %q: git.dir %q leaves the repository", f.Name, f.Git.Dir)
+		}
+	}
+	if f.Git.Auth != nil && f.Git.Auth.TokenEnv != "" && f.Git.Auth.SSHKey != "" {
+		return fmt.Errorf("fabric %q: git.auth takes tokenEnv or sshKey, not both", f.Name)
+	}
+	return nil
+}
+
+// Find returns the fabric with the given name.
+func (c *Config) Find(name string) (*Fabric, bool) {
+	for i := range c.Fabrics {
+		if c.Fabrics[i].Name == name {
+			return &c.Fabrics[i], true
+		}
+	}
+	return nil, false
+}
+
+// Names returns the configured fabric names in file order.
+func (c *Config) Names() []string {
+	out := make([]string, len(c.Fabrics))
+	for i, f := range c.Fabrics {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// Save writes the config atomically (temporary file, then rename) with mode
+// 0600, creating the directory when needed.
+func Save(path string, c *Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c.APIVersion, c.Kind = ConfigAPIVersion, ConfigKind
+	b, err := yaml.Marshal(c)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".config-*.yaml")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
