@@ -1,0 +1,311 @@
+// Package gitstate reads the desired state of a fabric from Git: it opens a
+// workspace (a local working tree read in place, or a cached clone of a
+// remote) and loads the managed objects from the fabric's directory.
+package gitstate
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// Desired is the desired state of one fabric as read from its directory.
+type Desired struct {
+	// Objects are the managed objects, keyed by identity.
+	Objects resource.Set
+	// Unmanaged counts documents of other kinds, which were skipped.
+	Unmanaged int
+	// Files counts the manifest files read.
+	Files int
+	// Dir is the fabric's directory relative to the repository root, with
+	// forward slashes ("." for the root itself).
+	Dir string
+}
+
+// ParseError is a problem in one manifest file, at a line when known.
+type ParseError struct {
+	// File is relative to the repository root, with forward slashes.
+	File string
+	// Line is 1-based; 0 when no line applies.
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// DuplicateError reports an object defined twice in a fabric.
+type DuplicateError struct {
+	Key           resource.Key
+	First, Second resource.Origin
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("%s is defined twice: %s and %s", e.Key, e.First, e.Second)
+}
+
+// Load reads every *.yaml, *.yml and *.json file below root/dir (skipping
+// .git directories) and returns the managed objects found there. Errors of
+// all files are collected and returned joined, together with whatever did
+// parse. Symbolic links that resolve outside root are refused; symbolic
+// links to directories inside root are not followed.
+func Load(root, dir string) (*Desired, error) {
+	abs, err := SafeDir(root, dir)
+	if err != nil {
+		return nil, err
+	}
+	_, rootReal, err := resolveRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	rel, _ := filepath.Rel(rootReal, abs)
+	d := &Desired{Objects: resource.Set{}, Dir: filepath.ToSlash(rel)}
+
+	files, errs := listFiles(rootReal, abs)
+	results := parseFiles(files)
+	d.Files = len(files)
+	for i, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+		d.Unmanaged += r.unmanaged
+		for _, o := range r.objects {
+			if prev, dup := d.Objects[o.Key]; dup {
+				errs = append(errs, &DuplicateError{Key: o.Key, First: *prev.Origin, Second: *o.Origin})
+				continue
+			}
+			d.Objects[o.Key] = o
+		}
+		results[i] = fileResult{}
+	}
+	return d, errors.Join(errs...)
+}
+
+// manifest is one file to read: its real path and its name for origins.
+type manifest struct{ path, rel string }
+
+func isManifest(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// listFiles walks dir and returns its manifests sorted by relative path.
+func listFiles(rootReal, dir string) ([]manifest, []error) {
+	var files []manifest
+	var errs []error
+	relOf := func(p string) string {
+		r, _ := filepath.Rel(rootReal, p)
+		return filepath.ToSlash(r)
+	}
+	walkErr := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", relOf(p), err))
+			return nil
+		}
+		if de.IsDir() {
+			if de.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if de.Type()&fs.ModeSymlink != 0 {
+			m, err := checkLink(rootReal, p, relOf(p))
+			if err != nil {
+				errs = append(errs, err)
+			} else if m != nil {
+				files = append(files, *m)
+			}
+			return nil
+		}
+		if de.Type().IsRegular() && isManifest(de.Name()) {
+			files = append(files, manifest{path: p, rel: relOf(p)})
+		}
+		return nil
+	})
+	if walkErr != nil {
+		errs = append(errs, walkErr)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
+	return files, errs
+}
+
+// checkLink decides about a symbolic link met while walking: a manifest
+// file inside the repository is read, a link resolving outside is refused,
+// anything else is skipped.
+func checkLink(rootReal, p, rel string) (*manifest, error) {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		if isManifest(p) {
+			return nil, fmt.Errorf("%s: %w", rel, err)
+		}
+		return nil, nil
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	if !fi.IsDir() && !isManifest(p) {
+		return nil, nil
+	}
+	if !within(rootReal, target) {
+		return nil, &EscapeError{Path: rel, Reason: "symbolic link resolves outside the repository"}
+	}
+	if fi.IsDir() || !fi.Mode().IsRegular() {
+		return nil, nil
+	}
+	return &manifest{path: target, rel: rel}, nil
+}
+
+// fileResult is what one file yielded.
+type fileResult struct {
+	objects   []*resource.Object
+	unmanaged int
+	err       error
+}
+
+// parseFiles reads and parses files concurrently, at most GOMAXPROCS at a
+// time, and returns the results in the order of files.
+func parseFiles(files []manifest) []fileResult {
+	results := make([]fileResult, len(files))
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = parseFile(files[i])
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+func parseFile(m manifest) fileResult {
+	src, err := os.ReadFile(m.path)
+	if err != nil {
+		return fileResult{err: fmt.Errorf("%s: %w", m.rel, err)}
+	}
+	var docs []document
+	var perrs []error
+	if strings.EqualFold(filepath.Ext(m.rel), ".json") {
+		docs, perrs = parseJSON(src)
+	} else if simple, ok := parseSimpleYAML(src); ok {
+		docs = simple
+	} else {
+		docs, perrs = parseYAML(src)
+	}
+	var r fileResult
+	errs := make([]error, 0, len(perrs))
+	for _, err := range perrs {
+		errs = append(errs, withFile(err, m.rel))
+	}
+	for _, doc := range docs {
+		r.classify(doc, m.rel, &errs)
+	}
+	r.err = errors.Join(errs...)
+	return r
+}
+
+// document is one parsed document of a file. ItemLines holds the lines of
+// the elements of a top-level "items" list, for v1 Lists.
+type document struct {
+	index, line int
+	value       interface{}
+	itemLines   []int
+}
+
+// classify sorts a document into managed objects and unmanaged documents,
+// unpacking v1 Lists.
+func (r *fileResult) classify(doc document, file string, errs *[]error) {
+	obj, ok := doc.value.(map[string]interface{})
+	if !ok {
+		if doc.value != nil {
+			r.unmanaged++
+		}
+		return
+	}
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	if apiVersion == "v1" && kind == "List" {
+		items, _ := obj["items"].([]interface{})
+		for i, it := range items {
+			line := doc.line
+			if i < len(doc.itemLines) {
+				line = doc.itemLines[i]
+			}
+			r.classify(document{index: doc.index, line: line, value: it}, file, errs)
+		}
+		return
+	}
+	k := kinds.ForObject(apiVersion, kind)
+	if k == nil {
+		r.unmanaged++
+		return
+	}
+	origin := &resource.Origin{File: file, Doc: doc.index, Line: doc.line}
+	meta, _ := obj["metadata"].(map[string]interface{})
+	name, nameOK := meta["name"].(string)
+	if !nameOK || name == "" {
+		msg := k.Kind + " without metadata.name"
+		if v, present := meta["name"]; present && v != nil && !nameOK {
+			msg = k.Kind + ": metadata.name is not a string"
+		}
+		*errs = append(*errs, &ParseError{File: file, Line: doc.line, Msg: msg})
+		return
+	}
+	ns := resource.DefaultNamespace
+	if v, present := meta["namespace"]; present && v != nil {
+		s, isString := v.(string)
+		if !isString {
+			*errs = append(*errs, &ParseError{File: file, Line: doc.line, Msg: fmt.Sprintf("%s %s: metadata.namespace is not a string", k.Kind, name)})
+			return
+		}
+		if s != "" {
+			ns = s
+		}
+	}
+	r.objects = append(r.objects, &resource.Object{
+		Key:    resource.Key{Kind: k.Kind, Namespace: ns, Name: name},
+		Obj:    &unstructured.Unstructured{Object: obj},
+		Origin: origin,
+	})
+}
+
+// lineError is a parse problem at a line of a file not yet named.
+type lineError struct {
+	line int
+	msg  string
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+func withFile(err error, file string) error {
+	var le *lineError
+	if errors.As(err, &le) {
+		return &ParseError{File: file, Line: le.line, Msg: le.msg}
+	}
+	return &ParseError{File: file, Msg: err.Error()}
+}
