@@ -1,0 +1,154 @@
+package drift
+
+import (
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// parallelThreshold is the number of objects from which Compare spreads
+// the work over several goroutines.
+const parallelThreshold = 512
+
+// chunkSize is how many objects a worker takes at a time.
+const chunkSize = 64
+
+// Compare compares the desired objects (from Git) with the actual objects
+// (from the cluster). Every object of either side appears once in the
+// result, sorted by kind, namespace and name. The inputs are not modified.
+func Compare(desired, actual resource.Set, opts Options) *Result {
+	// Pair the objects up front: looking a Key up hashes three strings.
+	pairs := make([]pair, 0, len(desired)+len(actual)/8)
+	for k, d := range desired {
+		pairs = append(pairs, pair{key: k, d: d, a: actual[k]})
+	}
+	for k, a := range actual {
+		if _, ok := desired[k]; !ok {
+			pairs = append(pairs, pair{key: k, a: a})
+		}
+	}
+	slices.SortFunc(pairs, func(x, y pair) int { return compareKeys(x.key, y.key) })
+
+	res := &Result{Resources: make([]ResourceResult, len(pairs))}
+	c := newComparer(opts)
+	workers := runtime.GOMAXPROCS(0)
+	if len(pairs) < parallelThreshold || workers < 2 {
+		w := c.newWalker()
+		for i, p := range pairs {
+			res.Resources[i] = c.compareOne(w, p.key, p.d, p.a)
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w := c.newWalker()
+				for {
+					start := int(next.Add(chunkSize)) - chunkSize
+					if start >= len(pairs) {
+						return
+					}
+					for i := start; i < start+chunkSize && i < len(pairs); i++ {
+						p := &pairs[i]
+						res.Resources[i] = c.compareOne(w, p.key, p.d, p.a)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	for i := range res.Resources {
+		res.Summary.add(res.Resources[i].Status)
+	}
+	return res
+}
+
+// pair is an object's identity with its desired and actual forms.
+type pair struct {
+	key  resource.Key
+	d, a *resource.Object
+}
+
+func compareKeys(a, b resource.Key) int {
+	if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Name, b.Name)
+}
+
+// comparer holds what is shared by all objects of one comparison.
+type comparer struct {
+	opts  Options
+	rules []compiledRule
+	// universal is true when every rule applies to every object.
+	universal bool
+}
+
+func newComparer(opts Options) *comparer {
+	c := &comparer{opts: opts, rules: compileRules(opts), universal: true}
+	for _, r := range c.rules {
+		if (r.kind != "" && r.kind != "*") || r.name != "" {
+			c.universal = false
+		}
+	}
+	return c
+}
+
+func (c *comparer) newWalker() *walker {
+	return &walker{strict: c.opts.Strict, identity: true}
+}
+
+// selectRules points the walker at the rules that apply to one object.
+func (c *comparer) selectRules(w *walker, k resource.Key) {
+	if c.universal {
+		w.rules = c.rules
+		return
+	}
+	w.rules = w.rules[:0]
+	for _, r := range c.rules {
+		if r.appliesTo(k.Kind, k.Name) {
+			w.rules = append(w.rules, r)
+		}
+	}
+}
+
+// compareOne compares one object; either side may be missing.
+func (c *comparer) compareOne(w *walker, k resource.Key, d, a *resource.Object) ResourceResult {
+	r := ResourceResult{Kind: k.Kind, Namespace: k.Namespace, Name: k.Name}
+	if d != nil && d.Origin != nil {
+		r.File, r.Line = d.Origin.File, d.Origin.Line
+	}
+	switch {
+	case d == nil && a == nil:
+		r.Status = StatusInSync
+	case a == nil:
+		r.Status = StatusMissingFromCluster
+	case d == nil:
+		r.Status = StatusNotInGit
+	default:
+		c.selectRules(w, k)
+		r.Diffs = w.compareObjects(content(d), content(a))
+		r.Status = StatusInSync
+		if len(r.Diffs) > 0 {
+			r.Status = StatusDrifted
+		}
+	}
+	return r
+}
+
+// content returns an object's fields, never nil.
+func content(o *resource.Object) map[string]interface{} {
+	if o == nil || o.Obj == nil || o.Obj.Object == nil {
+		return map[string]interface{}{}
+	}
+	return o.Obj.Object
+}

@@ -1,0 +1,146 @@
+// Package drift compares the desired state of a fabric (objects read from
+// Git) with its actual state (objects read from the cluster) and reports,
+// per object and per field, where they differ. It is pure: no I/O.
+//
+// Objects are compared after normalisation (see Normalize). A field present
+// only in the cluster is a server default and not drift, unless strict mode
+// is on or the object's last-applied-configuration annotation shows that Git
+// once set it. Labels and annotations that Git does not mention are not
+// compared outside strict mode. Ignore rules remove whole subtrees.
+package drift
+
+import (
+	"encoding/json"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// Status is the drift status of one object.
+type Status string
+
+// The statuses of an object.
+const (
+	// StatusInSync means Git and the cluster agree.
+	StatusInSync Status = "inSync"
+	// StatusDrifted means the object exists on both sides with differences.
+	StatusDrifted Status = "drifted"
+	// StatusMissingFromCluster means the object is in Git only.
+	StatusMissingFromCluster Status = "missingFromCluster"
+	// StatusNotInGit means the object is in the cluster only.
+	StatusNotInGit Status = "notInGit"
+)
+
+// DiffType says how one field differs.
+type DiffType string
+
+// The kinds of field difference.
+const (
+	// DiffChanged means both sides have the field with different values.
+	DiffChanged DiffType = "changed"
+	// DiffOnlyInGit means Git sets the field and the cluster lacks it.
+	DiffOnlyInGit DiffType = "onlyInGit"
+	// DiffOnlyInCluster means the cluster has a field that Git lacks and
+	// that counts as drift (strict mode, or Git once applied it).
+	DiffOnlyInCluster DiffType = "onlyInCluster"
+)
+
+// Options tune the comparison.
+type Options struct {
+	// Strict compares everything left after normalisation: fields only in
+	// the cluster are drift, and so are labels and annotations Git does not
+	// mention.
+	Strict bool
+	// Ignores are extra rules from the configuration and command line.
+	Ignores []Rule
+	// BuiltinIgnores adds BuiltinRules to Ignores.
+	BuiltinIgnores bool
+}
+
+// Result is the outcome of a comparison.
+type Result struct {
+	// Resources holds every object of either side, sorted by kind,
+	// namespace and name.
+	Resources []ResourceResult `json:"resources"`
+	Summary   Summary          `json:"summary"`
+}
+
+// HasDrift reports whether any object is not in sync.
+func (r *Result) HasDrift() bool {
+	return r.Summary.Total != r.Summary.InSync
+}
+
+// ResourceResult is the comparison of one object.
+type ResourceResult struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Status    Status `json:"status"`
+	// File and Line locate the desired object in Git, when there is one.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	// Diffs lists the differing fields of a drifted object, sorted by path.
+	Diffs []FieldDiff `json:"diffs,omitempty"`
+}
+
+// Key returns the identity of the compared object.
+func (r *ResourceResult) Key() resource.Key {
+	return resource.Key{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+}
+
+// FieldDiff is one differing field.
+type FieldDiff struct {
+	// Path is a JSON pointer (RFC 6901) to the field.
+	Path string `json:"path"`
+	// Desired is the normalised value in Git; nil for DiffOnlyInCluster.
+	Desired interface{} `json:"desired"`
+	// Actual is the normalised value in the cluster; nil for DiffOnlyInGit.
+	Actual interface{} `json:"actual"`
+	Type   DiffType    `json:"type"`
+}
+
+// MarshalJSON writes the diff, leaving out the side that has no value while
+// keeping values such as false and 0.
+func (d FieldDiff) MarshalJSON() ([]byte, error) {
+	var out struct {
+		Path    string          `json:"path"`
+		Desired json.RawMessage `json:"desired,omitempty"`
+		Actual  json.RawMessage `json:"actual,omitempty"`
+		Type    DiffType        `json:"type"`
+	}
+	out.Path, out.Type = d.Path, d.Type
+	var err error
+	if d.Type != DiffOnlyInCluster {
+		if out.Desired, err = json.Marshal(d.Desired); err != nil {
+			return nil, err
+		}
+	}
+	if d.Type != DiffOnlyInGit {
+		if out.Actual, err = json.Marshal(d.Actual); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(out)
+}
+
+// Summary counts objects by status.
+type Summary struct {
+	Total              int `json:"total"`
+	InSync             int `json:"inSync"`
+	Drifted            int `json:"drifted"`
+	MissingFromCluster int `json:"missingFromCluster"`
+	NotInGit           int `json:"notInGit"`
+}
+
+func (s *Summary) add(st Status) {
+	s.Total++
+	switch st {
+	case StatusInSync:
+		s.InSync++
+	case StatusDrifted:
+		s.Drifted++
+	case StatusMissingFromCluster:
+		s.MissingFromCluster++
+	case StatusNotInGit:
+		s.NotInGit++
+	}
+}
