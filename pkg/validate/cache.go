@@ -1,0 +1,108 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
+)
+
+// lastAppliedAnnotation is kubectl's copy of the applied manifest; it only
+// bloats a cached CRD.
+const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
+
+// SaveCache writes each CRD to dir (created if needed) as <name>.yaml for use
+// with LoadCache, such as for --offline. Cluster bookkeeping (status, managed
+// fields, resource version, uid, timestamps, kubectl's last-applied
+// annotation) is left out. Each file is written atomically: it is complete
+// or not replaced. Files of other CRDs in dir are left alone.
+func SaveCache(dir string, crds ...*apiextensionsv1.CustomResourceDefinition) error {
+	docs := make(map[string][]byte, len(crds))
+	for i, crd := range crds {
+		if crd == nil || crd.Name == "" || strings.ContainsAny(crd.Name, `/\`) || strings.HasPrefix(crd.Name, ".") {
+			return fmt.Errorf("saving the CRD cache: CRD %d of %d has no usable name", i+1, len(crds))
+		}
+		data, err := cacheYAML(crd)
+		if err != nil {
+			return fmt.Errorf("saving the CRD cache: CRD %s: %w", crd.Name, err)
+		}
+		docs[crd.Name] = data
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("saving the CRD cache: %w", err)
+	}
+	for _, crd := range crds {
+		if err := writeFileAtomic(filepath.Join(dir, crd.Name+".yaml"), docs[crd.Name]); err != nil {
+			return fmt.Errorf("saving the CRD cache: %w", err)
+		}
+	}
+	return nil
+}
+
+// LoadCache compiles the CRDs SaveCache wrote to dir into a Validator. An
+// absent or empty cache is an error that says how to fill it.
+func LoadCache(dir string) (*Validator, error) {
+	crds, err := ReadCRDs(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(crds) == 0) {
+		return nil, fmt.Errorf("no cached CRDs in %s: run once against the cluster (without --offline) to fill the cache", dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the CRD cache: %w", err)
+	}
+	v, err := FromCRDs(crds...)
+	if err != nil {
+		return nil, fmt.Errorf("CRD cache %s: %w", dir, err)
+	}
+	return v, nil
+}
+
+// cacheYAML renders the CRD without the fields a cluster adds.
+func cacheYAML(crd *apiextensionsv1.CustomResourceDefinition) ([]byte, error) {
+	c := crd.DeepCopy()
+	c.APIVersion, c.Kind = crdAPIVersion, crdKindName
+	c.ObjectMeta = metav1.ObjectMeta{Name: crd.Name, Labels: c.Labels, Annotations: c.Annotations}
+	delete(c.Annotations, lastAppliedAnnotation)
+	if len(c.Annotations) == 0 {
+		c.Annotations = nil
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(c)
+	if err != nil {
+		return nil, err
+	}
+	delete(m, "status")
+	return yaml.Marshal(m)
+}
+
+// writeFileAtomic writes data to a temporary file next to path, syncs it,
+// and renames it over path.
+func writeFileAtomic(path string, data []byte) (retErr error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
