@@ -4,6 +4,7 @@ package fabric
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -113,6 +114,11 @@ func newAddCmd(f *cmdutil.Factory) *cobra.Command {
 			if f.Repo == "" {
 				return fmt.Errorf("--repo is required: the Git repository holding the fabric's YAML")
 			}
+			if u, err := url.Parse(f.Repo); err == nil && u.User != nil {
+				if _, hasPassword := u.User.Password(); hasPassword {
+					return fmt.Errorf("the --repo URL %s carries a password or token: it would be stored in the config file; remove it and use --token-env NAME instead", gitstate.RedactURL(f.Repo))
+				}
+			}
 			path := f.ResolvedConfigPath()
 			cfg, err := f.Config()
 			if err != nil {
@@ -214,4 +220,3 @@ func newShowCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd.Flags().StringVarP(&output, "output", "o", "yaml", "output format: yaml or json")
 	return cmd
 }
-
