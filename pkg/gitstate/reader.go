@@ -39,9 +39,11 @@ type ParseError struct {
 	File string
 	// Line is 1-based; 0 when no line applies.
 	Line int
-	Msg  string
+	// Msg says what is wrong.
+	Msg string
 }
 
+// Error renders the problem as "file:line: message".
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
@@ -51,10 +53,13 @@ func (e *ParseError) Error() string {
 
 // DuplicateError reports an object defined twice in a fabric.
 type DuplicateError struct {
-	Key           resource.Key
+	// Key is the object's identity.
+	Key resource.Key
+	// First and Second are where it is defined, in the order of reading.
 	First, Second resource.Origin
 }
 
+// Error names the object and both places that define it.
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("%s is defined twice: %s and %s", e.Key, e.First, e.Second)
 }

@@ -19,6 +19,7 @@ type EscapeError struct {
 	Reason string
 }
 
+// Error names the path and why it is refused.
 func (e *EscapeError) Error() string {
 	return fmt.Sprintf("refusing %q: %s", e.Path, e.Reason)
 }

@@ -1,0 +1,227 @@
+package gitstate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/gofrs/flock"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+)
+
+// OpenOptions tune Open.
+type OpenOptions struct {
+	// CacheDir holds the clones of remotes, below CacheDir/repos; empty
+	// means the user cache directory's kubectl-hnp ($XDG_CACHE_HOME/kubectl-hnp).
+	CacheDir string
+	// Offline uses the cached clone as it is, without contacting the remote.
+	Offline bool
+	// Getenv reads the token's environment variable; nil means os.Getenv.
+	Getenv func(string) string
+}
+
+// Workspace is a fabric's Git repository on local disk, ready to read.
+type Workspace struct {
+	// Root is the directory holding the repository's files.
+	Root string
+	// Revision is the commit sha of HEAD; "" for a directory outside Git
+	// or a repository without commits.
+	Revision string
+	// Branch is the branch checked out; "" for a detached HEAD or no Git.
+	Branch string
+	// Local is true for a working tree read in place, false for a cached
+	// clone of a remote.
+	Local bool
+	// URL is the repository's URL (or path), with credentials redacted.
+	URL string
+
+	loc    remoteLoc
+	auth   transport.AuthMethod
+	secret string
+	lock   *flock.Flock
+}
+
+// Open makes a fabric's repository readable. A local path to a working tree
+// (its top, any directory inside it, or a plain directory outside Git) is
+// read in place, uncommitted changes included. A remote URL, or the path of
+// a bare repository, is cloned once into the cache and fetched on every
+// Open; the cached working tree is then hard-reset to the branch's tip, as
+// the cache belongs to kubectl-hnp. With opts.Offline the cache is used as
+// it is. An empty spec.Branch means the remote's default branch.
+func Open(ctx context.Context, spec fabric.GitSpec, opts OpenOptions) (*Workspace, error) {
+	if spec.URL == "" {
+		return nil, errors.New("git url is empty")
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var loc remoteLoc
+	if schemeRe.MatchString(spec.URL) {
+		var err error
+		if loc, err = parseRemote(spec.URL); err != nil {
+			return nil, err
+		}
+	} else {
+		path, err := filepath.Abs(expandHome(spec.URL))
+		if err != nil {
+			return nil, fmt.Errorf("git url %q: %w", spec.URL, err)
+		}
+		switch fi, statErr := os.Stat(path); {
+		case statErr == nil && !fi.IsDir():
+			return nil, fmt.Errorf("git url %q is not a directory", spec.URL)
+		case statErr == nil && !isBare(path):
+			return openLocal(path, spec.Branch)
+		case statErr == nil:
+			loc = localRemote(path)
+		case opts.Offline:
+			loc = localRemote(path) // a bare repository gone meanwhile: its cache may serve
+		case isRemoteURL(spec.URL):
+			if loc, err = parseRemote(spec.URL); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, fmt.Errorf("git url %q: no such directory: %w", spec.URL, fs.ErrNotExist)
+		}
+	}
+	auth, secret, err := authFor(spec.Auth, loc, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return openRemote(ctx, spec, opts, loc, auth, secret)
+}
+
+// isBare says whether path is the top of a bare repository.
+func isBare(path string) bool {
+	r, err := git.PlainOpen(path)
+	if err != nil {
+		return false
+	}
+	_, err = r.Worktree()
+	return errors.Is(err, git.ErrIsBareRepository)
+}
+
+// openLocal reads a working tree, or a plain directory, in place.
+func openLocal(path, branch string) (*Workspace, error) {
+	w := &Workspace{Root: path, Local: true, URL: path}
+	repo, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return w, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening the working tree %s: %w", path, err)
+	}
+	head, err := repo.Reference(plumbing.HEAD, false)
+	if err != nil {
+		return nil, fmt.Errorf("reading HEAD of %s: %w", path, err)
+	}
+	if head.Type() == plumbing.SymbolicReference && head.Target().IsBranch() {
+		w.Branch = head.Target().Short()
+	}
+	if resolved, err := repo.Head(); err == nil {
+		w.Revision = resolved.Hash().String()
+	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil, fmt.Errorf("reading HEAD of %s: %w", path, err)
+	}
+	if branch != "" && w.Branch != "" && branch != w.Branch {
+		return nil, fmt.Errorf("the working tree %s is on branch %s, but the fabric's branch is %s: check out %s or change the fabric's branch", path, w.Branch, branch, branch)
+	}
+	return w, nil
+}
+
+func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc remoteLoc, auth transport.AuthMethod, secret string) (*Workspace, error) {
+	cacheDir := opts.CacheDir
+	if cacheDir == "" {
+		userCache, err := os.UserCacheDir()
+		if err != nil {
+			return nil, fmt.Errorf("finding the cache directory: %w", err)
+		}
+		cacheDir = filepath.Join(userCache, "kubectl-hnp")
+	}
+	dir := filepath.Join(cacheDir, "repos", cacheName(loc, spec.Branch))
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return nil, fmt.Errorf("creating the cache directory: %w", err)
+	}
+	w := &Workspace{Root: dir, URL: RedactURL(spec.URL), loc: loc, auth: auth, secret: secret, lock: flock.New(dir + ".lock")}
+	if err := w.Lock(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { _ = w.Unlock() }()
+	var err error
+	if opts.Offline {
+		err = w.openCached(spec.Branch)
+	} else {
+		err = w.sync(ctx, spec.Branch)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// lockRetry is how often Lock retries a lock held by another process.
+const lockRetry = 50 * time.Millisecond
+
+// Lock takes the cache clone's lock, waiting for other processes until ctx
+// ends. Open holds it while it fetches; a command that writes to the clone
+// holds it for longer. It is not reentrant: do not Open the same remote
+// while holding it. For a local working tree it does nothing.
+func (w *Workspace) Lock(ctx context.Context) error {
+	if w.lock == nil {
+		return nil
+	}
+	ok, err := w.lock.TryLockContext(ctx, lockRetry)
+	if err != nil {
+		return fmt.Errorf("locking the cache of %s: %w", w.URL, err)
+	}
+	if !ok {
+		return fmt.Errorf("locking the cache of %s: %w", w.URL, ctx.Err())
+	}
+	return nil
+}
+
+// Unlock releases the lock taken by Lock.
+func (w *Workspace) Unlock() error {
+	if w.lock == nil {
+		return nil
+	}
+	return w.lock.Unlock()
+}
+
+// GitError is a failed Git operation on a remote. Its message names the
+// operation, the redacted URL and the branch, and never a credential.
+type GitError struct {
+	// Op is what failed, such as "fetching".
+	Op string
+	// URL is the remote, redacted.
+	URL string
+	// Branch is the branch involved, "" for the remote's default branch.
+	Branch string
+	err    error
+	secret string
+}
+
+// Error renders "op url (branch b): cause", with credentials redacted.
+func (e *GitError) Error() string {
+	branch := "default branch"
+	if e.Branch != "" {
+		branch = "branch " + e.Branch
+	}
+	return scrub(RedactURL(fmt.Sprintf("%s %s (%s): %v", e.Op, e.URL, branch, e.err)), e.secret)
+}
+
+// Is matches the underlying go-git error, such as
+// transport.ErrAuthenticationRequired, without exposing its text.
+func (e *GitError) Is(target error) bool { return errors.Is(e.err, target) }
+
+func (w *Workspace) gitError(op, branch string, err error) error {
+	return &GitError{Op: op, URL: w.URL, Branch: branch, err: err, secret: w.secret}
+}
