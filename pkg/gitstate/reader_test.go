@@ -162,13 +162,14 @@ func TestLoad(t *testing.T) {
 	}, {
 		name: "invalid YAML names file and line, other files still load",
 		files: map[string]string{
-			"fabrics/lab/vpcs.yaml":   vpc("ok-1") + "---\n" + vpc("bad") + "spec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n     vlan: 1001\n",
-			"fabrics/lab/tab.yaml":    "a: 1\n\tb: 2\n",
-			"fabrics/lab/first.yaml":  "a: b: c\n",
-			"fabrics/lab/flow.yaml":   "a: 1\nb: [1,\n  2\nc: 3\n",
-			"fabrics/lab/dupkey.yaml": vpc("d") + "spec: {}\nspec: {}\n",
-			"fabrics/lab/good.yaml":   vpc("good"),
-			"fabrics/lab/bad.json":    "{\n  \"a\": 1,\n  \"b\": 2\n  \"c\": 3\n}\n",
+			"fabrics/lab/vpcs.yaml":     vpc("ok-1") + "---\n" + vpc("bad") + "spec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n     vlan: 1001\n",
+			"fabrics/lab/tab.yaml":      "a: 1\n\tb: 2\n",
+			"fabrics/lab/first.yaml":    "a: b: c\n",
+			"fabrics/lab/flow.yaml":     "a: 1\nb: [1,\n  2\nc: 3\n",
+			"fabrics/lab/dupkey.yaml":   vpc("d") + "spec: {}\nspec: {}\n",
+			"fabrics/lab/good.yaml":     vpc("good"),
+			"fabrics/lab/unclosed.yaml": vpc("u") + "spec: [unclosed\n",
+			"fabrics/lab/bad.json":      "{\n  \"a\": 1,\n  \"b\": 2\n  \"c\": 3\n}\n",
 		},
 		dir: "fabrics/lab",
 		want: want{
@@ -176,8 +177,9 @@ func TestLoad(t *testing.T) {
 				key("VPC", "default", "ok-1"): origin("fabrics/lab/vpcs.yaml", 0, 1),
 				key("VPC", "default", "good"): origin("fabrics/lab/good.yaml", 0, 1),
 			},
-			files: 7,
+			files: 8,
 			errs: []string{
+				"fabrics/lab/unclosed.yaml:5: did not find expected ',' or ']'",
 				"fabrics/lab/vpcs.yaml:14: did not find expected key",
 				"fabrics/lab/tab.yaml:2: found a tab character",
 				"fabrics/lab/first.yaml:1: mapping values are not allowed",
