@@ -26,6 +26,8 @@ type Options struct {
 	Source    string
 	Output    string
 	NoHeaders bool
+	// ShowManagedFields keeps metadata.managedFields in json and yaml output.
+	ShowManagedFields bool
 
 	kind   *kinds.Kind
 	name   string
@@ -57,6 +59,7 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	cmd.Flags().StringVar(&o.Source, "source", "git", "where to read the object: git or cluster")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, yaml or json")
 	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
+	cmd.Flags().BoolVar(&o.ShowManagedFields, "show-managed-fields", false, "keep metadata.managedFields in json and yaml output")
 	return cmd
 }
 
@@ -85,7 +88,12 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	switch o.Output {
 	case "json", "yaml":
-		return printers.WriteData(o.Out, o.Output, item.Obj.Object)
+		obj := item.Obj
+		if !o.ShowManagedFields {
+			obj = obj.DeepCopy()
+			obj.SetManagedFields(nil)
+		}
+		return printers.WriteData(o.Out, o.Output, obj.Object)
 	}
 	return list.WriteTables(o.Out, []list.Item{item}, list.TableOptions{
 		Wide: o.Output == "wide", NoHeaders: o.NoHeaders, Aligned: o.f.IsTerminal(),

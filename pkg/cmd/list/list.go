@@ -26,6 +26,8 @@ type Options struct {
 	Selector  string
 	Output    string
 	NoHeaders bool
+	// ShowManagedFields keeps metadata.managedFields in json and yaml output.
+	ShowManagedFields bool
 
 	kinds    []*kinds.Kind
 	source   cmdutil.Source
@@ -73,6 +75,7 @@ compares Git with the cluster: inSync, drifted, missingFromCluster, notInGit.`,
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "label selector (e.g. -l key=value,key2!=v)")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml or name")
 	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
+	cmd.Flags().BoolVar(&o.ShowManagedFields, "show-managed-fields", false, "keep metadata.managedFields in json and yaml output")
 	return cmd
 }
 
@@ -123,7 +126,7 @@ func (o *Options) print(items []Item, manyFabrics bool) error {
 	case "json", "yaml":
 		objs := make([]*unstructured.Unstructured, len(items))
 		for i, it := range items {
-			objs[i] = it.Annotated()
+			objs[i] = it.Annotated(o.ShowManagedFields)
 		}
 		return printers.WriteData(o.Out, o.Output, printers.List(objs))
 	case "name":

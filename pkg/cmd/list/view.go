@@ -70,9 +70,13 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 	return out
 }
 
-// Annotated returns a copy of the item's object with list's annotations.
-func (it Item) Annotated() *unstructured.Unstructured {
+// Annotated returns a copy of the item's object with list's annotations,
+// and without managedFields unless showManagedFields (as kubectl prints).
+func (it Item) Annotated(showManagedFields bool) *unstructured.Unstructured {
 	u := it.Obj.DeepCopy()
+	if !showManagedFields {
+		u.SetManagedFields(nil)
+	}
 	ann := u.GetAnnotations()
 	if ann == nil {
 		ann = map[string]string{}

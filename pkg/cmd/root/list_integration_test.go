@@ -192,6 +192,12 @@ func TestGetDesiredAndActual(t *testing.T) {
 	if obj.Metadata.UID == "" || obj.Spec.Subnets["default"].VLAN != 1099 {
 		t.Errorf("cluster copy expected (uid, vlan 1099): %s", r.stdout)
 	}
+	if strings.Contains(r.stdout, "managedFields") {
+		t.Errorf("managedFields are hidden unless asked for, as kubectl does")
+	}
+	if r = h.run("get", "vpc/vpc-2", "--source", "cluster", "-o", "yaml", "--show-managed-fields"); !strings.Contains(r.stdout, "managedFields") {
+		t.Errorf("--show-managed-fields: %s %s", r.stdout, r.stderr)
+	}
 	r = h.run("get", "SW", "leaf-01", "--no-headers")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "leaf-01\tserver-leaf\tvs\n") {
 		t.Errorf("table: exit %d %q %s", r.code, r.stdout, r.stderr)
