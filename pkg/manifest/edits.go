@@ -1,0 +1,290 @@
+package manifest
+
+import (
+	"bytes"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// region locates the pair or element at slot at: start is the offset of
+// its key or "- "; its text runs from line first to line last, less the
+// blank lines and the comments indented no deeper than it that come
+// before what follows; indent is the column of start.
+func (p *patcher) region(at slot) (start, first, last, indent int, err error) {
+	n := at.parent
+	ok := false
+	if n == nil {
+		return 0, 0, 0, 0, errBail
+	}
+	if n.Kind == yaml.MappingNode {
+		start, ok = p.l.offset(n.Content[2*at.index].Line, n.Content[2*at.index].Column)
+	} else {
+		start, ok = p.dash(n.Content[at.index])
+	}
+	if !ok {
+		return 0, 0, 0, 0, errBail
+	}
+	first = p.l.lineOf(start)
+	indent = start - p.l.start(first)
+	if at.limit <= first || !dashesAndSpaces(p.l.src[p.l.start(first):start]) {
+		return 0, 0, 0, 0, errBail
+	}
+	last = at.limit - 1
+	for last > first && (p.l.blank(last) || (p.l.comment(last) && p.l.indent(last) <= indent)) {
+		last--
+	}
+	return start, first, last, indent, nil
+}
+
+// dash finds the "-" that introduces list element e.
+func (p *patcher) dash(e *yaml.Node) (int, bool) {
+	off, ok := p.l.offset(e.Line, e.Column)
+	if !ok {
+		return 0, false
+	}
+	src := p.l.src
+	i := off - 1
+	for i >= 0 && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
+		i--
+	}
+	if i < 0 || src[i] != '-' {
+		return 0, false
+	}
+	return i, true
+}
+
+// head returns the first line of the comments right above line first,
+// indented exactly like it, that introduce it.
+func (p *patcher) head(first, indent int) int {
+	for first > 0 && p.l.comment(first-1) && p.l.indent(first-1) == indent {
+		first--
+	}
+	return first
+}
+
+// remove cuts out the pair or element at slot at whole lines, with the
+// comments that introduce it; when blank lines surround it, the ones
+// after it go too.
+func (p *patcher) remove(at slot) error {
+	start, first, last, indent, err := p.region(at)
+	if err != nil {
+		return err
+	}
+	if !onlySpaces(p.l.src[p.l.start(first):start]) {
+		return errBail
+	}
+	head := p.head(first, indent)
+	from, to := p.l.start(head), p.l.start(last+1)
+	if head > 0 && p.l.blank(head-1) && last+1 < p.l.count() && p.l.blank(last+1) {
+		j := last + 1
+		for j < p.l.count() && p.l.blank(j) {
+			j++
+		}
+		to = p.l.start(j)
+	}
+	if to == len(p.l.src) && !endsWithEOL(p.l.src) && head > 0 {
+		from = p.l.end(head - 1)
+	}
+	p.edits = append(p.edits, edit{from, to, ""})
+	return nil
+}
+
+// removeFromDash removes the first r pairs of block mapping n when the
+// first sits on its list element's "- " line: the next pair moves up onto
+// that line when only blank lines lie between, and otherwise the "-" ends
+// its line. done is false when the first pair starts its own line.
+func (p *patcher) removeFromDash(n *yaml.Node, r int, at slot) (done bool, err error) {
+	start, first, _, _, err := p.region(p.child(n, 0, at))
+	if err != nil {
+		return false, err
+	}
+	prefix := p.l.src[p.l.start(first):start]
+	if onlySpaces(prefix) {
+		return false, nil
+	}
+	_, _, last, _, err := p.region(p.child(n, r-1, at))
+	if err != nil {
+		return false, err
+	}
+	next := n.Content[2*r]
+	nextOff, ok := p.l.offset(next.Line, next.Column)
+	if !ok {
+		return false, errBail
+	}
+	between := true
+	for j := last + 1; j < next.Line-1; j++ {
+		between = between && p.l.blank(j)
+	}
+	if between {
+		p.edits = append(p.edits, edit{start, nextOff, ""})
+	} else {
+		dashEnd := p.l.start(first) + bytes.LastIndexByte(prefix, '-') + 1
+		p.edits = append(p.edits, edit{dashEnd, p.l.end(last), ""})
+	}
+	return true, nil
+}
+
+// replace swaps the value at slot at for a new encoding of v, keeping the
+// key and the line comment; the old value's inner comments go with it.
+func (p *patcher) replace(n *yaml.Node, v interface{}, at slot, flow bool) error {
+	if flow {
+		return errFlow
+	}
+	start, _, last, indent, err := p.region(at)
+	if err != nil {
+		return err
+	}
+	fresh := freshNode(v)
+	var wrap *yaml.Node
+	if at.parent.Kind == yaml.MappingNode {
+		k := at.parent.Content[2*at.index]
+		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: k.Tag, Value: k.Value, Style: k.Style}
+		lc := k.LineComment
+		if lc == "" {
+			lc = n.LineComment
+		}
+		if isScalar(v) {
+			fresh.LineComment = lc
+		} else {
+			key.LineComment = lc
+		}
+		wrap = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{key, fresh}}
+	} else {
+		fresh.LineComment = n.LineComment
+		wrap = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{fresh}}
+	}
+	text, err := p.encode(wrap, indent, false)
+	if err != nil {
+		return err
+	}
+	p.edits = append(p.edits, edit{start, p.l.end(last), text})
+	return nil
+}
+
+// insertAfter adds the pairs or elements of fresh on new lines after the
+// pair or element at slot at.
+func (p *patcher) insertAfter(at slot, fresh *yaml.Node) error {
+	_, _, last, indent, err := p.region(at)
+	if err != nil {
+		return err
+	}
+	text, err := p.encode(fresh, indent, true)
+	if err != nil {
+		return err
+	}
+	pos := p.l.end(last)
+	p.edits = append(p.edits, edit{pos, pos, p.br + text})
+	return nil
+}
+
+// insertBefore adds the elements of fresh on new lines before the element
+// at slot at and the comments that introduce it.
+func (p *patcher) insertBefore(at slot, fresh *yaml.Node) error {
+	start, first, _, indent, err := p.region(at)
+	if err != nil {
+		return err
+	}
+	if !onlySpaces(p.l.src[p.l.start(first):start]) {
+		return errBail
+	}
+	text, err := p.encode(fresh, indent, true)
+	if err != nil {
+		return err
+	}
+	pos := p.l.start(p.head(first, indent))
+	p.edits = append(p.edits, edit{pos, pos, text + p.br})
+	return nil
+}
+
+// encode writes n in the document's layout, indented by indent columns
+// (the first line too when lead is set), with the document's line breaks
+// and no final one.
+func (p *patcher) encode(n *yaml.Node, indent int, lead bool) (string, error) {
+	b, err := encodeNode(n, p.lay)
+	if err != nil {
+		return "", err
+	}
+	pad := strings.Repeat(" ", indent)
+	ls := strings.Split(string(trimEOL(b)), "\n")
+	for i, s := range ls {
+		if s != "" && (i > 0 || lead) {
+			ls[i] = pad + s
+		}
+	}
+	return strings.Join(ls, p.br), nil
+}
+
+// rewriteFlow replaces the text of flow collection n, which must hold no
+// comments, with a one-line encoding of it updated to v.
+func (p *patcher) rewriteFlow(n *yaml.Node, v interface{}) error {
+	start, ok := p.l.offset(n.Line, n.Column)
+	if !ok || start >= len(p.l.src) || (p.l.src[start] != '{' && p.l.src[start] != '[') {
+		return errBail
+	}
+	end, ok := flowEnd(p.l.src, start)
+	if !ok {
+		return errBail
+	}
+	c := copyNode(n)
+	stripComments(c)
+	text, err := encodeNode(mergeNode(c, v), p.lay)
+	if err != nil {
+		return err
+	}
+	text = trimEOL(text)
+	if bytes.ContainsAny(text, "\r\n") {
+		return errBail
+	}
+	p.edits = append(p.edits, edit{start, end, string(text)})
+	return nil
+}
+
+// flowEnd returns the offset after the bracket that closes the flow
+// collection opening at start; ok is false when it is not found or a
+// comment lies inside.
+func flowEnd(src []byte, start int) (int, bool) {
+	depth := 0
+	for i := start; i < len(src); i++ {
+		tokenStart := i == start || bytes.IndexByte([]byte(" \t\r\n{[,:"), src[i-1]) >= 0
+		switch c := src[i]; {
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth--; depth == 0 {
+				return i + 1, true
+			}
+		case c == '#' && tokenStart:
+			return 0, false
+		case (c == '"' || c == '\'') && tokenStart:
+			n := quotedLen(src[i:], c)
+			if n == 0 {
+				return 0, false
+			}
+			i += n - 1
+		}
+	}
+	return 0, false
+}
+
+func stripComments(n *yaml.Node) {
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	for _, c := range n.Content {
+		stripComments(c)
+	}
+}
+
+func onlySpaces(b []byte) bool {
+	return len(bytes.Trim(b, " ")) == 0
+}
+
+// dashesAndSpaces reports whether b holds only spaces and "-" indicators:
+// what may precede a block pair or element on its line.
+func dashesAndSpaces(b []byte) bool {
+	for i, c := range b {
+		if c != ' ' && !(c == '-' && (i+1 == len(b) || b[i+1] == ' ')) {
+			return false
+		}
+	}
+	return true
+}
