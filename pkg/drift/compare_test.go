@@ -216,7 +216,11 @@ spec: {ipv4Namespace: default, subnets: {s1: {subnet: 10.0.1.0/24, vlan: 1001}, 
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			before := deepCopy(tt.actual.Obj.Object)
 			r := compareOne(t, tt.desired, tt.actual, tt.opts)
+			if d := cmp.Diff(before, tt.actual.Obj.Object); d != "" {
+				t.Errorf("Compare modified the actual object:\n%s", d)
+			}
 			if r.Status != tt.wantStatus {
 				t.Errorf("status = %s, want %s", r.Status, tt.wantStatus)
 			}

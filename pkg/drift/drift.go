@@ -7,6 +7,9 @@
 // is on or the object's last-applied-configuration annotation shows that Git
 // once set it. Labels and annotations that Git does not mention are not
 // compared outside strict mode. Ignore rules remove whole subtrees.
+//
+// Views renders what was compared, and UnifiedDiff the difference between
+// the two sides; both agree with Compare: an object in sync has no diff.
 package drift
 
 import (
