@@ -202,16 +202,7 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	// default 5 QPS would serialise them.
 	rc.QPS, rc.Burst = 100, 200
 	rc.UserAgent = "kubectl-hnp"
-	ns, _, err := flags.ToRawKubeConfigLoader().Namespace()
-	if err != nil {
-		return nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
-	}
-	if !f.changed("namespace") && fab.Cluster.Namespace != "" {
-		ns = fab.Cluster.Namespace
-	}
-	if ns == "" {
-		ns = "default"
-	}
+	ns := f.Namespace(fab)
 	dyn, err := dynamic.NewForConfig(rc)
 	if err != nil {
 		return nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
@@ -221,6 +212,16 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 		return nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
 	}
 	return &Cluster{RestConfig: rc, Dynamic: dyn, Discovery: disc, Namespace: ns, Host: rc.Host, Timeout: rc.Timeout}, nil
+}
+
+// Namespace is the fabric's namespace: -n when given, else the fabric's
+// cluster.namespace, else "default". Objects in Git that name no namespace
+// belong to it, as a GitOps tool deploying into it would place them.
+func (f *Factory) Namespace(fab *fabric.Fabric) string {
+	if f.changed("namespace") && f.KubeFlags.Namespace != nil && *f.KubeFlags.Namespace != "" {
+		return *f.KubeFlags.Namespace
+	}
+	return fab.Namespace()
 }
 
 // kubeFlagsFor builds kube flags for one fabric: the user's flags where set,

@@ -119,10 +119,27 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 	st.Workspace = ws
 	d, err := gitstate.Load(ws.Root, st.Fabric.Git.Dir)
 	if d != nil {
-		st.Desired = Filter(d.Objects, opts.Kinds, opts.Selector)
+		st.Desired = InNamespace(Filter(d.Objects, opts.Kinds, opts.Selector), f.Namespace(&st.Fabric))
 		st.Unmanaged = d.Unmanaged
 	}
 	return err
+}
+
+// InNamespace re-keys the objects that name no namespace into ns (the
+// fabric's namespace). Objects are not modified.
+func InNamespace(set resource.Set, ns string) resource.Set {
+	if ns == resource.DefaultNamespace {
+		return set
+	}
+	out := make(resource.Set, len(set))
+	for k, o := range set {
+		if o.Obj.GetNamespace() == "" {
+			k.Namespace = ns
+			o = &resource.Object{Key: k, Obj: o.Obj, Origin: o.Origin}
+		}
+		out[k] = o
+	}
+	return out
 }
 
 func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOptions) error {

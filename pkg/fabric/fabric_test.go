@@ -83,6 +83,9 @@ func TestLoadRejectsBadConfigs(t *testing.T) {
 		"absolute dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: /etc}\n",
 		"bad default":   "defaultFabric: b\nfabrics:\n- name: a\n  git: {url: /r}\n",
 		"two auths":     "fabrics:\n- name: a\n  git: {url: /r, auth: {tokenEnv: X, sshKey: k}}\n",
+		"ignore kind":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: Pod, paths: [/spec]}]\n",
+		"ignore path":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw, paths: [spec.boot]}]\n",
+		"ignore empty":  "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw}]\n",
 	}
 	for name, body := range tests {
 		p := writeConfig(t, body)

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/spf13/viper"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"sigs.k8s.io/yaml"
 )
 
@@ -97,6 +99,21 @@ func (f *Fabric) Validate() error {
 	}
 	if f.Git.Auth != nil && f.Git.Auth.TokenEnv != "" && f.Git.Auth.SSHKey != "" {
 		return fmt.Errorf("fabric %q: git.auth takes tokenEnv or sshKey, not both", f.Name)
+	}
+	for i, r := range f.Ignore {
+		if r.Kind != "" && r.Kind != "*" {
+			if _, ok := kinds.Lookup(r.Kind); !ok {
+				return fmt.Errorf("fabric %q: ignore[%d]: %w", f.Name, i, &kinds.UnknownKindError{Name: r.Kind})
+			}
+		}
+		if len(r.Paths) == 0 {
+			return fmt.Errorf("fabric %q: ignore[%d]: paths is empty", f.Name, i)
+		}
+		for _, p := range r.Paths {
+			if !strings.HasPrefix(p, "/") {
+				return fmt.Errorf("fabric %q: ignore[%d]: path %q is not a JSON pointer (it must start with /)", f.Name, i, p)
+			}
+		}
 	}
 	return nil
 }

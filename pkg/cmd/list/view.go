@@ -37,7 +37,10 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 		}
 		var status map[resource.Key]drift.Status
 		if source == cmdutil.SourceBoth && st.Err == nil {
-			res := drift.Compare(st.Desired, st.Actual, drift.Options{BuiltinIgnores: true})
+			// The fabric's ignore rules were validated when the config was
+			// loaded; a bad one here only loses its effect on SYNC.
+			rules, _ := drift.RulesFromConfig(st.Fabric.Ignore)
+			res := drift.Compare(st.Desired, st.Actual, drift.Options{BuiltinIgnores: true, Ignores: rules})
 			status = make(map[resource.Key]drift.Status, len(res.Resources))
 			for _, r := range res.Resources {
 				status[resource.Key{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}] = r.Status

@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	fabriccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/fabric"
+	driftcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/get"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/list"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/version"
@@ -39,6 +40,7 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 	cmd.AddCommand(
 		list.NewCmd(f, nil),
 		get.NewCmd(f, nil),
+		driftcmd.NewCmd(f, nil),
 		fabriccmd.NewCmd(f),
 		version.NewCmd(f),
 	)

@@ -1,0 +1,211 @@
+// Package drift implements `kubectl hnp drift`: desired (Git) against actual
+// (cluster) for one or more fabrics, with field-level diffs, in formats for
+// people and for CI, and exit codes that CI jobs can act on.
+package drift
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/printers"
+)
+
+// Options are the inputs of `drift`.
+type Options struct {
+	genericiooptions.IOStreams
+	f *cmdutil.Factory
+
+	Selector         string
+	Output           string
+	All              bool
+	ExitCode         bool
+	Strict           bool
+	ServerSide       bool
+	Ignores          []string
+	NoBuiltinIgnores bool
+	NoHeaders        bool
+	Watch            bool
+	GitPoll          time.Duration
+
+	kinds    []*kinds.Kind
+	name     string
+	selector labels.Selector
+	rules    []driftpkg.Rule
+}
+
+var formats = []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown"}
+
+// NewCmd returns the drift command. runF replaces Run in tests of flag parsing.
+func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	o := &Options{IOStreams: f.IOStreams, f: f}
+	cmd := &cobra.Command{
+		Use:   "drift [KINDS [NAME]]",
+		Short: "Compare desired state (Git) with actual state (cluster), field by field",
+		Long: `Compare each fabric's desired state in Git with the actual state in its cluster.
+
+Every object gets a status: inSync, drifted, missingFromCluster (in Git only) or
+notInGit (in the cluster only). Drifted objects list their differing fields as JSON
+pointers with the Git and cluster values.
+
+Server defaults (fields the cluster has and Git never set), server-owned metadata,
+status, and labels or annotations Git does not mention are not drift. A field that
+the last-applied-configuration shows Git once set, and Git no longer sets, is drift.
+--strict compares everything; --server-side asks the API server what applying Git
+would store (defaults and webhooks included) and compares that.
+
+Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=false),
+2 an error (with several fabrics, the others are still reported).`,
+		Example: `  # a CI job: fail when the prod fabric drifted
+  kubectl hnp drift --fabric prod
+
+  # what differs, as a unified diff (Git ---, cluster +++)
+  kubectl hnp drift vpc --fabric lab -o diff
+
+  # one object, every status shown
+  kubectl hnp drift vpc vpc-1 --all
+
+  # machine-readable, for a pipeline or a pull-request comment
+  kubectl hnp drift -o json
+  kubectl hnp drift -o junit > drift.xml
+  kubectl hnp drift -o markdown --exit-code=false > comment.md
+
+  # ignore a field the controller owns on some switches
+  kubectl hnp drift sw --ignore 'Switch/leaf-*:/spec/boot/mac'
+
+  # keep watching, a line per status change
+  kubectl hnp drift --watch`,
+		Args: cobra.MaximumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&o.Selector, "selector", "l", "", "label selector (e.g. -l key=value)")
+	fl.StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml, diff, junit or markdown")
+	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
+	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found")
+	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")
+	fl.BoolVar(&o.ServerSide, "server-side", false, "compare the result of a server-side dry-run apply of each Git object with the live object (one request per object)")
+	fl.StringArrayVar(&o.Ignores, "ignore", nil, "ignore a field: KIND:/json/pointer or KIND/NAME-GLOB:/pointer, '*' for all kinds or any key/index (repeatable)")
+	fl.BoolVar(&o.NoBuiltinIgnores, "no-builtin-ignores", false, "turn off the built-in Hedgehog ignore profile (fabric controller labels and annotations)")
+	fl.BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
+	fl.BoolVarP(&o.Watch, "watch", "w", false, "keep running: watch the clusters and poll Git, printing a line per status change")
+	fl.DurationVar(&o.GitPoll, "git-poll", 30*time.Second, "with --watch: how often to fetch Git")
+	return cmd
+}
+
+// Complete parses the arguments and checks the flags.
+func (o *Options) Complete(args []string) error {
+	var err error
+	kindArg := ""
+	if len(args) > 0 {
+		kindArg = args[0]
+	}
+	if o.kinds, err = kinds.Parse(kindArg); err != nil {
+		return err
+	}
+	if len(args) == 2 {
+		if len(o.kinds) != 1 {
+			return fmt.Errorf("a NAME needs exactly one kind, got %q", kindArg)
+		}
+		o.name = args[1]
+	}
+	if o.selector, err = labels.Parse(o.Selector); err != nil {
+		return fmt.Errorf("invalid label selector %q: %w", o.Selector, err)
+	}
+	o.rules = nil
+	for _, s := range o.Ignores {
+		r, err := driftpkg.ParseIgnore(s)
+		if err != nil {
+			return fmt.Errorf("--ignore %q: %w", s, err)
+		}
+		o.rules = append(o.rules, r)
+	}
+	if err := printers.CheckFormat(o.Output, formats...); err != nil {
+		return err
+	}
+	if o.Watch {
+		if o.Output != "table" && o.Output != "wide" && o.Output != "json" {
+			return fmt.Errorf("--watch prints lines (table, wide) or JSON lines (json), not %q", o.Output)
+		}
+		if o.GitPoll <= 0 {
+			return fmt.Errorf("--git-poll must be positive, got %s", o.GitPoll)
+		}
+	}
+	return nil
+}
+
+// Run compares and prints, or watches.
+func (o *Options) Run(ctx context.Context) error {
+	fabs, err := o.f.Fabrics(false)
+	if err != nil {
+		return err
+	}
+	if o.Watch {
+		return o.watch(ctx, fabs)
+	}
+	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector})
+	comps := make([]*comparison, len(states))
+	for i, st := range states {
+		comps[i] = o.compare(ctx, st)
+	}
+	rep := report(comps)
+	for _, fr := range rep.Fabrics {
+		if fr.Error != "" {
+			fmt.Fprintf(o.ErrOut, "Error: %s\n", fr.Error)
+		}
+	}
+	if err := o.print(o.Out, rep, comps); err != nil {
+		return err
+	}
+	switch {
+	case rep.HasErrors():
+		return cmdutil.SilentExit(cmdutil.ExitError)
+	case rep.HasDrift() && o.ExitCode:
+		return cmdutil.SilentExit(cmdutil.ExitDrift)
+	}
+	return nil
+}
+
+// options returns the comparison options for one fabric.
+func (o *Options) options(st *cmdutil.FabricState) (driftpkg.Options, error) {
+	rules, err := driftpkg.RulesFromConfig(st.Fabric.Ignore)
+	if err != nil {
+		return driftpkg.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", st.Fabric.Name, err)
+	}
+	return driftpkg.Options{Strict: o.Strict, Ignores: append(rules, o.rules...), BuiltinIgnores: !o.NoBuiltinIgnores}, nil
+}
+
+func (o *Options) print(w io.Writer, rep *driftpkg.Report, comps []*comparison) error {
+	popts := printers.DriftOptions{Aligned: o.f.IsTerminal(), Color: o.f.Color(), All: o.All, Wide: o.Output == "wide", NoHeaders: o.NoHeaders}
+	switch o.Output {
+	case "json", "yaml":
+		return printers.WriteDriftData(w, o.Output, rep)
+	case "junit":
+		return printers.WriteDriftJUnit(w, rep)
+	case "markdown":
+		return printers.WriteDriftMarkdown(w, rep)
+	case "diff":
+		diffs, err := unifiedDiffs(comps)
+		if err != nil {
+			return err
+		}
+		return printers.WriteDriftDiff(w, diffs, o.f.Color())
+	}
+	return printers.WriteDriftTable(w, rep, popts)
+}
