@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	fabriccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/fabric"
 	driftcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/drift"
+	fabriccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/get"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/list"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/version"
