@@ -256,7 +256,8 @@ func isKeyChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '/'
 }
 
-// simpleScalar reads a one-line scalar with an optional trailing comment.
+// simpleScalar reads a one-line scalar, or a one-line flow collection, with
+// an optional trailing comment.
 // The file holds no backslash, so double quotes need no unescaping.
 func simpleScalar(s string) (interface{}, bool) {
 	switch s[0] {
@@ -269,16 +270,11 @@ func simpleScalar(s string) (interface{}, bool) {
 	case '\'':
 		return singleQuoted(s)
 	case '[', '{':
-		if i := strings.Index(s, " #"); i >= 0 {
-			s = s[:i]
+		v, end, ok := flowValue(s, 0, 0)
+		if !ok || !onlyComment(s[end:]) {
+			return nil, false
 		}
-		switch strings.TrimRight(s, " ") {
-		case "{}":
-			return map[string]interface{}{}, true
-		case "[]":
-			return []interface{}{}, true
-		}
-		return nil, false
+		return v, true
 	case ']', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`', ',', '?', ':':
 		return nil, false
 	}
