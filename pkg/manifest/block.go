@@ -54,9 +54,9 @@ func (p *patcher) blockMapping(n *yaml.Node, m map[string]interface{}, at slot) 
 	if len(added) == 0 {
 		return nil
 	}
-	fresh := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	fresh := make(map[string]interface{}, len(added))
 	for _, k := range added {
-		fresh.Content = append(fresh.Content, keyNode(k), freshNode(m[k]))
+		fresh[k] = m[k]
 	}
 	return p.insertAfter(p.child(n, lastKept, at), fresh)
 }
@@ -105,7 +105,7 @@ func (p *patcher) blockSequence(n *yaml.Node, s []interface{}, at slot) error {
 		}
 	}
 	for _, a := range anchors {
-		fresh := freshNode(pending[a])
+		fresh := pending[a]
 		var err error
 		if a < 0 {
 			err = p.insertBefore(p.child(n, first, at), fresh)
@@ -122,7 +122,7 @@ func (p *patcher) blockSequence(n *yaml.Node, s []interface{}, at slot) error {
 // child is the slot of the i-th pair or element of block collection n,
 // itself at slot at.
 func (p *patcher) child(n *yaml.Node, i int, at slot) slot {
-	s := slot{parent: n, index: i, limit: at.limit}
+	s := slot{parent: n, index: i, limit: at.limit, top: at.parent == nil}
 	if n.Kind == yaml.MappingNode && 2*i+2 < len(n.Content) {
 		s.limit = n.Content[2*i+2].Line - 1
 	}

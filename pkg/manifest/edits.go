@@ -64,8 +64,10 @@ func (p *patcher) head(first, indent int) int {
 }
 
 // remove cuts out the pair or element at slot at whole lines, with the
-// comments that introduce it; when blank lines surround it, the ones
-// after it go too.
+// comments that introduce it (except for the document's first key, whose
+// comments introduce the document). The blank lines before it go too when
+// blank lines follow it or it is the last of its collection: they
+// separated it from what came before.
 func (p *patcher) remove(at slot) error {
 	start, first, last, indent, err := p.region(at)
 	if err != nil {
@@ -74,19 +76,23 @@ func (p *patcher) remove(at slot) error {
 	if !onlySpaces(p.l.src[p.l.start(first):start]) {
 		return errBail
 	}
-	head := p.head(first, indent)
-	from, to := p.l.start(head), p.l.start(last+1)
-	if head > 0 && p.l.blank(head-1) && last+1 < p.l.count() && p.l.blank(last+1) {
-		j := last + 1
-		for j < p.l.count() && p.l.blank(j) {
-			j++
+	from := first
+	if !at.top || at.index > 0 {
+		from = p.head(first, indent)
+	}
+	lastOne := at.index == len(at.parent.Content)-1 || (at.parent.Kind == yaml.MappingNode && 2*at.index+2 == len(at.parent.Content))
+	if from > 0 && p.l.blank(from-1) && (lastOne || (last+1 < p.l.count() && p.l.blank(last+1))) {
+		for from > 0 && p.l.blank(from-1) {
+			from--
 		}
-		to = p.l.start(j)
 	}
-	if to == len(p.l.src) && !endsWithEOL(p.l.src) && head > 0 {
-		from = p.l.end(head - 1)
+	to := p.l.start(last + 1)
+	if to == len(p.l.src) && !endsWithEOL(p.l.src) && from > 0 {
+		// the last line goes: the line before it becomes the last
+		p.edits = append(p.edits, edit{p.l.end(from - 1), to, ""})
+		return nil
 	}
-	p.edits = append(p.edits, edit{from, to, ""})
+	p.edits = append(p.edits, edit{p.l.start(from), to, ""})
 	return nil
 }
 
@@ -135,52 +141,51 @@ func (p *patcher) replace(n *yaml.Node, v interface{}, at slot, flow bool) error
 	if err != nil {
 		return err
 	}
-	fresh := freshNode(v)
-	var wrap *yaml.Node
+	e := &emitter{lay: p.lay}
+	lc := n.LineComment
 	if at.parent.Kind == yaml.MappingNode {
 		k := at.parent.Content[2*at.index]
-		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: k.Tag, Value: k.Value, Style: k.Style}
-		lc := k.LineComment
-		if lc == "" {
-			lc = n.LineComment
+		if k.LineComment != "" {
+			lc = k.LineComment
 		}
-		if isScalar(v) {
-			fresh.LineComment = lc
-		} else {
-			key.LineComment = lc
-		}
-		wrap = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{key, fresh}}
+		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: k.Tag, Value: k.Value, Style: k.Style &^ yaml.TaggedStyle}
+		err = e.pair("", indent, key, v)
 	} else {
-		fresh.LineComment = n.LineComment
-		wrap = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{fresh}}
+		err = e.value("-", indent, v, false)
 	}
-	text, err := p.encode(wrap, indent, false)
 	if err != nil {
 		return err
 	}
-	p.edits = append(p.edits, edit{start, p.l.end(last), text})
+	if lc != "" && !strings.Contains(lc, "\n") {
+		e.lines[0] += " " + lc
+	}
+	p.edits = append(p.edits, edit{start, p.l.end(last), strings.Join(e.lines, p.br)})
 	return nil
 }
 
 // insertAfter adds the pairs or elements of fresh on new lines after the
 // pair or element at slot at.
-func (p *patcher) insertAfter(at slot, fresh *yaml.Node) error {
+func (p *patcher) insertAfter(at slot, fresh interface{}) error {
 	_, _, last, indent, err := p.region(at)
 	if err != nil {
 		return err
 	}
-	text, err := p.encode(fresh, indent, true)
+	text, err := p.emit(fresh, indent)
 	if err != nil {
 		return err
 	}
-	pos := p.l.end(last)
-	p.edits = append(p.edits, edit{pos, pos, p.br + text})
+	if last+1 == p.l.count() && !endsWithEOL(p.l.src) {
+		p.edits = append(p.edits, edit{len(p.l.src), len(p.l.src), p.br + text})
+		return nil
+	}
+	pos := p.l.start(last + 1)
+	p.edits = append(p.edits, edit{pos, pos, text + p.br})
 	return nil
 }
 
 // insertBefore adds the elements of fresh on new lines before the element
 // at slot at and the comments that introduce it.
-func (p *patcher) insertBefore(at slot, fresh *yaml.Node) error {
+func (p *patcher) insertBefore(at slot, fresh []interface{}) error {
 	start, first, _, indent, err := p.region(at)
 	if err != nil {
 		return err
@@ -188,7 +193,7 @@ func (p *patcher) insertBefore(at slot, fresh *yaml.Node) error {
 	if !onlySpaces(p.l.src[p.l.start(first):start]) {
 		return errBail
 	}
-	text, err := p.encode(fresh, indent, true)
+	text, err := p.emit(fresh, indent)
 	if err != nil {
 		return err
 	}
@@ -197,22 +202,25 @@ func (p *patcher) insertBefore(at slot, fresh *yaml.Node) error {
 	return nil
 }
 
-// encode writes n in the document's layout, indented by indent columns
-// (the first line too when lead is set), with the document's line breaks
-// and no final one.
-func (p *patcher) encode(n *yaml.Node, indent int, lead bool) (string, error) {
-	b, err := encodeNode(n, p.lay)
-	if err != nil {
-		return "", err
-	}
-	pad := strings.Repeat(" ", indent)
-	ls := strings.Split(string(trimEOL(b)), "\n")
-	for i, s := range ls {
-		if s != "" && (i > 0 || lead) {
-			ls[i] = pad + s
+// emit writes the pairs of a mapping or the elements of a list, their
+// keys or "-" at column col, as lines without a final line break.
+func (p *patcher) emit(fresh interface{}, col int) (string, error) {
+	e := &emitter{lay: p.lay}
+	switch x := fresh.(type) {
+	case map[string]interface{}:
+		for _, k := range sortedKeys(x) {
+			if err := e.pair(pad(col), col, keyNode(k), x[k]); err != nil {
+				return "", err
+			}
+		}
+	case []interface{}:
+		for _, it := range x {
+			if err := e.value(pad(col)+"-", col, it, false); err != nil {
+				return "", err
+			}
 		}
 	}
-	return strings.Join(ls, p.br), nil
+	return strings.Join(e.lines, p.br), nil
 }
 
 // rewriteFlow replaces the text of flow collection n, which must hold no

@@ -11,19 +11,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// layout is how a document lays out its blocks.
-type layout struct {
-	// indent is the number of spaces a nested mapping is indented by.
-	indent int
-	// compact puts a list under a key indent-2 spaces deeper than the
-	// key: for indent 2, "- " starts at the key's column, as kubectl
-	// writes. Otherwise a list is indented by indent.
-	compact bool
-}
-
-// kubectl is the layout of kubectl's YAML output.
-var kubectl = layout{indent: 2, compact: true}
-
 // Encode writes an object as a new YAML document the way kubectl users
 // expect to read it: apiVersion, kind, metadata (name, namespace, labels,
 // annotations, then its other keys sorted), spec, then the other keys
@@ -46,7 +33,7 @@ func encodeNode(n *yaml.Node, lay layout) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(lay.indent)
-	if lay.compact {
+	if lay.compact() {
 		enc.CompactSeqIndent()
 	}
 	if err := enc.Encode(n); err != nil {

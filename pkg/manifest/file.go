@@ -67,9 +67,10 @@ func AppendDoc(src, newDoc []byte) []byte {
 }
 
 // DeleteDoc returns src without document d: its text, the "---" line that
-// opens it (for a document without one, the "---" that opens the next
-// document instead) and the "..." line that may close it. Everything else
-// stays byte for byte. Deleting the only document leaves what lay outside
+// opens it and the "..." line that may close it. A document without a
+// "---" (the first one, usually) takes the next document's "---" line with
+// it instead, unless that line holds a comment or content, which then
+// stay. Everything else stays byte for byte. Deleting the only document leaves what lay outside
 // it, which may be nothing or only blank lines (see IsEmpty) or comments.
 func DeleteDoc(src []byte, d Doc) []byte {
 	from, to := d.Start, d.End
@@ -80,12 +81,8 @@ func DeleteDoc(src []byte, d Doc) []byte {
 		from = d.sepStart
 	} else if to < len(src) {
 		l := newLines(src[to:])
-		if rest, ok := marker(l.text(0), "---"); ok {
-			if rest < len(l.text(0)) {
-				to += rest
-			} else {
-				to += l.start(1)
-			}
+		if t := bytes.TrimRight(l.text(0), " \t\r"); string(t) == "---" {
+			to += l.start(1)
 		}
 	}
 	out := make([]byte, 0, len(src)-(to-from))

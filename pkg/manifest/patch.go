@@ -34,11 +34,13 @@ type edit struct {
 
 // slot is where a value sits in block context: as the value of the index-th
 // pair or element of parent (nil for the document's top node), with what
-// follows it starting on line limit (0-based).
+// follows it starting on line limit (0-based). top marks the pairs of the
+// document's top mapping.
 type slot struct {
 	parent *yaml.Node
 	index  int
 	limit  int
+	top    bool
 }
 
 // patch returns the edited document, or errBail.

@@ -30,7 +30,7 @@ import (
 //
 // The result always reads back as updated (numbers by value), keeps doc's
 // line breaks ("\r\n" or "\n") and ends with a line break only if doc
-// does. A doc without content (empty or only comments) gets updated
+// does (or a multi-line string at its very end needs one). A doc without content (empty or only comments) gets updated
 // encoded as by Encode after its comments. doc must parse.
 func Rewrite(doc []byte, updated map[string]interface{}) ([]byte, error) {
 	if updated == nil {
@@ -59,25 +59,51 @@ func Rewrite(doc []byte, updated map[string]interface{}) ([]byte, error) {
 		return nil, err
 	}
 	if equalValues(have, want) {
+		noteTier("unchanged")
 		return doc, nil
 	}
 	lay := detectLayout(root)
-	if out, err := patch(doc, root, want, lay, br); err == nil && means(out, want) {
-		return out, nil
+	if out, err := patch(doc, root, want, lay, br); err == nil {
+		if out, ok := accept(out, want, br); ok {
+			noteTier("patch")
+			return out, nil
+		}
 	}
-	if out, err := reencode(doc, want, lay, br); err == nil && means(out, want) {
-		return out, nil
+	if out, err := reencode(doc, want, lay, br); err == nil {
+		if out, ok := accept(out, want, br); ok {
+			noteTier("reencode")
+			return out, nil
+		}
 	}
 	out, err := encodeNode(topNode(want), lay)
 	if err != nil {
 		return nil, err
 	}
-	out = finish(out, doc, br)
-	if !means(out, want) {
-		return nil, errors.New("the object has no YAML form that reads back the same")
+	if out, ok := accept(finish(out, doc, br), want, br); ok {
+		noteTier("encode")
+		return out, nil
 	}
-	return out, nil
+	return nil, errors.New("the object has no YAML form that reads back the same")
 }
+
+// accept returns out if it reads back as want, or else out with a final
+// line break if that does: a block scalar at the very end of a document
+// may need it.
+func accept(out []byte, want map[string]interface{}, br string) ([]byte, bool) {
+	if means(out, want) {
+		return out, true
+	}
+	if !endsWithEOL(out) {
+		out = append(out, br...)
+		return out, means(out, want)
+	}
+	return nil, false
+}
+
+// noteTier is told which way Rewrite produced its result: "unchanged",
+// "patch" (edited in place), "reencode" (the updated node tree encoded) or
+// "encode" (the object encoded afresh). Tests watch it.
+var noteTier = func(string) {}
 
 // rewriteEmpty writes want after the comments of a document without
 // content.
