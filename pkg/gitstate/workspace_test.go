@@ -161,6 +161,7 @@ func TestOpenHTTP(t *testing.T) {
 	if cfg := readFile(t, filepath.Join(w.Root, ".git", "config")); strings.Contains(cfg, token) || strings.Contains(cfg, "alice") {
 		t.Errorf(".git/config holds credentials:\n%s", cfg)
 	}
+	assertNoSecret(t, filepath.Dir(w.Root), token)
 
 	for _, bad := range []string{"wrong-t0ken-value", ""} {
 		_, err := Open(context.Background(), spec, OpenOptions{CacheDir: t.TempDir(), Getenv: env(bad)})
@@ -185,10 +186,37 @@ func TestOpenHTTP(t *testing.T) {
 	if cfg := readFile(t, filepath.Join(w.Root, ".git", "config")); strings.Contains(cfg, token) {
 		t.Errorf(".git/config holds the token:\n%s", cfg)
 	}
+	assertNoSecret(t, filepath.Dir(w.Root), token)
 	wrong := strings.Replace(url, "http://", "http://alice:wrong-t0ken-value@", 1)
 	_, err := Open(context.Background(), fabric.GitSpec{URL: wrong}, OpenOptions{CacheDir: t.TempDir()})
 	if err == nil || strings.Contains(err.Error(), "wrong-t0ken-value") || !strings.Contains(err.Error(), "alice:***@") {
 		t.Errorf("error should redact the URL's password: %v", err)
+	}
+}
+
+// assertNoSecret fails if any file below dir contains secret.
+func assertNoSecret(t *testing.T, dir, secret string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.Contains(readFile(t, p), secret) {
+			t.Errorf("%s holds the secret", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenHTTPWithoutAuth(t *testing.T) {
+	remote := testbed.NewBareRemote(t, fabricFiles)
+	url := testbed.ServeHTTP(t, remote, "", "")
+	w := mustOpen(t, fabric.GitSpec{URL: url, Branch: "main"}, OpenOptions{CacheDir: t.TempDir()})
+	if w.Revision != testbed.Git(t, remote, "rev-parse", "main") || len(loadKeys(t, w, "fabrics/lab")) != 2 {
+		t.Errorf("public HTTP remote: %+v", w)
 	}
 }
 
