@@ -5,14 +5,21 @@ import (
 )
 
 // blockMapping patches a block mapping with at least one pair into m,
-// which has at least one key.
+// which has at least one key. Keys a "<<" merge key brings in stay as
+// they are when m keeps their value; m may override them with keys of
+// its own, but not drop them.
 func (p *patcher) blockMapping(n *yaml.Node, m map[string]interface{}, at slot) error {
 	pairs := len(n.Content) / 2
 	seen := make(map[string]bool, pairs)
 	var removed []int
 	lastKept := -1
+	merges := false
 	for i := 0; i < pairs; i++ {
 		k := n.Content[2*i]
+		if isMergeKey(resolveAlias(k)) {
+			merges, lastKept = true, i
+			continue
+		}
 		if k.Kind != yaml.ScalarNode || seen[k.Value] {
 			return errBail
 		}
@@ -29,6 +36,11 @@ func (p *patcher) blockMapping(n *yaml.Node, m map[string]interface{}, at slot) 
 	}
 	if lastKept < 0 {
 		return p.replace(n, m, at, false)
+	}
+	if merges {
+		if err := p.mergedKeys(n, m, seen); err != nil {
+			return err
+		}
 	}
 	if len(removed) > 0 && removed[0] == 0 {
 		// The first pairs go: when the first sits on its list element's
@@ -59,6 +71,29 @@ func (p *patcher) blockMapping(n *yaml.Node, m map[string]interface{}, at slot) 
 		fresh[k] = m[k]
 	}
 	return p.insertAfter(p.child(n, lastKept, at), fresh)
+}
+
+// mergedKeys marks as seen the keys n's merge keys bring in that m keeps
+// unchanged; it fails when m drops one, since only removing the merge
+// key could express that.
+func (p *patcher) mergedKeys(n *yaml.Node, m map[string]interface{}, seen map[string]bool) error {
+	v, err := nodeValue(n)
+	if err != nil {
+		return err
+	}
+	for k, mv := range v.(map[string]interface{}) {
+		if seen[k] {
+			continue
+		}
+		want, ok := m[k]
+		if !ok {
+			return errBail
+		}
+		if equalValues(mv, want) {
+			seen[k] = true
+		}
+	}
+	return nil
 }
 
 // blockSequence patches a block list with at least one element into s,

@@ -86,13 +86,7 @@ func (p *patcher) remove(at slot) error {
 			from--
 		}
 	}
-	to := p.l.start(last + 1)
-	if to == len(p.l.src) && !endsWithEOL(p.l.src) && from > 0 {
-		// the last line goes: the line before it becomes the last
-		p.edits = append(p.edits, edit{p.l.end(from - 1), to, ""})
-		return nil
-	}
-	p.edits = append(p.edits, edit{p.l.start(from), to, ""})
+	p.edits = append(p.edits, edit{p.l.start(from), p.l.start(last + 1), ""})
 	return nil
 }
 

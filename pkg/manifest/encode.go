@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -131,11 +132,29 @@ func scalarNode(v interface{}) *yaml.Node {
 		}
 	case string:
 		n.Tag, n.Value = "!!str", x
-		if strings.Contains(x, "\n") {
+		switch {
+		case strings.Contains(x, "\n"):
 			n.Style = yaml.LiteralStyle
+		case yaml11Special(x):
+			n.Style = yaml.DoubleQuotedStyle
 		}
 	}
 	return n
+}
+
+// base60 matches YAML 1.1's sexagesimal numbers.
+var base60 = regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`)
+
+// yaml11Special reports strings that YAML 1.2 (yaml.v3) reads as strings
+// but YAML 1.1 reads as booleans or numbers: written plain, they would
+// change meaning for Kubernetes tools, which read YAML with yaml.v2.
+func yaml11Special(s string) bool {
+	switch s {
+	case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+		"on", "On", "ON", "off", "Off", "OFF":
+		return true
+	}
+	return base60.MatchString(s)
 }
 
 func formatFloat(f float64) string {

@@ -52,7 +52,11 @@ func patch(doc []byte, root *yaml.Node, v map[string]interface{}, lay layout, br
 		}
 		return nil, err
 	}
-	return p.apply()
+	out, err := p.apply()
+	if err == nil && !endsWithEOL(doc) {
+		out = trimEOL(out) // the last line may have gone, or new ones come after it
+	}
+	return out, err
 }
 
 // apply performs the edits, which must not overlap.
@@ -93,7 +97,7 @@ func (p *patcher) value(n *yaml.Node, v interface{}, at slot, flow bool) error {
 	isFlow := n.Style&yaml.FlowStyle != 0
 	switch x := v.(type) {
 	case map[string]interface{}:
-		if n.Kind != yaml.MappingNode || len(x) == 0 || len(n.Content) == 0 || hasMergeKey(n) {
+		if n.Kind != yaml.MappingNode || len(x) == 0 || len(n.Content) == 0 || (hasMergeKey(n) && (isFlow || flow)) {
 			return p.replace(n, v, at, flow)
 		}
 		if isFlow || flow {

@@ -27,6 +27,8 @@ func updatedScalar(old *yaml.Node, v interface{}) *yaml.Node {
 	switch {
 	case old.Style&quoted != 0 && !multiline:
 		n.Style = old.Style & quoted
+	case yaml11Special(s):
+		// scalarNode quoted it: plain, it would change meaning in YAML 1.1
 	case old.Style&block != 0 && multiline:
 		n.Style = old.Style & block
 	}
