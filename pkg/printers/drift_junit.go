@@ -1,0 +1,129 @@
+package printers
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	File      string        `xml:"file,attr,omitempty"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",cdata"`
+}
+
+// WriteDriftJUnit writes r as JUnit XML for CI systems: a test suite per
+// fabric and a test case per resource, failing when the resource is not in
+// sync. A fabric that could not be read has a single "read fabric" test
+// case with an error.
+func WriteDriftJUnit(w io.Writer, r *drift.Report) error {
+	if r == nil {
+		return errors.New("no drift report to print")
+	}
+	out := junitSuites{Name: "kubectl-hnp drift"}
+	for _, f := range r.Fabrics {
+		s := junitFabric(f)
+		out.Tests += s.Tests
+		out.Failures += s.Failures
+		out.Errors += s.Errors
+		out.Suites = append(out.Suites, s)
+	}
+	b, err := xml.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("rendering JUnit XML: %w", err)
+	}
+	_, err = io.WriteString(w, xml.Header+string(b)+"\n")
+	return err
+}
+
+func junitFabric(f drift.FabricReport) junitSuite {
+	s := junitSuite{Name: f.Name}
+	if f.Error != "" {
+		s.Tests, s.Errors = 1, 1
+		s.Cases = []junitCase{{
+			Classname: f.Name,
+			Name:      "read fabric",
+			Error:     &junitProblem{Message: f.Error, Type: "error"},
+		}}
+		return s
+	}
+	for _, res := range f.Resources {
+		c := junitCase{Classname: f.Name + "." + res.Kind, Name: resourceName(res), File: res.File}
+		if res.Status != drift.StatusInSync {
+			c.Failure = junitFailure(res)
+			s.Failures++
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, c)
+	}
+	return s
+}
+
+func junitFailure(res drift.ResourceResult) *junitProblem {
+	p := &junitProblem{Type: string(res.Status)}
+	var text strings.Builder
+	switch res.Status {
+	case drift.StatusDrifted:
+		n := len(res.Diffs)
+		verb := "fields differ"
+		if n == 1 {
+			verb = "field differs"
+		}
+		p.Message = fmt.Sprintf("drifted: %d %s", n, verb)
+		for _, d := range res.Diffs {
+			git, cluster := diffSides(d)
+			fmt.Fprintf(&text, "%s: %s → %s (%s)\n", sanitize(d.Path), git, cluster, sanitize(string(d.Type)))
+		}
+	case drift.StatusMissingFromCluster:
+		p.Message = "missingFromCluster: in Git but not in the cluster"
+	case drift.StatusNotInGit:
+		p.Message = "notInGit: in the cluster but not in Git"
+	default:
+		p.Message = string(res.Status)
+	}
+	if loc := fileLocation(res); loc != "" {
+		fmt.Fprintf(&text, "at %s\n", sanitize(loc))
+	}
+	p.Text = strings.Map(xmlChar, text.String())
+	return p
+}
+
+// xmlChar maps the characters XML 1.0 does not allow to U+FFFD. The
+// encoder escapes attributes and character data, but not CDATA sections.
+func xmlChar(r rune) rune {
+	switch {
+	case r == '\t', r == '\n', r == '\r',
+		r >= 0x20 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000 && r <= 0x10FFFF:
+		return r
+	}
+	return '\uFFFD'
+}

@@ -1,0 +1,114 @@
+package printers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+)
+
+// DriftOptions control how WriteDriftTable renders a drift report.
+type DriftOptions struct {
+	// Aligned renders aligned columns (stdout is a terminal); otherwise
+	// rows are tab-separated.
+	Aligned bool
+	// Color marks statuses with symbols and ANSI colours (a terminal, and
+	// NO_COLOR unset).
+	Color bool
+	// All lists resources in sync too.
+	All bool
+	// Wide lists every field diff in full instead of the first two,
+	// truncated.
+	Wide bool
+	// NoHeaders prints the rows only: no per-fabric summary lines and no
+	// header line.
+	NoHeaders bool
+}
+
+// ANSI escape sequences.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+var statusStyles = map[drift.Status]struct{ symbol, color string }{
+	drift.StatusInSync:             {"✓", ansiGreen},
+	drift.StatusDrifted:            {"⚠", ansiYellow},
+	drift.StatusMissingFromCluster: {"✗", ansiRed},
+	drift.StatusNotInGit:           {"↻", ansiCyan},
+}
+
+var driftHeader = []string{"FABRIC", "KIND", "NAME", "STATUS", "FIELDS", "FILE"}
+
+// WriteDriftTable renders r for people: one summary line per fabric, then a
+// blank line and a table of the resources not in sync (all of them with
+// o.All), in the order of the report. The table is left out when it would
+// have no rows.
+func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
+	if r == nil {
+		return errors.New("no drift report to print")
+	}
+	var b strings.Builder
+	if !o.NoHeaders {
+		for _, f := range r.Fabrics {
+			b.WriteString(fabricSummaryLine(f))
+			b.WriteByte('\n')
+		}
+	}
+	t := Table{Header: driftHeader}
+	for _, f := range r.Fabrics {
+		for _, res := range f.Resources {
+			if res.Status == drift.StatusInSync && !o.All {
+				continue
+			}
+			file := fileLocation(res)
+			if file == "" {
+				file = "-"
+			}
+			t.Rows = append(t.Rows, []string{
+				sanitize(f.Name), sanitize(res.Kind), sanitize(resourceName(res)),
+				statusCell(res.Status, o.Color), fieldsCell(res.Diffs, o.Wide), sanitize(file),
+			})
+		}
+	}
+	if len(t.Rows) > 0 && b.Len() > 0 {
+		b.WriteByte('\n')
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	return WriteTable(w, t, TableOptions{Aligned: o.Aligned, NoHeaders: o.NoHeaders})
+}
+
+// fabricSummaryLine is, for example, "fabric lab (revision 1a2b3c4): 3
+// resources, 1 in sync, 1 drifted, 0 missing from cluster, 1 not in Git".
+func fabricSummaryLine(f drift.FabricReport) string {
+	name := "fabric " + sanitize(f.Name)
+	if f.Error != "" {
+		return name + ": error: " + sanitize(f.Error)
+	}
+	if rev := shortRevision(f.GitRevision); rev != "" {
+		name += " (revision " + sanitize(rev) + ")"
+	}
+	s := f.Summary
+	return fmt.Sprintf("%s: %s, %d in sync, %d drifted, %d missing from cluster, %d not in Git",
+		name, plural(s.Total, "resource"), s.InSync, s.Drifted, s.MissingFromCluster, s.NotInGit)
+}
+
+// statusCell is the status word, with colour its symbol too, coloured.
+func statusCell(s drift.Status, color bool) string {
+	st, ok := statusStyles[s]
+	if !color || !ok {
+		return sanitize(string(s))
+	}
+	return st.color + st.symbol + " " + string(s) + ansiReset
+}
