@@ -11,16 +11,14 @@ import (
 // LastAppliedAnnotation holds the JSON that client-side apply last sent.
 const LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
-// serverMetadata are the metadata fields the API server owns.
-var serverMetadata = map[string]bool{
-	"uid":                        true,
-	"resourceVersion":            true,
-	"generation":                 true,
-	"creationTimestamp":          true,
-	"managedFields":              true,
-	"selfLink":                   true,
-	"deletionTimestamp":          true,
-	"deletionGracePeriodSeconds": true,
+// serverMetadata reports whether a metadata field is owned by the API server.
+func serverMetadata(field string) bool {
+	switch field {
+	case "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields",
+		"selfLink", "deletionTimestamp", "deletionGracePeriodSeconds":
+		return true
+	}
+	return false
 }
 
 // Normalize returns a normalised copy of an object: status, server-owned

@@ -51,7 +51,7 @@ func (w *walker) ignored() bool {
 		}
 	case 2:
 		if p[0] == "metadata" {
-			if serverMetadata[p[1]] {
+			if serverMetadata(p[1]) {
 				return true
 			}
 			if w.identity && (p[1] == "name" || p[1] == "namespace") {
