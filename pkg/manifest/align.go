@@ -26,6 +26,37 @@ const maxAlignCells = 1 << 20
 // are deleted or inserted. The steps come in list order: i and j never
 // decrease.
 func align(old, upd []interface{}) []op {
+	// Equal heads and tails are kept; the middle is aligned.
+	head := 0
+	for head < len(old) && head < len(upd) && equalValues(old[head], upd[head]) {
+		head++
+	}
+	tail := 0
+	for tail < len(old)-head && tail < len(upd)-head && equalValues(old[len(old)-1-tail], upd[len(upd)-1-tail]) {
+		tail++
+	}
+	var ops []op
+	for k := 0; k < head; k++ {
+		ops = append(ops, op{opKeep, k, k})
+	}
+	for _, o := range alignMiddle(old[head:len(old)-tail], upd[head:len(upd)-tail]) {
+		if o.i >= 0 {
+			o.i += head
+		}
+		if o.j >= 0 {
+			o.j += head
+		}
+		ops = append(ops, o)
+	}
+	for k := tail; k > 0; k-- {
+		ops = append(ops, op{opKeep, len(old) - k, len(upd) - k})
+	}
+	return ops
+}
+
+// alignMiddle aligns two lists by their longest common subsequence, or by
+// position when they are too long for that.
+func alignMiddle(old, upd []interface{}) []op {
 	n, m := len(old), len(upd)
 	if n*m > maxAlignCells {
 		return byPosition(n, m)

@@ -110,7 +110,11 @@ func freshNode(v interface{}) *yaml.Node {
 }
 
 func keyNode(k string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}
+	if yaml11Special(k) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
 }
 
 // scalarNode builds the node of a scalar: nil, bool, int64, float64 or

@@ -40,6 +40,9 @@ func TestEncode(t *testing.T) {
 	if back, err := ParseDoc(out); err != nil || !equalValues(back, obj) {
 		t.Errorf("Encode's output reads back as %v (%v)", back, err)
 	}
+	if k8s, err := k8sRead(out); err != nil || !equalValues(k8s, obj) {
+		t.Errorf("Kubernetes reads Encode's output as %v (%v)", k8s, err)
+	}
 	if _, err := Encode(nil); err == nil {
 		t.Error("Encode(nil): no error")
 	}

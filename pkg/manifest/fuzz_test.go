@@ -28,7 +28,8 @@ var rewriteSeeds = []string{
 // FuzzRewrite checks Rewrite on any document that parses to an object:
 // given the document's own object it returns the document unchanged, and
 // given a changed object (the changes driven by ops) its result reads back
-// as that object, with the document's line breaks and final line break.
+// as that object, also to Kubernetes' YAML reader when the document did,
+// with the document's line breaks and final line break.
 func FuzzRewrite(f *testing.F) {
 	for i, s := range rewriteSeeds {
 		f.Add([]byte(s), []byte{})
@@ -52,6 +53,13 @@ func FuzzRewrite(f *testing.F) {
 		got, err := ParseDoc(out)
 		if err != nil || !equalValues(got, want) {
 			t.Fatalf("Rewrite(%q, %v) = %q, which reads back as %v (%v)", doc, want, out, got, err)
+		}
+		// A document Kubernetes tools read the same way still reads the
+		// same way to them: no YAML 1.1 surprises ("yes", "1:20") appear.
+		if k8s, err := k8sRead(doc); err == nil && equalValues(k8s, obj) {
+			if k8sOut, err := k8sRead(out); err != nil || !equalValues(k8sOut, want) {
+				t.Fatalf("Rewrite(%q, %v) = %q, which Kubernetes reads as %v (%v)", doc, want, out, k8sOut, err)
+			}
 		}
 		if endsWithEOL(out) != endsWithEOL(doc) && (endsWithEOL(doc) || means(trimEOL(out), want)) {
 			t.Fatalf("Rewrite(%q) = %q: final line break changed", doc, out)

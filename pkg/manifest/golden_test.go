@@ -68,9 +68,13 @@ func editDoc(t *testing.T, src []byte, index int, change func(obj map[string]int
 	if len(after) != len(docs) {
 		t.Fatalf("the file has %d documents after the edit, %d before:\n%s", len(after), len(docs), out)
 	}
-	got, err := ParseDoc(out[after[index].Start:after[index].End])
+	text := out[after[index].Start:after[index].End]
+	got, err := ParseDoc(text)
 	if err != nil || !equalValues(got, obj) {
 		t.Errorf("the edited document reads back as %v (%v), want %v", got, err, obj)
+	}
+	if k8s, err := k8sRead(text); err != nil || !equalValues(k8s, obj) {
+		t.Errorf("Kubernetes reads the edited document as %v (%v), want %v", k8s, err, obj)
 	}
 	return out, tier
 }
