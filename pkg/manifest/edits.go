@@ -217,65 +217,6 @@ func (p *patcher) emit(fresh interface{}, col int) (string, error) {
 	return strings.Join(e.lines, p.br), nil
 }
 
-// rewriteFlow replaces the text of flow collection n, which must hold no
-// comments, with a one-line encoding of it updated to v.
-func (p *patcher) rewriteFlow(n *yaml.Node, v interface{}) error {
-	start, ok := p.l.offset(n.Line, n.Column)
-	if !ok || start >= len(p.l.src) || (p.l.src[start] != '{' && p.l.src[start] != '[') {
-		return errBail
-	}
-	end, ok := flowEnd(p.l.src, start)
-	if !ok {
-		return errBail
-	}
-	c := copyNode(n)
-	stripComments(c)
-	text, err := encodeNode(mergeNode(c, v), p.lay)
-	if err != nil {
-		return err
-	}
-	text = trimEOL(text)
-	if bytes.ContainsAny(text, "\r\n") {
-		return errBail
-	}
-	p.edits = append(p.edits, edit{start, end, string(text)})
-	return nil
-}
-
-// flowEnd returns the offset after the bracket that closes the flow
-// collection opening at start; ok is false when it is not found or a
-// comment lies inside.
-func flowEnd(src []byte, start int) (int, bool) {
-	depth := 0
-	for i := start; i < len(src); i++ {
-		tokenStart := i == start || bytes.IndexByte([]byte(" \t\r\n{[,:"), src[i-1]) >= 0
-		switch c := src[i]; {
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			if depth--; depth == 0 {
-				return i + 1, true
-			}
-		case c == '#' && tokenStart:
-			return 0, false
-		case (c == '"' || c == '\'') && tokenStart:
-			n := quotedLen(src[i:], c)
-			if n == 0 {
-				return 0, false
-			}
-			i += n - 1
-		}
-	}
-	return 0, false
-}
-
-func stripComments(n *yaml.Node) {
-	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
-	for _, c := range n.Content {
-		stripComments(c)
-	}
-}
-
 func onlySpaces(b []byte) bool {
 	return len(bytes.Trim(b, " ")) == 0
 }

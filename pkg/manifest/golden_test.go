@@ -270,3 +270,39 @@ func TestGoldenAppendWithoutFinalNewline(t *testing.T) {
 		t.Error("the edit added a final line break")
 	}
 }
+
+// TestGoldenUnchanged rewrites every document of every test file with its
+// own object, its integers turned into floats: the files stay identical.
+func TestGoldenUnchanged(t *testing.T) {
+	for _, name := range []string{"fabric.yaml", "top-separator.yaml", "flow.yaml", "four-space.yaml", "no-final-newline.yaml"} {
+		src := readTestdata(t, name)
+		for _, s := range [][]byte{src, withEOL(src, "\r\n")} {
+			out := s
+			for i, d := range Split(s) {
+				if obj, err := ParseDoc(s[d.Start:d.End]); err == nil && obj != nil {
+					out, _ = editDoc(t, out, i, func(o map[string]interface{}) { floatsForInts(o) })
+				}
+			}
+			if !bytes.Equal(out, s) {
+				t.Errorf("%s changed:\n%s", name, out)
+			}
+		}
+	}
+}
+
+// floatsForInts turns every int64 in v into the equal float64.
+func floatsForInts(v interface{}) interface{} {
+	switch x := v.(type) {
+	case map[string]interface{}:
+		for k, e := range x {
+			x[k] = floatsForInts(e)
+		}
+	case []interface{}:
+		for i, e := range x {
+			x[i] = floatsForInts(e)
+		}
+	case int64:
+		return float64(x)
+	}
+	return v
+}

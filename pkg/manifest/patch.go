@@ -103,7 +103,7 @@ func (p *patcher) value(n *yaml.Node, v interface{}, at slot, flow bool) error {
 		if isFlow || flow {
 			return p.flow(n, v, flow, func() error { return p.flowMapping(n, x) })
 		}
-		return p.blockMapping(n, x, at)
+		return p.local(n, v, at, func() error { return p.blockMapping(n, x, at) })
 	case []interface{}:
 		if n.Kind != yaml.SequenceNode || len(x) == 0 || len(n.Content) == 0 {
 			return p.replace(n, v, at, flow)
@@ -111,7 +111,7 @@ func (p *patcher) value(n *yaml.Node, v interface{}, at slot, flow bool) error {
 		if isFlow || flow {
 			return p.flow(n, v, flow, func() error { return p.flowSequence(n, x) })
 		}
-		return p.blockSequence(n, x, at)
+		return p.local(n, v, at, func() error { return p.blockSequence(n, x, at) })
 	}
 	if n.Kind == yaml.ScalarNode {
 		if err := p.splice(n, v, flow); err == nil {
@@ -135,46 +135,29 @@ func (p *patcher) splice(n *yaml.Node, v interface{}, flow bool) error {
 	return nil
 }
 
-// flow patches a flow collection. Inside another flow collection (inner),
-// a structural change is left to the outermost one, which then rewrites
-// its whole text.
-func (p *patcher) flow(n *yaml.Node, v interface{}, inner bool, children func() error) error {
-	if inner {
-		return children()
-	}
+// local patches a block collection with edits, and when they cannot be
+// made, replaces the collection whole instead if no comment would be lost
+// with it.
+func (p *patcher) local(n *yaml.Node, v interface{}, at slot, edits func() error) error {
 	mark := len(p.edits)
-	err := children()
-	if !errors.Is(err, errFlow) {
+	err := edits()
+	if !errors.Is(err, errBail) || at.parent == nil || hasComments(n, false) {
 		return err
 	}
 	p.edits = p.edits[:mark]
-	return p.rewriteFlow(n, v)
+	return p.replace(n, v, at, false)
 }
 
-func (p *patcher) flowMapping(n *yaml.Node, m map[string]interface{}) error {
-	if len(n.Content)/2 != len(m) {
-		return errFlow
+// hasComments reports whether a node tree holds comments, not counting
+// the top node's line comment unless line is set.
+func hasComments(n *yaml.Node, line bool) bool {
+	if n.HeadComment != "" || n.FootComment != "" || (line && n.LineComment != "") {
+		return true
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		v, ok := m[n.Content[i].Value]
-		if !ok || n.Content[i].Kind != yaml.ScalarNode {
-			return errFlow
-		}
-		if err := p.value(n.Content[i+1], v, slot{}, true); err != nil {
-			return err
+	for _, c := range n.Content {
+		if hasComments(c, true) {
+			return true
 		}
 	}
-	return nil
-}
-
-func (p *patcher) flowSequence(n *yaml.Node, s []interface{}) error {
-	if len(n.Content) != len(s) {
-		return errFlow
-	}
-	for i, e := range n.Content {
-		if err := p.value(e, s[i], slot{}, true); err != nil {
-			return err
-		}
-	}
-	return nil
+	return false
 }

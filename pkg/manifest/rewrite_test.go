@@ -100,6 +100,8 @@ func TestRewriteStructure(t *testing.T) {
 			"l:\n- speed: 1\n- name: b\n"},
 		{"element removed with its comment", "l:\n# first\n- a\n# second\n- b # b\n- c\n",
 			func(o map[string]interface{}) { o["l"] = []interface{}{"b", "c"} }, "l:\n# second\n- b # b\n- c\n"},
+		{"element of a nested list removed", "l:\n- - a\n  - b\n- c\n",
+			func(o map[string]interface{}) { o["l"] = []interface{}{[]interface{}{"b"}, "c"} }, "l:\n- - b\n- c\n"},
 		{"element inserted in the middle", "l:\n- a # first\n- c # third\n",
 			func(o map[string]interface{}) { o["l"] = []interface{}{"a", "b", "c"} }, "l:\n- a # first\n- b\n- c # third\n"},
 		{"element inserted at the front", "l:\n  - b\n  - c\n",
