@@ -40,6 +40,9 @@ test: lint controlplane ## lint, then unit and integration tests on a real contr
 bench: controlplane ## benchmarks (reading Git, comparing, list end to end)
 	go test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
+bench-e2e: build controlplane ## end-to-end benchmarks on 10,000 objects of the 12 kinds: drift vs kubectl get and kubectl diff (build tag e2ebench)
+	go test -tags e2ebench -run '^$$' -bench E2E -benchtime 5x -timeout 60m ./pkg/cmd/root/
+
 demo: build controlplane ## a walk-through on a local control plane and a sample fabric repository
 	go run ./hack/demo
 
