@@ -47,6 +47,11 @@ type Workspace struct {
 	auth   transport.AuthMethod
 	secret string
 	lock   *flock.Flock
+	// authCfg and getenv serve a local working tree's pushes to its upstream.
+	authCfg *fabric.GitAuth
+	getenv  func(string) string
+	// onLockWait, when set, is called once when Lock finds the lock taken.
+	onLockWait func()
 }
 
 // Open makes a fabric's repository readable. A local path to a working tree
@@ -79,7 +84,7 @@ func Open(ctx context.Context, spec fabric.GitSpec, opts OpenOptions) (*Workspac
 		case statErr == nil && !fi.IsDir():
 			return nil, fmt.Errorf("git url %q is not a directory", spec.URL)
 		case statErr == nil && !isBare(path):
-			return openLocal(path, spec.Branch)
+			return openLocal(path, spec, getenv)
 		case statErr == nil:
 			loc = localRemote(path)
 		case opts.Offline:
@@ -110,8 +115,9 @@ func isBare(path string) bool {
 }
 
 // openLocal reads a working tree, or a plain directory, in place.
-func openLocal(path, branch string) (*Workspace, error) {
-	w := &Workspace{Root: path, Local: true, URL: path}
+func openLocal(path string, spec fabric.GitSpec, getenv func(string) string) (*Workspace, error) {
+	branch := spec.Branch
+	w := &Workspace{Root: path, Local: true, URL: path, authCfg: spec.Auth, getenv: getenv}
 	repo, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return w, nil
@@ -178,7 +184,13 @@ func (w *Workspace) Lock(ctx context.Context) error {
 	if w.lock == nil {
 		return nil
 	}
-	ok, err := w.lock.TryLockContext(ctx, lockRetry)
+	ok, err := w.lock.TryLock()
+	if err == nil && !ok {
+		if w.onLockWait != nil {
+			w.onLockWait()
+		}
+		ok, err = w.lock.TryLockContext(ctx, lockRetry)
+	}
 	if err != nil {
 		return fmt.Errorf("locking the cache of %s: %w", w.URL, err)
 	}
@@ -221,6 +233,10 @@ func (e *GitError) Error() string {
 // Is matches the underlying go-git error, such as
 // transport.ErrAuthenticationRequired, without exposing its text.
 func (e *GitError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// Unwrap returns the cause, so that errors.As finds typed causes such as a
+// *ConflictError.
+func (e *GitError) Unwrap() error { return e.err }
 
 func (w *Workspace) gitError(op, branch string, err error) error {
 	return &GitError{Op: op, URL: w.URL, Branch: branch, err: err, secret: w.secret}

@@ -50,6 +50,13 @@ func (w *Workspace) sync(ctx context.Context, branch string) (err error) {
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return w.gitError("fetching", branch, err)
 	}
+	return w.checkoutTip(repo, branch)
+}
+
+// checkoutTip points the clone's branch and HEAD at the last fetched tip of
+// the remote branch (refs/remotes/origin/<branch>) and hard-resets the
+// working tree to it, removing untracked files. The caller holds the lock.
+func (w *Workspace) checkoutTip(repo *git.Repository, branch string) error {
 	tip, err := repo.Reference(plumbing.NewRemoteReferenceName("origin", branch), true)
 	if err != nil {
 		return w.gitError("reading the fetched tip of", branch, err)

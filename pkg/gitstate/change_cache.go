@@ -1,0 +1,158 @@
+package gitstate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// changeCache is Change for the cache clone of a remote.
+func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeOptions) (res *ChangeResult, err error) {
+	if err := w.Lock(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { _ = w.Unlock() }()
+	branch := w.Branch
+	repo, err := git.PlainOpen(w.Root)
+	if err != nil {
+		return nil, fmt.Errorf("opening the cache clone %s: %w", w.Root, err)
+	}
+	id, err := resolveIdentity(repo, opts.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	target := branch
+	if opts.NewBranch != "" {
+		if err := checkNewBranch(opts.NewBranch, branch); err != nil {
+			return nil, err
+		}
+		target = opts.NewBranch
+	}
+	var log *writeLog
+	defer func() {
+		if err == nil {
+			return
+		}
+		_ = log.undo()
+		if rerr := w.restoreCache(branch, opts.NewBranch); rerr != nil {
+			err = fmt.Errorf("%w; restoring the cache clone also failed: %v", err, rerr)
+		}
+		res, err = nil, w.wrapChangeErr(branch, err)
+	}()
+
+	res = &ChangeResult{Branch: target}
+	var base plumbing.Hash
+	var lastPush error
+	for attempt := 0; ; attempt++ {
+		_ = log.undo()
+		log = nil
+		if err := w.sync(ctx, branch); err != nil {
+			return nil, err
+		}
+		// A fresh handle: an open one does not see the packs fetched since.
+		if repo, err = git.PlainOpen(w.Root); err != nil {
+			return nil, fmt.Errorf("opening the cache clone %s: %w", w.Root, err)
+		}
+		if lastPush != nil && w.Revision == base.String() {
+			return nil, lastPush // refused although the branch did not move
+		}
+		base = plumbing.NewHash(w.Revision)
+		if attempt == 0 && opts.NewBranch != "" && opts.Push {
+			if err := w.refuseExistingBranch(ctx, opts.NewBranch); err != nil {
+				return nil, err
+			}
+		}
+		changes, err := fn(w.Root)
+		if err != nil {
+			return nil, err
+		}
+		planned, err := planChange(w.Root, w.Root, opts.Dir, changes)
+		if err != nil {
+			return nil, err
+		}
+		if len(planned) == 0 {
+			res.NothingToDo, res.Commit, res.Files = true, base.String(), nil
+			return res, nil
+		}
+		res.Files = relsOf(planned)
+		ref := plumbing.NewBranchReferenceName(target)
+		if target != branch {
+			if err := checkoutNew(repo, ref, base); err != nil {
+				return nil, err
+			}
+		}
+		var commit plumbing.Hash
+		log, commit, err = applyChange(repo, planned, base, ref, id, commitMessage(opts.Message, res.Files))
+		if err != nil {
+			return nil, err
+		}
+		res.Commit, w.Revision = commit.String(), commit.String()
+		if !opts.Push {
+			return res, nil
+		}
+		perr := pushBranch(ctx, repo, "origin", w.loc.plain, target, ref, w.auth)
+		if perr == nil {
+			res.Pushed, res.PushedTo = true, w.URL
+			if target != branch {
+				log = nil
+				if err := w.restoreCache(branch, target); err != nil {
+					return nil, err
+				}
+			}
+			return res, nil
+		}
+		rej := classifyPush(perr)
+		if rej == notRejected || target != branch || attempt >= opts.Attempts {
+			return nil, w.gitError("pushing to", target, perr)
+		}
+		lastPush = nil
+		if rej == rejectedByServer {
+			lastPush = w.gitError("pushing to", target, perr)
+		}
+		res.Replays++
+	}
+}
+
+// refuseExistingBranch fails if the remote has the branch already.
+func (w *Workspace) refuseExistingBranch(ctx context.Context, name string) error {
+	exists, err := remoteHasBranch(ctx, w.loc.plain, name, w.auth)
+	if err != nil {
+		return w.gitError("listing the branches of", w.Branch, err)
+	}
+	if exists {
+		return w.gitError("creating", name, errors.New("the branch already exists on the remote"))
+	}
+	return nil
+}
+
+// checkoutNew points the branch ref at base and HEAD at the branch; the
+// working tree, at base already, stays as it is.
+func checkoutNew(repo *git.Repository, ref plumbing.ReferenceName, base plumbing.Hash) error {
+	for _, r := range []*plumbing.Reference{
+		plumbing.NewHashReference(ref, base),
+		plumbing.NewSymbolicReference(plumbing.HEAD, ref),
+	} {
+		if err := repo.Storer.SetReference(r); err != nil {
+			return fmt.Errorf("creating the branch %s: %w", ref.Short(), err)
+		}
+	}
+	return nil
+}
+
+// restoreCache brings the clone back to the last fetched tip of branch,
+// clean, and deletes the local branch newBranch if given.
+func (w *Workspace) restoreCache(branch, newBranch string) error {
+	repo, err := git.PlainOpen(w.Root)
+	if err != nil {
+		return fmt.Errorf("opening the cache clone %s: %w", w.Root, err)
+	}
+	err = w.checkoutTip(repo, branch)
+	if newBranch != "" {
+		rerr := repo.Storer.RemoveReference(plumbing.NewBranchReferenceName(newBranch))
+		err = errors.Join(err, rerr)
+	}
+	return err
+}
