@@ -102,7 +102,8 @@ const defaultAttempts = 3
 // along with the error; a push rejected because the upstream moved on tells
 // the user to pull.
 //
-// With no author identity known it refuses before writing anything.
+// With no author identity known it refuses before writing anything. It
+// takes the cache's lock itself: do not call it while holding Lock.
 func (w *Workspace) Change(ctx context.Context, fn ChangeFunc, opts ChangeOptions) (*ChangeResult, error) {
 	if fn == nil {
 		return nil, errors.New("change: no change function")

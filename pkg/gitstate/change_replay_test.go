@@ -1,0 +1,109 @@
+package gitstate
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+)
+
+func TestChangeReplaysWhenRemoteMovedOn(t *testing.T) {
+	remote, w := newCache(t)
+	other := ""
+	calls := 0
+	fn := func(root string) (map[string][]byte, error) {
+		calls++
+		if calls == 1 { // someone else pushes meanwhile, to another file
+			other = testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/theirs.yaml": vpc("theirs")}, "theirs")
+		}
+		if !exists(filepath.Join(root, "fabrics/lab/theirs.yaml")) != (calls == 1) {
+			t.Errorf("call %d does not see the tree it should", calls)
+		}
+		return map[string][]byte{"fabrics/lab/mine.yaml": []byte(vpc("mine"))}, nil
+	}
+	res, err := w.Change(context.Background(), fn, pushOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Replays != 1 || calls != 2 || !res.Pushed || res.Commit != testbed.Git(t, remote, "rev-parse", "main") {
+		t.Errorf("result %+v after %d calls", res, calls)
+	}
+	if parent := testbed.Git(t, remote, "rev-parse", "main^"); parent != other {
+		t.Errorf("the replayed commit's parent is %s, want the other commit %s", parent, other)
+	}
+	if got := testbed.Git(t, remote, "ls-tree", "--name-only", "main", "fabrics/lab/"); got != "fabrics/lab/mine.yaml\nfabrics/lab/old.yaml\nfabrics/lab/theirs.yaml\nfabrics/lab/vpcs.yaml" {
+		t.Errorf("the remote holds:\n%s", got)
+	}
+	assertCleanAt(t, w, remote)
+}
+
+// editVPCs is a ChangeFunc as an edit command makes it: it changes
+// vpcs.yaml only if it still holds base.
+func editVPCs(base, content string) ChangeFunc {
+	return func(root string) (map[string][]byte, error) {
+		cur, err := os.ReadFile(filepath.Join(root, "fabrics/lab/vpcs.yaml"))
+		if err != nil {
+			return nil, err
+		}
+		if string(cur) != base {
+			return nil, &ConflictError{File: "fabrics/lab/vpcs.yaml"}
+		}
+		return map[string][]byte{"fabrics/lab/vpcs.yaml": []byte(content)}, nil
+	}
+}
+
+func TestChangeConflictOnTheSameDocument(t *testing.T) {
+	remote, w := newCache(t)
+	base, err := w.HeadFile("fabrics/lab/vpcs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := ""
+	calls := 0
+	edit := editVPCs(string(base), vpc("mine"))
+	fn := func(root string) (map[string][]byte, error) {
+		if calls++; calls == 1 {
+			theirs = testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/vpcs.yaml": vpc("theirs")}, "theirs")
+		}
+		return edit(root)
+	}
+	res, err := w.Change(context.Background(), fn, pushOpts())
+	var conflict *ConflictError
+	if !errors.As(err, &conflict) || conflict.File != "fabrics/lab/vpcs.yaml" || res != nil || calls != 2 {
+		t.Fatalf("want a conflict on vpcs.yaml after 2 calls, got %+v, %v (%d calls)", res, err, calls)
+	}
+	if msg := err.Error(); !strings.Contains(msg, remote+" (branch main)") || !strings.Contains(msg, "changed on the remote too") {
+		t.Errorf("the error should name the remote, branch and conflict: %v", err)
+	}
+	if tip := testbed.Git(t, remote, "rev-parse", "main"); tip != theirs {
+		t.Errorf("the remote moved to %s, want their commit %s", tip, theirs)
+	}
+	assertCleanAt(t, w, remote)
+}
+
+func TestChangeGivesUpAfterAttempts(t *testing.T) {
+	remote, w := newCache(t)
+	calls, seen := 0, ""
+	fn := func(root string) (map[string][]byte, error) {
+		calls++
+		seen = testbed.Git(t, root, "rev-parse", "HEAD")
+		testbed.CommitFiles(t, remote, map[string]string{"README.md": strings.Repeat("x", calls)}, "busy")
+		return map[string][]byte{"fabrics/lab/mine.yaml": []byte(vpc("mine"))}, nil
+	}
+	opts := pushOpts()
+	opts.Attempts = 2
+	res, err := w.Change(context.Background(), fn, opts)
+	if err == nil || res != nil || calls != 3 || !strings.Contains(err.Error(), "non-fast-forward") ||
+		!strings.Contains(err.Error(), "pushing to "+remote+" (branch main)") {
+		t.Fatalf("want a rejected push after 3 calls, got %+v, %v (%d calls)", res, err, calls)
+	}
+	// Clean at the tip last fetched: the remote moved on after that.
+	assertClean(t, w, seen)
+	if exists(filepath.Join(w.Root, "fabrics/lab/mine.yaml")) {
+		t.Error("the change's file is left in the clone")
+	}
+}
