@@ -80,7 +80,11 @@ func (p *patcher) remove(at slot) error {
 	if !at.top || at.index > 0 {
 		from = p.head(first, indent)
 	}
-	lastOne := at.index == len(at.parent.Content)-1 || (at.parent.Kind == yaml.MappingNode && 2*at.index+2 == len(at.parent.Content))
+	size := len(at.parent.Content)
+	if at.parent.Kind == yaml.MappingNode {
+		size /= 2
+	}
+	lastOne := at.index == size-1
 	if from > 0 && p.l.blank(from-1) && (lastOne || (last+1 < p.l.count() && p.l.blank(last+1))) {
 		for from > 0 && p.l.blank(from-1) {
 			from--

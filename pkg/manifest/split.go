@@ -14,7 +14,8 @@ type Doc struct {
 	// same line ("--- {a: 1}"), Start points at that content (which
 	// then should not itself start with "---" or "...").
 	Start, End int
-	// Line is the 1-based line of Start.
+	// Line is the 1-based line of Start (for an empty document at the
+	// very end of the text, the line after its "---").
 	Line int
 
 	// opened reports that a "---" line opens the document, at sepStart.
