@@ -3,7 +3,6 @@ package manifest
 import (
 	"bytes"
 	"fmt"
-	"sort"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -201,15 +200,6 @@ func (m *mutator) value(depth int) interface{} {
 		return "  spaced  "
 	}
 	return "true"
-}
-
-func sortedKeys(m map[string]interface{}) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func deepCopy(v interface{}) interface{} {
