@@ -1,0 +1,129 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/spf13/pflag"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+)
+
+// CommitFlags are the flags shared by the commands that change Git
+// (edit, create, delete).
+type CommitFlags struct {
+	Message   string
+	NoPush    bool
+	NewBranch string
+	DryRun    bool
+	Validate  string
+}
+
+// AddCommitFlags binds the shared flags to fs.
+func (c *CommitFlags) AddCommitFlags(fs *pflag.FlagSet, validate bool) {
+	fs.StringVarP(&c.Message, "message", "m", "", "commit message (default: a description of the change)")
+	fs.BoolVar(&c.NoPush, "no-push", false, "commit, but do not push")
+	fs.StringVar(&c.NewBranch, "branch", "", "commit on this new branch, made from the fabric's branch, and push it (for a review flow)")
+	fs.BoolVar(&c.DryRun, "dry-run", false, "print the diff of the file and validate; change nothing")
+	if validate {
+		fs.StringVar(&c.Validate, "validate", "", "strict (schema + server-side dry run; the default when the cluster is reachable), schema (the CRD's schema, cached for offline use) or none")
+	}
+}
+
+// Change is one change to a fabric's repository, ready to commit.
+type Change struct {
+	Fabric    *fabric.Fabric
+	Workspace *gitstate.Workspace
+	// Fn computes the new file contents on the tree it will commit on.
+	Fn gitstate.ChangeFunc
+	// Message is the default commit message.
+	Message string
+	// Edit is what the user wrote (the edited document, or the new
+	// objects): saved to a file if the change fails, so it is never lost.
+	Edit []byte
+	// What names the change for messages, e.g. "VPC default/vpc-1".
+	What string
+}
+
+// FileDiff renders a unified diff of one file, old against new.
+func FileDiff(path string, before, after []byte) string {
+	d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
+		FromFile: "a/" + path, ToFile: "b/" + path, Context: 3,
+	})
+	return d
+}
+
+// SaveEdit keeps the user's work in a temporary file and returns its path.
+func SaveEdit(what string, edit []byte) (string, error) {
+	name := strings.NewReplacer("/", "-", " ", "-").Replace(what)
+	f, err := os.CreateTemp("", "kubectl-hnp-"+name+"-*.yaml")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if _, err := f.Write(edit); err != nil {
+		return "", err
+	}
+	return filepath.Clean(f.Name()), nil
+}
+
+// Commit commits (and pushes, unless --no-push) a change. On failure the
+// user's edit is saved to a file whose path is printed, the workspace is
+// left clean (gitstate.Workspace.Change guarantees it), and the error is
+// returned with exit code 2.
+func (f *Factory) Commit(ctx context.Context, c *Change, flags CommitFlags) (*gitstate.ChangeResult, error) {
+	msg := flags.Message
+	if msg == "" {
+		msg = c.Message
+	}
+	res, err := c.Workspace.Change(ctx, c.Fn, gitstate.ChangeOptions{
+		Message: msg, Push: !flags.NoPush, NewBranch: flags.NewBranch, Getenv: f.Getenv, Dir: c.Fabric.Git.Dir,
+	})
+	if err != nil {
+		return nil, f.Keep(c, err)
+	}
+	return res, nil
+}
+
+// Keep saves the user's edit after a failure and returns err with a note
+// saying where the edit is.
+func (f *Factory) Keep(c *Change, err error) error {
+	if len(c.Edit) == 0 {
+		return err
+	}
+	p, serr := SaveEdit(c.What, c.Edit)
+	if serr != nil {
+		return fmt.Errorf("%w\n(your edit could not be saved either: %v)", err, serr)
+	}
+	return fmt.Errorf("%w\nYour edit was saved to %s", err, p)
+}
+
+// Report prints the outcome of a committed change.
+func (f *Factory) Report(c *Change, res *gitstate.ChangeResult) {
+	out := f.IOStreams.Out
+	if res.NothingToDo {
+		fmt.Fprintf(out, "%s: no change, nothing committed\n", c.What)
+		return
+	}
+	short := res.Commit
+	if len(short) > 7 {
+		short = short[:7]
+	}
+	fmt.Fprintf(out, "%s: committed %s in %s (fabric %s)\n", c.What, short, strings.Join(res.Files, ", "), c.Fabric.Name)
+	switch {
+	case res.Pushed:
+		fmt.Fprintf(out, "pushed to branch %s\n", res.Branch)
+	case c.Workspace.Local:
+		fmt.Fprintf(out, "not pushed: branch %s has no upstream (or --no-push)\n", res.Branch)
+	default:
+		fmt.Fprintf(out, "not pushed (--no-push): the commit is in the cache clone %s on branch %s;\n"+
+			"the next kubectl-hnp command on this fabric resets that clone, so push or export it first (git -C %s format-patch -1)\n",
+			c.Workspace.Root, res.Branch, c.Workspace.Root)
+	}
+}

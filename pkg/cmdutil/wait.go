@@ -1,0 +1,103 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// WaitConverged watches the fabric's cluster until the object's actual
+// state matches desired by the drift engine's rules, printing progress on
+// stderr. It returns nil when converged and an exit-1 error when the
+// timeout passes first.
+func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kinds.Kind, key resource.Key, desired map[string]interface{}, file string, timeout time.Duration) error {
+	cl, err := f.Cluster(fab)
+	if err != nil {
+		return err
+	}
+	r := cl.Reader()
+	served, err := r.Resolve(ctx, []*kinds.Kind{k})
+	if err != nil {
+		return err
+	}
+	rules, err := drift.RulesFromConfig(fab.Ignore)
+	if err != nil {
+		return err
+	}
+	opts := drift.Options{BuiltinIgnores: true, Ignores: rules}
+	want := resource.Set{key: {Key: key, Obj: &unstructured.Unstructured{Object: desired}}}
+
+	start := f.Now()
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	events := make(chan clusterstate.Event, 64)
+	actual, err := r.Watch(wctx, served, "", events)
+	if err != nil {
+		if errors.Is(wctx.Err(), context.DeadlineExceeded) {
+			return f.waitTimedOut(key, timeout, "not seen")
+		}
+		return err
+	}
+	errOut := f.IOStreams.ErrOut
+	fmt.Fprintf(errOut, "waiting up to %s for %s to converge in fabric %s's cluster...\n", timeout, key, fab.Name)
+	var last string
+	judge := func(a *resource.Object) bool {
+		got := resource.Set{}
+		if a != nil {
+			got[key] = a
+		}
+		res := drift.Compare(want, got, opts).Resources[0]
+		state := string(res.Status)
+		if len(res.Diffs) > 0 {
+			var paths []string
+			for _, d := range res.Diffs {
+				paths = append(paths, d.Path)
+			}
+			state += " (" + strings.Join(paths, ", ") + ")"
+		}
+		if state != last {
+			fmt.Fprintf(errOut, "  %s: %s\n", key, state)
+			last = state
+		}
+		return res.Status == drift.StatusInSync
+	}
+	if judge(actual[key]) {
+		fmt.Fprintf(errOut, "%s converged after %s\n", key, f.Now().Sub(start).Round(time.Second))
+		return nil
+	}
+	for {
+		select {
+		case <-wctx.Done():
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return f.waitTimedOut(key, timeout, last)
+		case ev := <-events:
+			if ev.Key != key {
+				continue
+			}
+			var a *resource.Object
+			if ev.Obj != nil {
+				a = &resource.Object{Key: key, Obj: ev.Obj}
+			}
+			if judge(a) {
+				fmt.Fprintf(errOut, "%s converged after %s\n", key, f.Now().Sub(start).Round(time.Second))
+				return nil
+			}
+		}
+	}
+}
+
+func (f *Factory) waitTimedOut(key resource.Key, timeout time.Duration, state string) error {
+	fmt.Fprintf(f.IOStreams.ErrOut, "timed out after %s: %s is still %s in the cluster (is the GitOps tool syncing?)\n", timeout, key, state)
+	return SilentExit(ExitDrift)
+}
