@@ -13,6 +13,7 @@ import (
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/yaml"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
@@ -134,11 +135,11 @@ func MergePatch(obj map[string]interface{}, patch []byte) (map[string]interface{
 
 // ParseJSONObject decodes JSON into an unstructured map (int64 numbers).
 func ParseJSONObject(b []byte) (map[string]interface{}, error) {
-	u := &unstructured.Unstructured{}
-	if err := u.UnmarshalJSON(b); err != nil {
+	var out map[string]interface{}
+	if err := utiljson.Unmarshal(b, &out); err != nil {
 		return nil, err
 	}
-	return u.Object, nil
+	return out, nil
 }
 
 // ConflictError says that the remote changed the document the edit was
