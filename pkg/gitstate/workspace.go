@@ -26,6 +26,14 @@ type OpenOptions struct {
 	Offline bool
 	// Getenv reads the token's environment variable; nil means os.Getenv.
 	Getenv func(string) string
+	// FastForwardOnly refreshes without ever dropping local commits, and
+	// fills Workspace.Refresh. A cache clone whose branch has commits the
+	// remote lacks (left by a change that was not pushed) is left as it is
+	// instead of being reset to the remote tip; one that is only behind is
+	// moved to the tip. A local working tree whose branch has an upstream
+	// is fetched, and fast-forwarded when it is only behind and has no
+	// uncommitted changes in the way; otherwise it is left alone.
+	FastForwardOnly bool
 }
 
 // Workspace is a fabric's Git repository on local disk, ready to read.
@@ -42,6 +50,12 @@ type Workspace struct {
 	Local bool
 	// URL is the repository's URL (or path), with credentials redacted.
 	URL string
+	// CommitTime is the committer time of Revision as Open read it; zero
+	// when there is no Revision.
+	CommitTime time.Time
+	// Refresh says what Open's fetch did; set only with
+	// OpenOptions.FastForwardOnly.
+	Refresh *RefreshStatus
 
 	loc    remoteLoc
 	auth   transport.AuthMethod
@@ -60,7 +74,10 @@ type Workspace struct {
 // a bare repository, is cloned once into the cache and fetched on every
 // Open; the cached working tree is then hard-reset to the branch's tip, as
 // the cache belongs to kubectl-hnp. With opts.Offline the cache is used as
-// it is. An empty spec.Branch means the remote's default branch.
+// it is. An empty spec.Branch means the remote's default branch. With
+// opts.FastForwardOnly local commits are never dropped, a local working
+// tree with an upstream is fetched too, and Workspace.Refresh reports what
+// happened.
 func Open(ctx context.Context, spec fabric.GitSpec, opts OpenOptions) (*Workspace, error) {
 	if spec.URL == "" {
 		return nil, errors.New("git url is empty")
@@ -84,7 +101,7 @@ func Open(ctx context.Context, spec fabric.GitSpec, opts OpenOptions) (*Workspac
 		case statErr == nil && !fi.IsDir():
 			return nil, fmt.Errorf("git url %q is not a directory", spec.URL)
 		case statErr == nil && !isBare(path):
-			return openLocal(path, spec, getenv)
+			return openLocal(ctx, path, spec, opts, getenv)
 		case statErr == nil:
 			loc = localRemote(path)
 		case opts.Offline:
@@ -114,12 +131,16 @@ func isBare(path string) bool {
 	return errors.Is(err, git.ErrIsBareRepository)
 }
 
-// openLocal reads a working tree, or a plain directory, in place.
-func openLocal(path string, spec fabric.GitSpec, getenv func(string) string) (*Workspace, error) {
+// openLocal reads a working tree, or a plain directory, in place; with
+// opts.FastForwardOnly it refreshes the branch from its upstream first.
+func openLocal(ctx context.Context, path string, spec fabric.GitSpec, opts OpenOptions, getenv func(string) string) (*Workspace, error) {
 	branch := spec.Branch
 	w := &Workspace{Root: path, Local: true, URL: path, authCfg: spec.Auth, getenv: getenv}
 	repo, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
+		if opts.FastForwardOnly {
+			w.Refresh = &RefreshStatus{Message: "not a Git repository; not fetched"}
+		}
 		return w, nil
 	}
 	if err != nil {
@@ -139,6 +160,14 @@ func openLocal(path string, spec fabric.GitSpec, getenv func(string) string) (*W
 	}
 	if branch != "" && w.Branch != "" && branch != w.Branch {
 		return nil, fmt.Errorf("the working tree %s is on branch %s, but the fabric's branch is %s: check out %s or change the fabric's branch", path, w.Branch, branch, branch)
+	}
+	if opts.FastForwardOnly {
+		if err := w.refreshLocal(ctx, repo, opts.Offline); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.readCommitTime(repo); err != nil {
+		return nil, err
 	}
 	return w, nil
 }
@@ -162,13 +191,23 @@ func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc 
 	}
 	defer func() { _ = w.Unlock() }()
 	var err error
-	if opts.Offline {
-		err = w.openCached(spec.Branch)
-	} else {
+	switch {
+	case opts.Offline:
+		err = w.openCached(spec.Branch, opts.FastForwardOnly)
+	case opts.FastForwardOnly:
+		err = w.fetchBranch(ctx, spec.Branch, true)
+	default:
 		err = w.sync(ctx, spec.Branch)
 	}
 	if err != nil {
 		return nil, err
+	}
+	repo, err := git.PlainOpen(dir)
+	if err == nil {
+		err = w.readCommitTime(repo)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the cache clone %s: %w", dir, err)
 	}
 	return w, nil
 }

@@ -14,9 +14,19 @@ import (
 // sync brings the cache clone to the tip of the remote branch: it creates
 // the clone if needed, fetches the branch and hard-resets the working tree
 // to it, removing untracked files. The caller holds the lock.
-func (w *Workspace) sync(ctx context.Context, branch string) (err error) {
+func (w *Workspace) sync(ctx context.Context, branch string) error {
+	return w.fetchBranch(ctx, branch, false)
+}
+
+// fetchBranch creates the cache clone if needed and fetches the branch.
+// Then it hard-resets the clone to the remote tip, or, with ffOnly, moves
+// it there only if that drops no local commit, and fills w.Refresh. The
+// caller holds the lock.
+func (w *Workspace) fetchBranch(ctx context.Context, branch string, ffOnly bool) (err error) {
+	fresh := false
 	repo, err := git.PlainOpen(w.Root)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
+		fresh = true
 		if repo, err = git.PlainInit(w.Root, false); err != nil {
 			return fmt.Errorf("creating the cache clone %s: %w", w.Root, err)
 		}
@@ -49,6 +59,9 @@ func (w *Workspace) sync(ctx context.Context, branch string) (err error) {
 	}
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return w.gitError("fetching", branch, err)
+	}
+	if ffOnly {
+		return w.fastForwardCache(repo, branch, fresh)
 	}
 	return w.checkoutTip(repo, branch)
 }
@@ -137,8 +150,9 @@ func (w *Workspace) remoteHead(ctx context.Context, remote *git.Remote) (string,
 	return "", w.gitError("finding the default branch of", "", errors.New("the remote has no HEAD; set the fabric's branch"))
 }
 
-// openCached reads the cache clone as it is, for offline use.
-func (w *Workspace) openCached(branch string) error {
+// openCached reads the cache clone as it is, for offline use; with
+// status it fills w.Refresh against the last fetched remote tip.
+func (w *Workspace) openCached(branch string, status bool) error {
 	repo, err := git.PlainOpen(w.Root)
 	if err != nil {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
@@ -154,6 +168,9 @@ func (w *Workspace) openCached(branch string) error {
 		return w.noCache(branch)
 	}
 	w.Revision, w.Branch = head.Hash().String(), head.Name().Short()
+	if status {
+		return w.offlineCacheStatus(repo)
+	}
 	return nil
 }
 
