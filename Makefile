@@ -13,7 +13,7 @@ GOBIN   ?= $(shell go env GOPATH)/bin
 CONTROLPLANE := $(CURDIR)/.bin/controlplane
 export KUBEBUILDER_ASSETS ?= $(CONTROLPLANE)
 
-.PHONY: all build install controlplane test lint bench bench-e2e demo clean
+.PHONY: all build install controlplane test lint bench bench-e2e demo clean completions docs release-check
 
 all: build
 
@@ -22,6 +22,7 @@ build: ## build bin/kubectl-hnp
 
 install: ## install kubectl-hnp into GOBIN so that `kubectl hnp` finds it
 	CGO_ENABLED=0 GOBIN=$(GOBIN) go install -trimpath -ldflags '$(LDFLAGS)' ./cmd/kubectl-hnp
+	install -m 0755 completions/kubectl_complete-hnp $(GOBIN)/kubectl_complete-hnp
 	@echo "installed $(GOBIN)/kubectl-hnp; make sure $(GOBIN) is on PATH, then run: kubectl hnp --help"
 
 controlplane: $(CONTROLPLANE)/kube-apiserver $(CONTROLPLANE)/etcd ## build kube-apiserver and etcd from the Go module proxy (once)
@@ -42,6 +43,22 @@ bench: controlplane ## benchmarks (reading Git, comparing, list end to end)
 
 bench-e2e: build controlplane ## end-to-end benchmarks on 10,000 objects of the 12 kinds: drift vs kubectl get and kubectl diff (build tag e2ebench)
 	go test -tags e2ebench -run '^$$' -bench E2E -benchtime 5x -timeout 60m ./pkg/cmd/root/
+
+completions: ## regenerate the shell completion scripts in completions/
+	go run ./hack/gendocs -completions completions
+
+docs: ## regenerate the command reference (Markdown and man pages) in docs/reference/
+	go run ./hack/gendocs -docs docs/reference
+
+# goreleaser, built from the Go module proxy into .bin (newer versions need a newer Go).
+GORELEASER_VERSION ?= v2.15.1
+GORELEASER := $(CURDIR)/.bin/goreleaser-$(GORELEASER_VERSION)/goreleaser
+
+release-check: $(GORELEASER) ## check .goreleaser.yaml with goreleaser
+	$(GORELEASER) check
+
+$(GORELEASER):
+	GOBIN=$(dir $(GORELEASER)) go install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
 
 demo: build controlplane ## a walk-through on a local control plane and a sample fabric repository
 	go run ./hack/demo

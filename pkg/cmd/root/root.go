@@ -44,6 +44,7 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 		fabriccmd.NewCmd(f),
 		version.NewCmd(f),
 	)
+	setupCompletion(cmd, f) // the completion command and dynamic completion: completion.go
 	return cmd
 }
 
