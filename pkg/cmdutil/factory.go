@@ -164,6 +164,12 @@ func (f *Factory) home() string {
 // Workspace opens the fabric's Git workspace: clones or fetches a remote
 // into the cache, or points at a local working tree.
 func (f *Factory) Workspace(ctx context.Context, fab *fabric.Fabric) (*gitstate.Workspace, error) {
+	return f.openWorkspace(ctx, fab, false)
+}
+
+// openWorkspace opens the workspace; fastForwardOnly refreshes the way
+// sync does (see gitstate.OpenOptions.FastForwardOnly).
+func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, fastForwardOnly bool) (*gitstate.Workspace, error) {
 	spec := fab.Git
 	if spec.Auth != nil && spec.Auth.SSHKey != "" {
 		a := *spec.Auth
@@ -171,7 +177,7 @@ func (f *Factory) Workspace(ctx context.Context, fab *fabric.Fabric) (*gitstate.
 		spec.Auth = &a
 	}
 	spec.URL = fabric.ExpandHome(spec.URL, f.home())
-	return gitstate.Open(ctx, spec, gitstate.OpenOptions{CacheDir: f.CacheDir(), Offline: f.Offline, Getenv: f.Getenv})
+	return gitstate.Open(ctx, spec, gitstate.OpenOptions{CacheDir: f.CacheDir(), Offline: f.Offline, Getenv: f.Getenv, FastForwardOnly: fastForwardOnly})
 }
 
 // Cluster holds the clients of one fabric's cluster.

@@ -11,6 +11,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
 )
 
 // Source says which side(s) of a fabric a command reads.
@@ -48,6 +49,11 @@ type LoadOptions struct {
 	Source   Source
 	Kinds    []*kinds.Kind
 	Selector labels.Selector
+	// Snapshot, when set, stands in for the clusters (list/drift --snapshot).
+	Snapshot *snapshot.Snapshot
+	// Refresh fetches Git fast-forward only: a clone with commits the
+	// remote lacks is reported, not reset (sync).
+	Refresh bool
 }
 
 // FabricState is what was read of one fabric. Err is set when reading
@@ -112,7 +118,7 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 }
 
 func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions) error {
-	ws, err := f.Workspace(ctx, &st.Fabric)
+	ws, err := f.openWorkspace(ctx, &st.Fabric, opts.Refresh)
 	if err != nil {
 		return err
 	}
@@ -143,6 +149,11 @@ func InNamespace(set resource.Set, ns string) resource.Set {
 }
 
 func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOptions) error {
+	if opts.Snapshot != nil {
+		actual, err := opts.Snapshot.Actual(st.Fabric.Name, opts.Kinds, opts.Selector)
+		st.Actual = actual
+		return err
+	}
 	c, err := f.Cluster(&st.Fabric)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
+	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
 )
 
 // Options are the inputs of `drift`.
@@ -35,6 +36,7 @@ type Options struct {
 	NoHeaders        bool
 	Watch            bool
 	GitPoll          time.Duration
+	Snapshot         string
 
 	kinds    []*kinds.Kind
 	name     string
@@ -106,6 +108,7 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	fl.BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
 	fl.BoolVarP(&o.Watch, "watch", "w", false, "keep running: watch the clusters and poll Git, printing a line per status change")
 	fl.DurationVar(&o.GitPoll, "git-poll", 30*time.Second, "with --watch: how often to fetch Git")
+	fl.StringVar(&o.Snapshot, "snapshot", "", "compare with a snapshot file (sync --save-snapshot) instead of the live clusters")
 	return cmd
 }
 
@@ -139,6 +142,9 @@ func (o *Options) Complete(args []string) error {
 	if err := printers.CheckFormat(o.Output, formats...); err != nil {
 		return err
 	}
+	if o.Snapshot != "" && (o.Watch || o.ServerSide) {
+		return fmt.Errorf("--snapshot cannot go with --watch or --server-side: they need the live cluster")
+	}
 	if o.Watch {
 		if o.Output != "table" && o.Output != "wide" && o.Output != "json" {
 			return fmt.Errorf("--watch prints lines (table, wide) or JSON lines (json), not %q", o.Output)
@@ -159,7 +165,13 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Watch {
 		return o.watch(ctx, fabs)
 	}
-	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector})
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector}
+	if o.Snapshot != "" {
+		if lo.Snapshot, err = snapshot.Read(o.Snapshot); err != nil {
+			return err
+		}
+	}
+	states := o.f.LoadFabrics(ctx, fabs, lo)
 	comps := make([]*comparison, len(states))
 	for i, st := range states {
 		comps[i] = o.compare(ctx, st)

@@ -9,12 +9,19 @@ import (
 	"sync"
 	"time"
 
+	"k8s.io/apimachinery/pkg/labels"
+
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
+
+// StatusDeleted is the status --watch reports for an object that is gone
+// from both Git and the cluster.
+const StatusDeleted driftpkg.Status = "deleted"
 
 // Change is one status change printed by --watch (a JSON line with -o json).
 type Change struct {
@@ -26,6 +33,12 @@ type Change struct {
 	Status    driftpkg.Status      `json:"status"`
 	Previous  driftpkg.Status      `json:"previous,omitempty"`
 	Diffs     []driftpkg.FieldDiff `json:"diffs,omitempty"`
+}
+
+// ChangeWriter returns a function printing changes as lines (or JSON
+// lines), safe for concurrent use.
+func ChangeWriter(w io.Writer, jsonLines bool) func(Change) {
+	return (&changeWriter{w: w, json: jsonLines}).write
 }
 
 // changeWriter prints changes, one line each, from several goroutines.
@@ -64,13 +77,40 @@ func (cw *changeWriter) write(c Change) {
 // is done (Ctrl-C), which is a clean exit.
 func (o *Options) watch(ctx context.Context, fabs []fabric.Fabric) error {
 	cw := &changeWriter{w: o.Out, json: o.Output == "json"}
+	w := &Watcher{F: o.f, Kinds: o.kinds, Name: o.name, Selector: o.selector, GitPoll: o.GitPoll,
+		Rules: o.rules, Strict: o.Strict, NoBuiltinIgnores: o.NoBuiltinIgnores, OnChange: cw.write}
+	return w.Run(ctx, fabs)
+}
+
+// Watcher keeps the drift of fabrics up to date from informers on their
+// clusters and Git fetches, and reports each status change.
+type Watcher struct {
+	F                *cmdutil.Factory
+	Kinds            []*kinds.Kind
+	Name             string
+	Selector         labels.Selector
+	GitPoll          time.Duration
+	Rules            []driftpkg.Rule
+	Strict           bool
+	NoBuiltinIgnores bool
+	// OnChange is called for each status change (from one goroutine per
+	// fabric: it must be safe for concurrent use).
+	OnChange func(Change)
+	// OnUpdate, when set, is called after each batch of changes of a
+	// fabric with its current desired and actual state (same goroutines).
+	OnUpdate func(fabric string, desired, actual resource.Set)
+}
+
+// Run watches until ctx is done; a failing fabric is reported at the end
+// and makes the exit code 2.
+func (w *Watcher) Run(ctx context.Context, fabs []fabric.Fabric) error {
 	errs := make(chan error, len(fabs))
 	var wg sync.WaitGroup
 	for i := range fabs {
 		wg.Add(1)
 		go func(fab fabric.Fabric) {
 			defer wg.Done()
-			if err := o.watchFabric(ctx, fab, cw); err != nil {
+			if err := w.watchFabric(ctx, fab); err != nil {
 				errs <- err
 			}
 		}(fabs[i])
@@ -80,7 +120,7 @@ func (o *Options) watch(ctx context.Context, fabs []fabric.Fabric) error {
 	failed := false
 	for err := range errs {
 		failed = true
-		fmt.Fprintf(o.ErrOut, "Error: %v\n", err)
+		fmt.Fprintf(w.F.IOStreams.ErrOut, "Error: %v\n", err)
 	}
 	if failed {
 		return cmdutil.SilentExit(cmdutil.ExitError)
@@ -96,22 +136,30 @@ type fabricWatch struct {
 	actual   resource.Set
 	statuses map[resource.Key]driftpkg.Status
 	now      func() time.Time
-	out      *changeWriter
+	onChange func(Change)
 }
 
-func (o *Options) watchFabric(ctx context.Context, fab fabric.Fabric, out *changeWriter) error {
-	cl, err := o.f.Cluster(&fab)
+func (w *Watcher) options(fab fabric.Fabric) (driftpkg.Options, error) {
+	rules, err := driftpkg.RulesFromConfig(fab.Ignore)
+	if err != nil {
+		return driftpkg.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", fab.Name, err)
+	}
+	return driftpkg.Options{Strict: w.Strict, Ignores: append(rules, w.Rules...), BuiltinIgnores: !w.NoBuiltinIgnores}, nil
+}
+
+func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
+	cl, err := w.F.Cluster(&fab)
 	if err != nil {
 		return err
 	}
 	r := cl.Reader()
-	ks, err := r.Resolve(ctx, o.kinds)
+	ks, err := r.Resolve(ctx, w.Kinds)
 	if err != nil {
 		return fmt.Errorf("fabric %s: %w", fab.Name, err)
 	}
 	sel := ""
-	if !o.selector.Empty() {
-		sel = o.selector.String()
+	if w.Selector != nil && !w.Selector.Empty() {
+		sel = w.Selector.String()
 	}
 	events := make(chan clusterstate.Event, 256)
 	actual, err := r.Watch(ctx, ks, sel, events)
@@ -121,23 +169,24 @@ func (o *Options) watchFabric(ctx context.Context, fab fabric.Fabric, out *chang
 		}
 		return fmt.Errorf("fabric %s: %w", fab.Name, err)
 	}
-	st, err := o.loadGit(ctx, fab)
+	desired, err := w.loadGit(ctx, fab)
 	if err != nil {
 		return err
 	}
-	fw := &fabricWatch{name: fab.Name, actual: o.filterName(actual), statuses: map[resource.Key]driftpkg.Status{}, now: o.f.Now, out: out}
-	if fw.opts, err = o.options(st); err != nil {
+	fw := &fabricWatch{name: fab.Name, actual: w.filterName(actual), statuses: map[resource.Key]driftpkg.Status{}, now: w.F.Now, onChange: w.OnChange}
+	if fw.opts, err = w.options(fab); err != nil {
 		return err
 	}
-	fw.setDesired(o.filterName(st.Desired))
-	ticker := time.NewTicker(o.GitPoll)
+	fw.setDesired(desired)
+	w.update(fw)
+	ticker := time.NewTicker(w.GitPoll)
 	defer ticker.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case ev := <-events:
-			if o.name != "" && ev.Key.Name != o.name {
+			if w.Name != "" && ev.Key.Name != w.Name {
 				continue
 			}
 			if ev.Obj == nil {
@@ -146,27 +195,35 @@ func (o *Options) watchFabric(ctx context.Context, fab fabric.Fabric, out *chang
 				fw.actual[ev.Key] = &resource.Object{Key: ev.Key, Obj: ev.Obj}
 			}
 			fw.recompute(ev.Key)
+			w.update(fw)
 		case <-ticker.C:
-			st, err := o.loadGit(ctx, fab)
+			desired, err := w.loadGit(ctx, fab)
 			if err != nil {
-				fmt.Fprintf(o.ErrOut, "Error: %v (will retry)\n", err)
+				fmt.Fprintf(w.F.IOStreams.ErrOut, "Error: %v (will retry)\n", err)
 				continue
 			}
-			fw.setDesired(o.filterName(st.Desired))
+			fw.setDesired(desired)
+			w.update(fw)
 		}
 	}
 }
 
-func (o *Options) loadGit(ctx context.Context, fab fabric.Fabric) (*cmdutil.FabricState, error) {
-	st := o.f.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: o.kinds, Selector: o.selector})[0]
-	return st, st.Err
+func (w *Watcher) update(fw *fabricWatch) {
+	if w.OnUpdate != nil {
+		w.OnUpdate(fw.name, fw.desired, fw.actual)
+	}
 }
 
-func (o *Options) filterName(set resource.Set) resource.Set {
-	if o.name == "" {
+func (w *Watcher) loadGit(ctx context.Context, fab fabric.Fabric) (resource.Set, error) {
+	st := w.F.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: w.Kinds, Selector: w.Selector})[0]
+	return w.filterName(st.Desired), st.Err
+}
+
+func (w *Watcher) filterName(set resource.Set) resource.Set {
+	if w.Name == "" {
 		return set
 	}
-	return byName(set, o.name)
+	return byName(set, w.Name)
 }
 
 // setDesired replaces the desired state and reports every status change.
@@ -192,8 +249,8 @@ func (fw *fabricWatch) setDesired(d resource.Set) {
 	}
 }
 
-// recompute compares one object again and prints a line when its status
-// changed. The first status of an object is printed only when not in sync.
+// recompute compares one object again and reports a change of its status.
+// The first status of an object is reported only when not in sync.
 func (fw *fabricWatch) recompute(k resource.Key) {
 	d, a := resource.Set{}, resource.Set{}
 	if o, ok := fw.desired[k]; ok {
@@ -206,7 +263,7 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	if len(d) == 0 && len(a) == 0 {
 		if seen {
 			delete(fw.statuses, k)
-			fw.out.write(Change{Time: fw.now(), Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: "deleted", Previous: prev})
+			fw.onChange(Change{Time: fw.now(), Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev})
 		}
 		return
 	}
@@ -215,5 +272,5 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	if res.Status == prev || (!seen && res.Status == driftpkg.StatusInSync) {
 		return
 	}
-	fw.out.write(Change{Time: fw.now(), Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: res.Status, Previous: prev, Diffs: res.Diffs})
+	fw.onChange(Change{Time: fw.now(), Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: res.Status, Previous: prev, Diffs: res.Diffs})
 }

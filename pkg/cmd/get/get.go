@@ -5,6 +5,9 @@ package get
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -14,6 +17,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -82,9 +86,16 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	fab := &fabs[0]
-	item, err := o.find(ctx, fab)
+	item, root, err := o.find(ctx, fab)
 	if err != nil {
 		return err
+	}
+	if o.Output == "yaml" && item.Origin != nil && root != "" {
+		// Git's copy is printed as written: comments, order and all.
+		if doc, err := document(root, item.Origin); err == nil {
+			_, err = o.Out.Write(doc)
+			return err
+		}
 	}
 	switch o.Output {
 	case "json", "yaml":
@@ -100,39 +111,61 @@ func (o *Options) Run(ctx context.Context) error {
 	})
 }
 
-func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (list.Item, error) {
+// find reads the object; root is the Git workspace's root for Git objects.
+func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (list.Item, string, error) {
 	item := list.Item{Fabric: fab.Name, Kind: o.kind}
 	if o.source == cmdutil.SourceCluster {
 		c, err := o.f.Cluster(fab)
 		if err != nil {
-			return item, err
+			return item, "", err
 		}
 		r := c.Reader()
 		ks, err := r.Resolve(ctx, []*kinds.Kind{o.kind})
 		if err != nil {
-			return item, fmt.Errorf("fabric %s: %w", fab.Name, err)
+			return item, "", fmt.Errorf("fabric %s: %w", fab.Name, err)
 		}
 		u, err := r.Get(ctx, ks[0], o.name)
 		if apierrors.IsNotFound(err) {
-			return item, fmt.Errorf("%s %q not found in namespace %q of fabric %s's cluster", o.kind.Kind, o.name, c.Namespace, fab.Name)
+			return item, "", fmt.Errorf("%s %q not found in namespace %q of fabric %s's cluster", o.kind.Kind, o.name, c.Namespace, fab.Name)
 		}
 		if err != nil {
-			return item, fmt.Errorf("fabric %s: %w", fab.Name, err)
+			return item, "", fmt.Errorf("fabric %s: %w", fab.Name, err)
 		}
 		item.Kind, item.Obj, item.Key = ks[0], u, resource.KeyOf(u)
-		return item, nil
+		return item, "", nil
 	}
 	states := o.f.LoadFabrics(ctx, []fabric.Fabric{*fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: []*kinds.Kind{o.kind}})
 	st := states[0]
 	if st.Err != nil {
-		return item, st.Err
+		return item, "", st.Err
 	}
 	obj := findByName(st.Desired, o.kind.Kind, o.name, fab.Namespace())
 	if obj == nil {
-		return item, fmt.Errorf("%s %q not found in Git for fabric %s (directory %q)", o.kind.Kind, o.name, fab.Name, fab.Git.Dir)
+		return item, "", fmt.Errorf("%s %q not found in Git for fabric %s (directory %q)", o.kind.Kind, o.name, fab.Name, fab.Git.Dir)
 	}
 	item.Obj, item.Key, item.Origin = obj.Obj, obj.Key, obj.Origin
-	return item, nil
+	return item, st.Workspace.Root, nil
+}
+
+// document returns the YAML document of a Git object as it is written in
+// its file; JSON files have no such document.
+func document(root string, origin *resource.Origin) ([]byte, error) {
+	if strings.HasSuffix(origin.File, ".json") {
+		return nil, fmt.Errorf("%s is JSON", origin.File)
+	}
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(origin.File)))
+	if err != nil {
+		return nil, err
+	}
+	docs := manifest.Split(src)
+	if origin.Doc >= len(docs) {
+		return nil, fmt.Errorf("%s: no document %d", origin.File, origin.Doc)
+	}
+	doc := src[docs[origin.Doc].Start:docs[origin.Doc].End]
+	if len(doc) > 0 && doc[len(doc)-1] != '\n' {
+		doc = append(doc[:len(doc):len(doc)], '\n')
+	}
+	return doc, nil
 }
 
 // findByName looks an object up by kind and name, preferring the fabric's

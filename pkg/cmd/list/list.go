@@ -14,6 +14,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
+	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
 )
 
 // Options are the inputs of `list`.
@@ -28,6 +29,8 @@ type Options struct {
 	NoHeaders bool
 	// ShowManagedFields keeps metadata.managedFields in json and yaml output.
 	ShowManagedFields bool
+	// Snapshot is a file written by `sync --save-snapshot`, read instead of the clusters.
+	Snapshot string
 
 	kinds    []*kinds.Kind
 	source   cmdutil.Source
@@ -75,6 +78,7 @@ compares Git with the cluster: inSync, drifted, missingFromCluster, notInGit.`,
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "label selector (e.g. -l key=value,key2!=v)")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml or name")
 	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
+	cmd.Flags().StringVar(&o.Snapshot, "snapshot", "", "read the actual state from a snapshot file (sync --save-snapshot) instead of the clusters")
 	cmd.Flags().BoolVar(&o.ShowManagedFields, "show-managed-fields", false, "keep metadata.managedFields in json and yaml output")
 	return cmd
 }
@@ -103,7 +107,13 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: o.source, Kinds: o.kinds, Selector: o.selector})
+	lo := cmdutil.LoadOptions{Source: o.source, Kinds: o.kinds, Selector: o.selector}
+	if o.Snapshot != "" {
+		if lo.Snapshot, err = snapshot.Read(o.Snapshot); err != nil {
+			return err
+		}
+	}
+	states := o.f.LoadFabrics(ctx, fabs, lo)
 	failed := 0
 	for _, st := range states {
 		if st.Err != nil {

@@ -1,0 +1,217 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/printers"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
+)
+
+// Summary is what `sync` prints: per fabric, counts by kind. It is also
+// the schema of `sync -o json`.
+type Summary struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Time       time.Time       `json:"time"`
+	Fabrics    []FabricSummary `json:"fabrics"`
+}
+
+// FabricSummary counts one fabric's objects by kind.
+type FabricSummary struct {
+	Name        string        `json:"name"`
+	GitRevision string        `json:"gitRevision"`
+	GitRefresh  string        `json:"gitRefresh,omitempty"`
+	Cluster     string        `json:"cluster,omitempty"`
+	Error       string        `json:"error"`
+	Kinds       []KindSummary `json:"kinds"`
+	Total       KindSummary   `json:"total"`
+}
+
+// KindSummary counts one kind's objects in Git, in the cluster, and by
+// drift status.
+type KindSummary struct {
+	Kind               string `json:"kind"`
+	Git                int    `json:"git"`
+	Cluster            int    `json:"cluster"`
+	InSync             int    `json:"inSync"`
+	Drifted            int    `json:"drifted"`
+	MissingFromCluster int    `json:"missingFromCluster"`
+	NotInGit           int    `json:"notInGit"`
+}
+
+func (k *KindSummary) add(o KindSummary) {
+	k.Git += o.Git
+	k.Cluster += o.Cluster
+	k.InSync += o.InSync
+	k.Drifted += o.Drifted
+	k.MissingFromCluster += o.MissingFromCluster
+	k.NotInGit += o.NotInGit
+}
+
+// summarize counts a fabric's objects by kind, in the order of st.Kinds.
+func summarize(st *cmdutil.FabricState, res *drift.Result) FabricSummary {
+	fs := FabricSummary{Name: st.Fabric.Name, Kinds: []KindSummary{}}
+	if st.Workspace != nil {
+		fs.GitRevision = st.Workspace.Revision
+	}
+	fs.Total.Kind = "TOTAL"
+	if st.Err != nil {
+		fs.Error = st.Err.Error()
+		return fs
+	}
+	by := map[string]*KindSummary{}
+	for _, k := range st.Kinds {
+		by[k.Kind] = &KindSummary{Kind: k.Kind}
+	}
+	count := func(set resource.Set, inc func(*KindSummary)) {
+		for key := range set {
+			if ks := by[key.Kind]; ks != nil {
+				inc(ks)
+			}
+		}
+	}
+	count(st.Desired, func(k *KindSummary) { k.Git++ })
+	count(st.Actual, func(k *KindSummary) { k.Cluster++ })
+	for _, r := range res.Resources {
+		ks := by[r.Kind]
+		if ks == nil {
+			continue
+		}
+		switch r.Status {
+		case drift.StatusInSync:
+			ks.InSync++
+		case drift.StatusDrifted:
+			ks.Drifted++
+		case drift.StatusMissingFromCluster:
+			ks.MissingFromCluster++
+		case drift.StatusNotInGit:
+			ks.NotInGit++
+		}
+	}
+	for _, k := range st.Kinds {
+		fs.Kinds = append(fs.Kinds, *by[k.Kind])
+		fs.Total.add(*by[k.Kind])
+	}
+	return fs
+}
+
+// compareState runs the drift engine on a loaded fabric with its ignore
+// rules and the built-in profile.
+func compareState(st *cmdutil.FabricState) (*drift.Result, error) {
+	rules, err := drift.RulesFromConfig(st.Fabric.Ignore)
+	if err != nil {
+		return nil, fmt.Errorf("fabric %s: ignore rules: %w", st.Fabric.Name, err)
+	}
+	return drift.Compare(st.Desired, st.Actual, drift.Options{Ignores: rules, BuiltinIgnores: true}), nil
+}
+
+func (o *Options) runSummary(ctx context.Context) error {
+	fabs, err := o.f.Fabrics(false)
+	if err != nil {
+		return err
+	}
+	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true})
+	sum := Summary{APIVersion: "hnp.githedgehog.com/v1alpha1", Kind: "SyncSummary", Time: o.f.Now().UTC(), Fabrics: []FabricSummary{}}
+	var snap *snapshot.Snapshot
+	if o.SaveSnapshot != "" {
+		snap = snapshot.New(o.f.Now())
+	}
+	failed := false
+	for _, st := range states {
+		var res *drift.Result
+		if st.Err == nil {
+			if o.name != "" {
+				st.Desired, st.Actual = byName(st.Desired, o.name), byName(st.Actual, o.name)
+			}
+			res, st.Err = compareState(st)
+		}
+		fs := summarize(st, res)
+		if st.Workspace != nil && st.Workspace.Refresh != nil {
+			fs.GitRefresh = st.Workspace.Refresh.Message
+		}
+		if cl, err := o.f.Cluster(&st.Fabric); err == nil {
+			fs.Cluster = cl.Host + " (namespace " + cl.Namespace + ")"
+			if snap != nil && st.Err == nil {
+				snap.Add(st.Fabric.Name, cl.Host, cl.Namespace, st.Actual)
+			}
+		}
+		if st.Err != nil {
+			failed = true
+			fmt.Fprintf(o.ErrOut, "Error: %v\n", st.Err)
+		}
+		sum.Fabrics = append(sum.Fabrics, fs)
+	}
+	if snap != nil {
+		if err := snapshot.Write(o.SaveSnapshot, snap); err != nil {
+			return fmt.Errorf("writing the snapshot: %w", err)
+		}
+		fmt.Fprintf(o.ErrOut, "snapshot of %d fabric(s) written to %s\n", len(snap.Fabrics), o.SaveSnapshot)
+	}
+	if o.Output == "json" {
+		if err := printers.WriteJSON(o.Out, sum); err != nil {
+			return err
+		}
+	} else if err := writeSummary(o.Out, sum, o.f.IsTerminal()); err != nil {
+		return err
+	}
+	if failed {
+		return cmdutil.SilentExit(cmdutil.ExitError)
+	}
+	return nil
+}
+
+func byName(set resource.Set, name string) resource.Set {
+	out := resource.Set{}
+	for k, v := range set {
+		if k.Name == name {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// writeSummary prints a header and a table by kind per fabric.
+func writeSummary(w io.Writer, sum Summary, aligned bool) error {
+	for i, fs := range sum.Fabrics {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		rev := fs.GitRevision
+		if len(rev) > 7 {
+			rev = rev[:7]
+		}
+		if rev == "" {
+			rev = "-"
+		}
+		fmt.Fprintf(w, "fabric %s: Git revision %s", fs.Name, rev)
+		if fs.GitRefresh != "" {
+			fmt.Fprintf(w, " (%s)", fs.GitRefresh)
+		}
+		fmt.Fprintf(w, ", read %s", sum.Time.Format(time.RFC3339))
+		if fs.Cluster != "" {
+			fmt.Fprintf(w, ", cluster %s", fs.Cluster)
+		}
+		fmt.Fprintln(w)
+		if fs.Error != "" {
+			fmt.Fprintf(w, "error: %s\n", fs.Error)
+			continue
+		}
+		t := printers.Table{Header: []string{"KIND", "GIT", "CLUSTER", "IN SYNC", "DRIFTED", "MISSING FROM CLUSTER", "NOT IN GIT"}}
+		for _, k := range append(fs.Kinds, fs.Total) {
+			t.Rows = append(t.Rows, []string{k.Kind, itoa(k.Git), itoa(k.Cluster), itoa(k.InSync), itoa(k.Drifted), itoa(k.MissingFromCluster), itoa(k.NotInGit)})
+		}
+		if err := printers.WriteTable(w, t, printers.TableOptions{Aligned: aligned}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,147 @@
+// Package snapshot saves the actual state of fabrics to a file and reads it
+// back, so that drift and list can run where there is no cluster access
+// (a CI job without credentials, an air-gapped review).
+package snapshot
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// Identity of a snapshot file.
+const (
+	APIVersion = "hnp.githedgehog.com/v1alpha1"
+	Kind       = "Snapshot"
+)
+
+// Snapshot is the actual state of one or more fabrics at a time.
+type Snapshot struct {
+	APIVersion string    `json:"apiVersion"`
+	Kind       string    `json:"kind"`
+	Time       time.Time `json:"time"`
+	Fabrics    []Fabric  `json:"fabrics"`
+}
+
+// Fabric is one fabric's cluster state.
+type Fabric struct {
+	Name string `json:"name"`
+	// Server is the API server's address (never credentials).
+	Server    string                   `json:"server"`
+	Namespace string                   `json:"namespace"`
+	Objects   []map[string]interface{} `json:"objects"`
+}
+
+// New returns an empty snapshot taken at t.
+func New(t time.Time) *Snapshot {
+	return &Snapshot{APIVersion: APIVersion, Kind: Kind, Time: t.UTC(), Fabrics: []Fabric{}}
+}
+
+// serverOwned are the metadata fields a snapshot leaves out: noise that the
+// drift engine never compares. Labels and annotations stay, the
+// last-applied-configuration included, so drift on a snapshot equals drift
+// on the live cluster.
+var serverOwned = []string{"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink"}
+
+// Clean returns a copy of a cluster object without status and server-owned
+// metadata.
+func Clean(u *unstructured.Unstructured) map[string]interface{} {
+	c := u.DeepCopy()
+	unstructured.RemoveNestedField(c.Object, "status")
+	for _, f := range serverOwned {
+		unstructured.RemoveNestedField(c.Object, "metadata", f)
+	}
+	return c.Object
+}
+
+// Add records a fabric's actual state, sorted by kind, namespace and name.
+func (s *Snapshot) Add(name, server, namespace string, set resource.Set) {
+	f := Fabric{Name: name, Server: server, Namespace: namespace, Objects: []map[string]interface{}{}}
+	for _, k := range set.Keys() {
+		f.Objects = append(f.Objects, Clean(set[k].Obj))
+	}
+	s.Fabrics = append(s.Fabrics, f)
+}
+
+// Write saves the snapshot atomically, readable by the owner only (it may
+// describe a production network).
+func Write(path string, s *Snapshot) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".snapshot-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Read loads and checks a snapshot file.
+func Read(path string) (*Snapshot, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s Snapshot
+	// utiljson keeps integers as int64, as the cluster reader has them.
+	if err := utiljson.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	if s.APIVersion != APIVersion || s.Kind != Kind {
+		return nil, fmt.Errorf("snapshot %s: not a kubectl-hnp snapshot (apiVersion %q, kind %q)", path, s.APIVersion, s.Kind)
+	}
+	return &s, nil
+}
+
+// Actual returns a fabric's objects of the given kinds that match the
+// selector, as the cluster reader would have listed them.
+func (s *Snapshot) Actual(fabric string, ks []*kinds.Kind, sel labels.Selector) (resource.Set, error) {
+	var f *Fabric
+	for i := range s.Fabrics {
+		if s.Fabrics[i].Name == fabric {
+			f = &s.Fabrics[i]
+		}
+	}
+	if f == nil {
+		names := make([]string, len(s.Fabrics))
+		for i, fb := range s.Fabrics {
+			names[i] = fb.Name
+		}
+		return nil, fmt.Errorf("the snapshot (taken %s) has no fabric %q; it has %v", s.Time.Format(time.RFC3339), fabric, names)
+	}
+	want := map[string]bool{}
+	for _, k := range ks {
+		want[k.Kind] = true
+	}
+	set := resource.Set{}
+	for _, obj := range f.Objects {
+		u := &unstructured.Unstructured{Object: obj}
+		if !want[u.GetKind()] || kinds.ForObject(u.GetAPIVersion(), u.GetKind()) == nil {
+			continue
+		}
+		if sel != nil && !sel.Empty() && !sel.Matches(labels.Set(u.GetLabels())) {
+			continue
+		}
+		key := resource.KeyOf(u)
+		set[key] = &resource.Object{Key: key, Obj: u}
+	}
+	return set, nil
+}
