@@ -1,0 +1,196 @@
+package sync
+
+// sync --adopt: the cluster's side goes to Git, in one commit per fabric.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
+	"github.com/githedgehog/kubectl-hnp/pkg/writeback"
+)
+
+// runAdopt writes what only the cluster has, and the cluster's values of
+// drifted fields, to Git.
+func (o *Options) runAdopt(ctx context.Context) error {
+	return o.resolve(ctx, mode{
+		name: actionAdopt,
+		plan: o.planAdopt,
+		act:  o.actAdopt,
+		question: func(n int) string {
+			return "adopt " + counted(n, "object") + " from the cluster into Git"
+		},
+	})
+}
+
+// planAdopt computes the new documents and the edited ones. Every object
+// written is validated first (--validate; schema by default, as the
+// cluster accepted these objects already); an invalid one fails the
+// fabric, and nothing of it is written.
+func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
+	st := p.state
+	fab := &st.Fabric
+	ns := o.f.Namespace(fab)
+	root := st.Workspace.Root
+	rules := append(drift.BuiltinRules(), p.opts.Ignores...)
+	var (
+		layout  *writeback.Layout
+		checker *cmdutil.Checker
+		errs    []error
+	)
+	check := func(what string, obj map[string]interface{}) error {
+		if checker == nil {
+			mode := o.Validate
+			if mode == "" {
+				mode = cmdutil.ValidateSchema
+			}
+			c, err := o.f.Checker(ctx, fab, mode)
+			if err != nil {
+				return err
+			}
+			checker = c
+		}
+		if err := checker.Check(ctx, obj); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	for _, r := range p.result.Resources {
+		key := r.Key()
+		switch r.Status {
+		case drift.StatusNotInGit:
+			if p.outsideSelection(key) {
+				continue
+			}
+			if layout == nil {
+				l, err := writeback.LoadLayout(root, fab.Git.Dir)
+				if err != nil {
+					p.err = fmt.Errorf("fabric %s: %w", fab.Name, err)
+					return
+				}
+				layout = l
+			}
+			k, ok := kinds.Lookup(key.Kind)
+			if !ok {
+				errs = append(errs, fmt.Errorf("%s: not a kind kubectl-hnp manages", key))
+				continue
+			}
+			obj := writeback.ForGit(st.Actual[key].Obj.Object, ns, rules)
+			if err := check(key.String(), obj); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			text, err := manifest.Encode(obj)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", key, err))
+				continue
+			}
+			file := layout.Place(k, key.Name)
+			where := "→ new file " + file
+			if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(file))); err == nil {
+				where = "→ appended to " + file
+			}
+			s := newStep(actionAdopt, r)
+			s.File, s.Changes = file, []string{where}
+			p.steps = append(p.steps, s)
+			p.adds = append(p.adds, writeback.NewDoc{Key: key, File: file, Text: text})
+		case drift.StatusDrifted:
+			loc, err := writeback.LocateOrigin(root, key, st.Desired[key].Origin)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if err := writeback.AdoptFields(loc.Object, r.Diffs, st.Actual[key].Obj.Object); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", key, err))
+				continue
+			}
+			if err := check(fmt.Sprintf("%s (%s:%d)", key, r.File, r.Line), loc.Object); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			text, err := manifest.Rewrite(loc.DocBytes, loc.Object)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", key, err))
+				continue
+			}
+			at := fmt.Sprintf("%s:%d", r.File, r.Line)
+			s := newStep(actionAdopt, r)
+			s.File = at
+			for _, d := range r.Diffs {
+				s.Changes = append(s.Changes, fieldChange(d.Path, d.Desired, d.Actual, d.Type != drift.DiffOnlyInCluster, d.Type != drift.DiffOnlyInGit)+" ("+at+")")
+			}
+			p.steps = append(p.steps, s)
+			p.edits = append(p.edits, writeback.DocEdit{Loc: loc, Text: text})
+		case drift.StatusMissingFromCluster:
+			if o.name != "" {
+				p.notes = append(p.notes, fmt.Sprintf("%s is missing from the cluster: --adopt leaves it in Git (--apply creates it, delete removes it)", key))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		p.steps, p.edits, p.adds = nil, nil, nil
+		p.err = fmt.Errorf("fabric %s: cannot adopt:\n%w", fab.Name, errors.Join(errs...))
+	}
+}
+
+// actAdopt commits and pushes the plan as one change, then reads the
+// committed tree (not fetched again: with --no-push the commit lives only
+// in the workspace) to compare it with the cluster.
+func (o *Options) actAdopt(ctx context.Context, p *fabricPlan) error {
+	st := p.state
+	fab := &st.Fabric
+	ns := o.f.Namespace(fab)
+	var body, edit bytes.Buffer
+	for _, s := range p.steps {
+		for _, c := range s.Changes {
+			fmt.Fprintf(&body, "- %s %s/%s: %s\n", s.Kind, s.Namespace, s.Name, c)
+		}
+	}
+	for _, e := range p.edits {
+		edit.WriteString("---\n")
+		edit.Write(e.Text)
+	}
+	for _, a := range p.adds {
+		edit.WriteString("---\n")
+		edit.Write(a.Text)
+	}
+	subject := fmt.Sprintf("kubectl-hnp: adopt %s from the cluster (fabric %s)", counted(len(p.steps), "object"), fab.Name)
+	if len(p.steps) == 1 {
+		s := p.steps[0]
+		subject = fmt.Sprintf("kubectl-hnp: adopt %s %s/%s from the cluster (fabric %s)", s.Kind, s.Namespace, s.Name, fab.Name)
+	}
+	change := &cmdutil.Change{
+		Fabric: fab, Workspace: st.Workspace, Fn: writeback.Adopt(fab.Git.Dir, ns, p.edits, p.adds),
+		Message: subject + "\n\n" + body.String(), Edit: edit.Bytes(),
+		What: "adopt " + counted(len(p.steps), "object"),
+	}
+	res, err := o.f.Commit(ctx, change, o.CommitFlags)
+	if err != nil {
+		return fmt.Errorf("fabric %s: %w", fab.Name, err)
+	}
+	if o.Output == "json" {
+		o.reportf("%s: committed %s in %s (fabric %s)\n", change.What, res.Commit, strings.Join(res.Files, ", "), fab.Name)
+	} else {
+		o.f.Report(change, res)
+	}
+	d, err := gitstate.Load(st.Workspace.Root, fab.Git.Dir)
+	if err != nil {
+		return fmt.Errorf("fabric %s: reading the committed tree: %w", fab.Name, err)
+	}
+	p.desired = cmdutil.InNamespace(cmdutil.Filter(d.Objects, o.kinds, o.selector), ns)
+	if o.name != "" {
+		p.desired = onlyNamed(p.desired, o.name)
+	}
+	p.actual = st.Actual
+	p.revision = res.Commit
+	return nil
+}
