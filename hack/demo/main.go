@@ -70,6 +70,8 @@ func run(keep bool) error {
 	}
 
 	env := append(os.Environ(),
+		"GIT_AUTHOR_NAME=Demo Operator", "GIT_AUTHOR_EMAIL=operator@example.com",
+		"GIT_COMMITTER_NAME=Demo Operator", "GIT_COMMITTER_EMAIL=operator@example.com",
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"HNP_CONFIG="+filepath.Join(work, "config.yaml"),
 		"XDG_CACHE_HOME="+filepath.Join(work, "cache"),
@@ -92,6 +94,24 @@ func run(keep bool) error {
 
 	step("Without a config file, as a CI job in a checkout would run it")
 	sh("kubectl", "hnp", "list", "vpcs", "--repo", ".", "--dir", "fabrics/lab", "--context", "lab", "--config", filepath.Join(work, "none.yaml"))
+
+	step("Drift: what differs, field by field (exit 1 means drift found)")
+	sh("kubectl", "hnp", "drift")
+	sh("kubectl", "hnp", "drift", "vpc", "-o", "diff")
+	sh("kubectl", "hnp", "sync")
+
+	step("Edit in Git: validated, written back with comments kept, committed and pushed")
+	sh("kubectl", "hnp", "edit", "vpc", "vpc-1", "--set", "spec.subnets.default.vlan=1201", "--dry-run")
+	sh("kubectl", "hnp", "edit", "vpc", "vpc-1", "--set", "spec.subnets.default.vlan=1201")
+	sh("git", "-C", remote, "log", "--oneline", "-2")
+
+	step("Resolve drift: adopt the hand-made VPC into Git, then apply Git to the cluster")
+	sh("kubectl", "hnp", "sync", "--adopt", "vpc", "vpc-legacy", "--dry-run")
+	sh("kubectl", "hnp", "sync", "--adopt", "vpc", "vpc-legacy", "--yes")
+	sh("kubectl", "hnp", "sync", "--apply", "--yes")
+
+	step("In sync")
+	sh("kubectl", "hnp", "drift", "--all")
 
 	step("Done")
 	return nil

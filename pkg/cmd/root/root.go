@@ -9,10 +9,14 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/cmd/create"
+	deletecmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/delete"
 	driftcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmd/edit"
 	fabriccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/get"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/list"
+	synccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/sync"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/version"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
@@ -41,6 +45,10 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 		list.NewCmd(f, nil),
 		get.NewCmd(f, nil),
 		driftcmd.NewCmd(f, nil),
+		edit.NewCmd(f, nil),
+		create.NewCmd(f, nil),
+		deletecmd.NewCmd(f, nil),
+		synccmd.NewCmd(f, nil),
 		fabriccmd.NewCmd(f),
 		version.NewCmd(f),
 	)
