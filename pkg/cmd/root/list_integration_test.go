@@ -282,3 +282,21 @@ func TestKubectlPlugin(t *testing.T) {
 		t.Errorf("kubectl hnp get of a missing object: %v, want exit status 2", err)
 	}
 }
+
+// Help stays short as kubectl's does; `options` lists kubectl's flags.
+func TestHelpAndOptions(t *testing.T) {
+	h := newHarness(t)
+	r := h.run("list", "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "kubectl hnp list vpcs --fabric lab") || !strings.Contains(r.stdout, "--fabric strings") ||
+		!strings.Contains(r.stdout, `Use "kubectl hnp options"`) || strings.Contains(r.stdout, "--as-uid") {
+		t.Errorf("list --help:\n%s", r.stdout)
+	}
+	r = h.run("options")
+	if r.code != 0 || !strings.Contains(r.stdout, "--as-uid") || !strings.Contains(r.stdout, "--kubeconfig") {
+		t.Errorf("options:\n%s", r.stdout)
+	}
+	r = h.run("list", "--bogus")
+	if r.code != 2 || !strings.Contains(r.stderr, "unknown flag: --bogus") {
+		t.Errorf("unknown flag: exit %d %s", r.code, r.stderr)
+	}
+}

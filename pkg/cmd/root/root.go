@@ -53,6 +53,7 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 		version.NewCmd(f),
 	)
 	setupCompletion(cmd, f) // the completion command and dynamic completion: completion.go
+	setupUsage(cmd)         // short help, kubectl style: usage.go
 	return cmd
 }
 
