@@ -33,6 +33,9 @@ type Reader struct {
 	Host string
 	// PageSize is the LIST limit; 0 means DefaultPageSize.
 	PageSize int64
+	// Progress, when set, is called as each kind's LIST completes, with
+	// the number of objects read (from several goroutines).
+	Progress func(kind string, n int)
 }
 
 // NotServedError says that the cluster does not serve a managed kind.
@@ -125,6 +128,9 @@ func (r *Reader) Load(ctx context.Context, ks []*kinds.Kind, selector string) (r
 			defer wg.Done()
 			items, err := r.listAll(ctx, k, selector)
 			results[i] = result{items, err}
+			if r.Progress != nil {
+				r.Progress(k.Kind, len(items))
+			}
 		}()
 	}
 	wg.Wait()

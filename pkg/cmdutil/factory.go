@@ -259,6 +259,12 @@ func (f *Factory) IsTerminal() bool {
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 
+// StderrIsTerminal reports whether stderr is a terminal (progress output).
+func (f *Factory) StderrIsTerminal() bool {
+	file, ok := f.IOStreams.ErrOut.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
 // Color reports whether to use colour on stdout: a terminal and no NO_COLOR.
 func (f *Factory) Color() bool {
 	return f.IsTerminal() && f.Getenv("NO_COLOR") == ""

@@ -54,6 +54,8 @@ type LoadOptions struct {
 	// Refresh fetches Git fast-forward only: a clone with commits the
 	// remote lacks is reported, not reset (sync).
 	Refresh bool
+	// Progress, when set, is told about each kind read from a cluster.
+	Progress func(fabric, kind string, n int)
 }
 
 // FabricState is what was read of one fabric. Err is set when reading
@@ -159,6 +161,10 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 		return err
 	}
 	r := c.Reader()
+	if opts.Progress != nil {
+		name := st.Fabric.Name
+		r.Progress = func(kind string, n int) { opts.Progress(name, kind, n) }
+	}
 	ks, err := r.Resolve(ctx, opts.Kinds)
 	if err != nil {
 		return err

@@ -86,6 +86,14 @@ current-context: gone
 	if strings.Contains(r.stderr+r.stdout, token) {
 		t.Errorf("credentials leaked: %s", r.stderr)
 	}
+	// drift: exit 2, the report still printed, the fabric's error in it.
+	r = h.run("drift", "--repo", wt, "--dir", "fabrics/lab", "--kubeconfig", kubeconfig, "--request-timeout", "5s", "-o", "json")
+	if r.code != 2 || !strings.Contains(r.stderr, "https://127.0.0.1:1") || strings.Contains(r.stderr+r.stdout, token) {
+		t.Errorf("drift: exit %d: %s", r.code, r.stderr)
+	}
+	if rep := driftReport(t, r); len(rep.Fabrics) != 1 || rep.Fabrics[0].Error == "" {
+		t.Errorf("drift report: %+v", rep)
+	}
 }
 
 func TestKindNotServed(t *testing.T) {

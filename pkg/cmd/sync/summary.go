@@ -117,7 +117,14 @@ func (o *Options) runSummary(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true})
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true}
+	var bar *progress
+	if o.f.StderrIsTerminal() {
+		bar = newProgress(o.ErrOut, len(fabs)*len(o.kinds))
+		lo.Progress = bar.step
+	}
+	states := o.f.LoadFabrics(ctx, fabs, lo)
+	bar.done()
 	sum := Summary{APIVersion: "hnp.githedgehog.com/v1alpha1", Kind: "SyncSummary", Time: o.f.Now().UTC(), Fabrics: []FabricSummary{}}
 	var snap *snapshot.Snapshot
 	if o.SaveSnapshot != "" {
