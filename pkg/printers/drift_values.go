@@ -22,6 +22,20 @@ const maxValueRunes = 40
 // maxNarrowDiffs is how many field diffs a narrow table cell lists.
 const maxNarrowDiffs = 2
 
+// CompactValue renders a value as drift's table shows it (see
+// compactValue), cut to at most n runes (n <= 0: no limit) and with control
+// characters escaped, for one-line output elsewhere (sync's plan).
+func CompactValue(v interface{}, n int) string {
+	s := compactValue(v)
+	if n > 0 {
+		s = truncate(s, n)
+	}
+	return Sanitize(s)
+}
+
+// Sanitize escapes control characters (see sanitize).
+func Sanitize(s string) string { return sanitize(s) }
+
 // compactValue renders a diff value as compact JSON, leaving simple strings
 // unquoted: those made of letters, digits and -._/:@ that do not read as a
 // JSON number, boolean or null, so that 1002 (a number) and "1002" (a

@@ -61,36 +61,7 @@ func SetPointer(obj map[string]interface{}, ptr string, value interface{}) error
 	if len(segs) == 0 {
 		return fmt.Errorf("cannot replace the whole object")
 	}
-	var cur interface{} = obj
-	for i, seg := range segs {
-		last := i == len(segs)-1
-		switch c := cur.(type) {
-		case map[string]interface{}:
-			if last {
-				c[seg] = value
-				return nil
-			}
-			next, ok := c[seg]
-			if !ok || next == nil {
-				next = map[string]interface{}{}
-				c[seg] = next
-			}
-			cur = next
-		case []interface{}:
-			idx, ok := listIndex(seg, len(c))
-			if !ok {
-				return fmt.Errorf("%s: %q is not an index of a list of %d elements", drift.FormatPointer(segs[:i]), seg, len(c))
-			}
-			if last {
-				c[idx] = value
-				return nil
-			}
-			cur = c[idx]
-		default:
-			return fmt.Errorf("%s is a %s, not a map or list: cannot set %s", drift.FormatPointer(segs[:i]), typeName(cur), ptr)
-		}
-	}
-	return nil
+	return setPath(obj, segs, value, drift.FormatPointer)
 }
 
 // RemovePointer removes the field at a JSON pointer from obj: a map key, or

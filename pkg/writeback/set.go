@@ -115,12 +115,18 @@ func normalize(v interface{}) interface{} {
 }
 
 // Set sets the value at path in obj, creating maps along the way. A path
-// segment that meets a list must be an index into it (or its length, to
-// append).
+// segment that meets a list must be the index of one of its elements.
 func Set(obj map[string]interface{}, path []string, value interface{}) error {
+	return setPath(obj, path, value, func(segs []string) string { return strings.Join(segs, ".") })
+}
+
+// setPath sets the value at segs in obj, creating the maps that lead to it;
+// describe renders a path prefix for errors (dotted for --set, a JSON
+// pointer for adoption).
+func setPath(obj map[string]interface{}, segs []string, value interface{}, describe func([]string) string) error {
 	var cur interface{} = obj
-	for i, seg := range path {
-		last := i == len(path)-1
+	for i, seg := range segs {
+		last := i == len(segs)-1
 		switch c := cur.(type) {
 		case map[string]interface{}:
 			if last {
@@ -134,12 +140,9 @@ func Set(obj map[string]interface{}, path []string, value interface{}) error {
 			}
 			cur = next
 		case []interface{}:
-			idx, err := strconv.Atoi(seg)
-			if err != nil || idx < 0 || idx > len(c) {
-				return fmt.Errorf("%s: %q is not an index of a list of %d items", strings.Join(path[:i], "."), seg, len(c))
-			}
-			if idx == len(c) {
-				return fmt.Errorf("%s: index %d is past the end of the list; to change a list, use --patch", strings.Join(path[:i], "."), idx)
+			idx, ok := listIndex(seg, len(c))
+			if !ok {
+				return fmt.Errorf("%s: %q is not an index of a list of %d elements; to change a list's length, use --patch", describe(segs[:i]), seg, len(c))
 			}
 			if last {
 				c[idx] = value
@@ -147,7 +150,7 @@ func Set(obj map[string]interface{}, path []string, value interface{}) error {
 			}
 			cur = c[idx]
 		default:
-			return fmt.Errorf("%s is a %T, not a map or list: cannot set %s", strings.Join(path[:i], "."), cur, strings.Join(path, "."))
+			return fmt.Errorf("%s is a %s, not a map or list: cannot set %s", describe(segs[:i]), typeName(cur), describe(segs))
 		}
 	}
 	return nil

@@ -151,16 +151,9 @@ type ConflictError = gitstate.ConflictError
 // document as it was read (else a ConflictError).
 func (l *Located) Replace(dir, ns string, newDoc []byte) gitstate.ChangeFunc {
 	return func(root string) (map[string][]byte, error) {
-		cur, err := Locate(root, dir, l.Key, ns)
+		cur, err := l.relocate(root, dir, ns)
 		if err != nil {
-			var nf *NotFoundError
-			if errors.As(err, &nf) {
-				return nil, &gitstate.ConflictError{File: l.File, Msg: fmt.Sprintf("%s was deleted or moved on the remote", l.Key)}
-			}
 			return nil, err
-		}
-		if !bytes.Equal(cur.DocBytes, l.DocBytes) {
-			return nil, &gitstate.ConflictError{File: cur.File, Msg: fmt.Sprintf("%s was changed on the remote too", l.Key)}
 		}
 		return map[string][]byte{cur.File: manifest.ReplaceDoc(cur.FileBytes, cur.Doc, newDoc)}, nil
 	}
@@ -170,16 +163,9 @@ func (l *Located) Replace(dir, ns string, newDoc []byte) gitstate.ChangeFunc {
 // and the file when nothing but blanks is left.
 func (l *Located) Delete(dir, ns string) gitstate.ChangeFunc {
 	return func(root string) (map[string][]byte, error) {
-		cur, err := Locate(root, dir, l.Key, ns)
+		cur, err := l.relocate(root, dir, ns)
 		if err != nil {
-			var nf *NotFoundError
-			if errors.As(err, &nf) {
-				return nil, &gitstate.ConflictError{File: l.File, Msg: fmt.Sprintf("%s was deleted or moved on the remote", l.Key)}
-			}
 			return nil, err
-		}
-		if !bytes.Equal(cur.DocBytes, l.DocBytes) {
-			return nil, &gitstate.ConflictError{File: cur.File, Msg: fmt.Sprintf("%s was changed on the remote", l.Key)}
 		}
 		rest := manifest.DeleteDoc(cur.FileBytes, cur.Doc)
 		if manifest.IsEmpty(rest) {
@@ -187,6 +173,24 @@ func (l *Located) Delete(dir, ns string) gitstate.ChangeFunc {
 		}
 		return map[string][]byte{cur.File: rest}, nil
 	}
+}
+
+// relocate finds the object again in the tree at root (which may be a newer
+// tip than the one it was read from) and checks that its document is the
+// one the change was based on.
+func (l *Located) relocate(root, dir, ns string) (*Located, error) {
+	cur, err := Locate(root, dir, l.Key, ns)
+	if err != nil {
+		var nf *NotFoundError
+		if errors.As(err, &nf) {
+			return nil, &gitstate.ConflictError{File: l.File, Msg: fmt.Sprintf("%s was deleted or moved on the remote", l.Key)}
+		}
+		return nil, err
+	}
+	if !bytes.Equal(cur.DocBytes, l.DocBytes) {
+		return nil, &gitstate.ConflictError{File: cur.File, Msg: fmt.Sprintf("%s was changed on the remote too", l.Key)}
+	}
+	return cur, nil
 }
 
 // NewPath is where create writes a new object: <dir>/<plural>/<name>.yaml.

@@ -16,8 +16,6 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
-	"github.com/githedgehog/kubectl-hnp/pkg/resource"
-	"github.com/githedgehog/kubectl-hnp/pkg/writeback"
 )
 
 // Options are the inputs of `delete`.
@@ -62,22 +60,11 @@ from the cluster. On a terminal it asks first; --yes skips the question.`,
 
 // Run removes the object and commits.
 func (o *Options) Run(ctx context.Context) error {
-	fabs, err := o.f.Fabrics(true)
+	t, err := o.f.LocateTarget(ctx, o.kind, o.name)
 	if err != nil {
 		return err
 	}
-	fab := &fabs[0]
-	ws, err := o.f.Workspace(ctx, fab)
-	if err != nil {
-		return err
-	}
-	ns := o.f.Namespace(fab)
-	key := resource.Key{Kind: o.kind.Kind, Namespace: ns, Name: o.name}
-	loc, err := writeback.Locate(ws.Root, fab.Git.Dir, key, ns)
-	if err != nil {
-		return err
-	}
-	what := fmt.Sprintf("%s %s/%s", key.Kind, key.Namespace, key.Name)
+	fab, ws, ns, loc, what := t.Fabric, t.Workspace, t.Namespace, t.Located, t.What
 	if o.DryRun {
 		rest := manifest.DeleteDoc(loc.FileBytes, loc.Doc)
 		if manifest.IsEmpty(rest) {

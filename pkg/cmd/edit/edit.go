@@ -19,7 +19,6 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
-	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/writeback"
 )
 
@@ -131,26 +130,15 @@ func (o *Options) interactive() bool {
 
 // Run edits, validates, commits and pushes.
 func (o *Options) Run(ctx context.Context) error {
-	fabs, err := o.f.Fabrics(true)
+	t, err := o.f.LocateTarget(ctx, o.kind, o.name)
 	if err != nil {
 		return err
 	}
-	fab := &fabs[0]
-	ws, err := o.f.Workspace(ctx, fab)
-	if err != nil {
-		return err
-	}
-	ns := o.f.Namespace(fab)
-	key := resource.Key{Kind: o.kind.Kind, Namespace: ns, Name: o.name}
-	loc, err := writeback.Locate(ws.Root, fab.Git.Dir, key, ns)
-	if err != nil {
-		return err
-	}
+	fab, ws, ns, key, loc, what := t.Fabric, t.Workspace, t.Namespace, t.Key, t.Located, t.What
 	checker, err := o.f.Checker(ctx, fab, o.Validate)
 	if err != nil {
 		return err
 	}
-	what := fmt.Sprintf("%s %s/%s", key.Kind, key.Namespace, key.Name)
 	var newDoc []byte
 	if o.interactive() {
 		newDoc, err = o.editInteractive(ctx, fab, loc, checker, what)

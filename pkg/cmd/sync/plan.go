@@ -6,16 +6,12 @@ package sync
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -301,55 +297,12 @@ func fieldChange(path string, from, to interface{}, fromOK, toOK bool) string {
 // maxValueRunes bounds a value in a plan line.
 const maxValueRunes = 60
 
-// planValue renders a value as compact JSON, simple strings unquoted (so
-// that 1002 and "1002" stay apart, as in drift's table), cut at
-// maxValueRunes.
-func planValue(v interface{}) string {
-	s, ok := v.(string)
-	if !ok || !plain(s) {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			s = fmt.Sprint(v)
-		} else {
-			s = strings.TrimSuffix(b.String(), "\n")
-		}
-	}
-	if utf8.RuneCountInString(s) > maxValueRunes {
-		s = string([]rune(s)[:maxValueRunes-1]) + "…"
-	}
-	return sanitize(s)
-}
-
-func plain(s string) bool {
-	if s == "" || json.Valid([]byte(s)) {
-		return false
-	}
-	for _, r := range s {
-		if !(r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-._/:@", r))) {
-			return false
-		}
-	}
-	return true
-}
+// planValue renders a value as drift's table does (1002 and "1002" stay
+// apart), cut at maxValueRunes.
+func planValue(v interface{}) string { return printers.CompactValue(v, maxValueRunes) }
 
 // sanitize escapes control characters, so that a line stays one line.
-func sanitize(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func sanitize(s string) string { return printers.Sanitize(s) }
 
 // counted renders "1 object" or "3 objects".
 func counted(n int, noun string) string {

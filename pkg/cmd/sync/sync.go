@@ -95,18 +95,8 @@ something to do. Afterwards they compare again and print the result.
 // Complete parses the arguments and checks the flags.
 func (o *Options) Complete(args []string) error {
 	var err error
-	kindArg := ""
-	if len(args) > 0 {
-		kindArg = args[0]
-	}
-	if o.kinds, err = kinds.Parse(kindArg); err != nil {
+	if o.kinds, o.name, err = cmdutil.ParseKindsAndName(args); err != nil {
 		return err
-	}
-	if len(args) == 2 {
-		if len(o.kinds) != 1 {
-			return fmt.Errorf("a NAME needs exactly one kind, got %q", kindArg)
-		}
-		o.name = args[1]
 	}
 	if o.selector, err = labels.Parse(o.Selector); err != nil {
 		return fmt.Errorf("invalid label selector %q: %w", o.Selector, err)
