@@ -246,6 +246,24 @@ func revisionless(s string) string {
 	return s[:i] + "(revision REV" + s[i+j:]
 }
 
+// background runs a command in-process until stop is called, with its
+// stdout in a syncBuffer; stop cancels it (Ctrl-C) and returns its exit code
+// and stderr.
+func background(t *testing.T, h *harness, args ...string) (out *syncBuffer, stop func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	out = &syncBuffer{writes: make(chan struct{}, 1)}
+	var errOut bytes.Buffer
+	f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut})
+	f.Getenv = func(k string) string { return h.env[k] }
+	done := make(chan int)
+	go func() { done <- Run(ctx, f, args) }()
+	return out, func() (int, string) {
+		cancel()
+		return <-done, errOut.String()
+	}
+}
+
 // syncBuffer is an io.Writer that signals every write.
 type syncBuffer struct {
 	mu     sync.Mutex
@@ -296,16 +314,8 @@ func TestDriftWatchSeesChange(t *testing.T) {
 	wt := testbed.NewWorkTree(t, map[string]string{"f/vpc.yaml": doc})
 	h := newHarness(t)
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	out := &syncBuffer{writes: make(chan struct{}, 1)}
-	var errOut bytes.Buffer
-	f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut})
-	f.Getenv = func(k string) string { return h.env[k] }
-	done := make(chan int)
-	go func() {
-		done <- Run(ctx, f, []string{"drift", "--watch", "-o", "json", "--repo", wt, "--dir", "f", "--kubeconfig", lab.KubeconfigPath, "-n", ns})
-	}()
+	out, stop := background(t, h, "drift", "--watch", "-o", "json", "--repo", wt, "--dir", "f", "--kubeconfig", lab.KubeconfigPath, "-n", ns)
+	ctx := t.Context()
 	// The watch prints nothing while all is in sync; change the VLAN and
 	// wait for the line. Until the informers have synced, the patch may be
 	// part of the initial state: then the first line reports it all the same.
@@ -334,8 +344,7 @@ func TestDriftWatchSeesChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.waitFor(t, waitCtx, `"status":"inSync","previous":"drifted"`)
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("Ctrl-C should end the watch cleanly, exit %d: %s", code, errOut.String())
+	if code, stderr := stop(); code != 0 {
+		t.Errorf("Ctrl-C should end the watch cleanly, exit %d: %s", code, stderr)
 	}
 }

@@ -1,7 +1,6 @@
 package root
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"path/filepath"
@@ -11,11 +10,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
-	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
 
@@ -121,16 +118,8 @@ func TestSyncWatchPrintsChanges(t *testing.T) {
 	lab.Apply(t, doc)
 	wt := testbed.NewWorkTree(t, map[string]string{"f/vpc.yaml": doc})
 	h := newHarness(t)
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	out := &syncBuffer{writes: make(chan struct{}, 1)}
-	var errOut bytes.Buffer
-	f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut})
-	f.Getenv = func(k string) string { return h.env[k] }
-	done := make(chan int)
-	go func() {
-		done <- Run(ctx, f, []string{"sync", "--watch", "-o", "json", "--repo", wt, "--dir", "f", "--kubeconfig", lab.KubeconfigPath, "-n", ns})
-	}()
+	out, stop := background(t, h, "sync", "--watch", "-o", "json", "--repo", wt, "--dir", "f", "--kubeconfig", lab.KubeconfigPath, "-n", ns)
+	ctx := t.Context()
 	gvr := schema.GroupVersionResource{Group: "vpc.githedgehog.com", Version: "v1beta1", Resource: "vpcs"}
 	if err := lab.Dynamic().Resource(gvr).Namespace(ns).Delete(ctx, "vpc-s", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
@@ -138,8 +127,7 @@ func TestSyncWatchPrintsChanges(t *testing.T) {
 	waitCtx, waitCancel := context.WithTimeout(ctx, 60e9)
 	defer waitCancel()
 	out.waitFor(t, waitCtx, `"status":"`+string(drift.StatusMissingFromCluster)+`"`)
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("exit %d: %s", code, errOut.String())
+	if code, stderr := stop(); code != 0 {
+		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
