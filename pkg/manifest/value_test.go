@@ -1,9 +1,13 @@
 package manifest
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestParseDocTypes(t *testing.T) {
@@ -154,6 +158,71 @@ func TestEqualValues(t *testing.T) {
 	for _, c := range no {
 		if equalValues(c[0], c[1]) || equalValues(c[1], c[0]) {
 			t.Errorf("%#v and %#v should differ", c[0], c[1])
+		}
+	}
+}
+
+func TestNodeValueLineErrors(t *testing.T) {
+	for doc, want := range map[string]LineError{
+		"a: 1\nb: 2\na: 3\n":         {3, `mapping key "a" already defined at line 1`},
+		"a: &x\n  b: [*x]\n":         {2, `anchor "x" value contains itself`},
+		"a: 1\n? [b]\n: 2\n":         {2, "mapping keys must be scalars"},
+		"a:\n  <<: 1\n":              {2, "map merge requires a mapping or a list of mappings"},
+		"a:\n  <<: [{b: 1}, 2]\n":    {2, "map merge requires a mapping or a list of mappings"},
+		"a: 1\nb: !!int x\n":         {2, "cannot decode !!str `x` as a !!int"},
+		"a:\n  - 1\n  - !!float y\n": {3, "cannot decode !!str `y` as a !!float"},
+	} {
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
+			t.Fatalf("%q: %v", doc, err)
+		}
+		_, err := NodeValue(&n)
+		var le *LineError
+		if !errors.As(err, &le) {
+			t.Errorf("NodeValue(%q) = %v, want a *LineError", doc, err)
+			continue
+		}
+		if le.Line != want.Line || !strings.HasPrefix(le.Msg, want.Msg) {
+			t.Errorf("NodeValue(%q) = line %d %q, want line %d %q", doc, le.Line, le.Msg, want.Line, want.Msg)
+		}
+	}
+}
+
+var scalarSeeds = []string{
+	"0", "-0", "7", "-7", "+7", "007", "1_000", "0x1F", "0o17", "0b101",
+	"123456789012345678", "-123456789012345678", "1234567890123456789", "12345678901234567890",
+	"1.5", "-1.5", "+1.5", "1.", ".5", "-.5", "1e3", "1E3", "1e+3", "1.5e-3", "-0.0", "-0.", "-0e0",
+	"1e400", ".inf", "-.Inf", ".nan", "1e", "e1", ".", "-", "+", "1-2", "1.2.3", "",
+	"true", "True", "TRUE", "tRUE", "false", "False", "FALSE", "yes", "on", "y", "null", "~", "text",
+}
+
+// TestScalarValueFastPaths checks that ScalarValue's fast paths give what
+// yaml.v3's decoder gives, plain and with the tags they serve.
+func TestScalarValueFastPaths(t *testing.T) {
+	for _, s := range scalarSeeds {
+		checkScalar(t, s)
+	}
+}
+
+func FuzzScalarValue(f *testing.F) {
+	for _, s := range scalarSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkScalar)
+}
+
+func checkScalar(t *testing.T, s string) {
+	for _, tag := range []string{"", "!!bool", "!!int", "!!float"} {
+		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}
+		switch n.ShortTag() {
+		case "!!bool", "!!int", "!!float":
+		default:
+			continue
+		}
+		got, gotErr := ScalarValue(n)
+		want, wantErr := decodeScalar(n)
+		if (gotErr == nil) != (wantErr == nil) || fmt.Sprintf("%T %v", got, got) != fmt.Sprintf("%T %v", want, want) {
+			t.Errorf("ScalarValue(%s %q) = %T %v, %v; the decoder gives %T %v, %v", tag, s, got, got, gotErr, want, want, wantErr)
 		}
 	}
 }
