@@ -232,13 +232,18 @@ func (p *simpleParser) sequence(indent, depth int, key string) (interface{}, boo
 	return s, true
 }
 
+// maxImplicitKey is the longest plain key YAML allows.
+const maxImplicitKey = 1024
+
 // splitKey splits "key: rest" or "key:" with a plain key of safe characters.
 func splitKey(s string) (key, rest string, ok bool) {
 	i := 0
 	for i < len(s) && isKeyChar(s[i]) {
 		i++
 	}
-	if i == 0 || i == len(s) || s[i] != ':' || s[0] == '-' || s[:i] == "<<" {
+	// YAML caps an implicit key at 1024 characters; yaml.v3 rejects a longer
+	// one, so such a line is left to it.
+	if i == 0 || i > maxImplicitKey || i == len(s) || s[i] != ':' || s[0] == '-' || s[:i] == "<<" {
 		return "", "", false
 	}
 	rest = s[i+1:]
