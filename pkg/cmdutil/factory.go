@@ -202,7 +202,7 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	flags := f.kubeFlagsFor(fab)
 	rc, err := flags.ToRESTConfig()
 	if err != nil {
-		return nil, fmt.Errorf("fabric %s: loading the cluster's kubeconfig: %w", fab.Name, err)
+		return nil, fmt.Errorf("loading the cluster's kubeconfig: %w", err)
 	}
 	rc = rest.CopyConfig(rc)
 	// LISTs of the 12 kinds run concurrently; client-side throttling at the
@@ -212,11 +212,11 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	ns := f.Namespace(fab)
 	dyn, err := dynamic.NewForConfig(rc)
 	if err != nil {
-		return nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+		return nil, err
 	}
 	disc, err := discovery.NewDiscoveryClientForConfig(rc)
 	if err != nil {
-		return nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+		return nil, err
 	}
 	return &Cluster{RestConfig: rc, Dynamic: dyn, Discovery: disc, Namespace: ns, Host: rc.Host, Timeout: rc.Timeout}, nil
 }

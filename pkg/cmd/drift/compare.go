@@ -54,7 +54,7 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 func (o *Options) serverSide(ctx context.Context, st *cmdutil.FabricState, desired, actual resource.Set) (resource.Set, error) {
 	cl, err := o.f.Cluster(&st.Fabric)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fabric %s: %w", st.Fabric.Name, err)
 	}
 	served := map[string]*kinds.Kind{}
 	for _, k := range st.Kinds {

@@ -150,7 +150,7 @@ func (w *Watcher) options(fab fabric.Fabric) (driftpkg.Options, error) {
 func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 	cl, err := w.F.Cluster(&fab)
 	if err != nil {
-		return err
+		return fmt.Errorf("fabric %s: %w", fab.Name, err)
 	}
 	r := cl.Reader()
 	ks, err := r.Resolve(ctx, w.Kinds)

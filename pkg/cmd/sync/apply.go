@@ -78,7 +78,7 @@ func (o *Options) actApply(ctx context.Context, p *fabricPlan) error {
 	fab := &st.Fabric
 	cl, err := o.f.Cluster(fab)
 	if err != nil {
-		return err
+		return fmt.Errorf("fabric %s: %w", fab.Name, err)
 	}
 	r := cl.Reader()
 	served := map[string]*kinds.Kind{}
