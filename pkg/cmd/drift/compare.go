@@ -3,6 +3,7 @@ package drift
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
@@ -98,7 +99,8 @@ func report(comps []*comparison) *driftpkg.Report {
 			fr.GitRevision = c.state.Workspace.Revision
 		}
 		if c.err != nil {
-			fr.Error = c.err.Error()
+			// The report is per fabric: its name need not start the message.
+			fr.Error = strings.TrimPrefix(c.err.Error(), "fabric "+fr.Name+": ")
 		} else {
 			fr.Resources = c.result.Resources
 			fr.Summary = c.result.Summary
