@@ -169,7 +169,7 @@ func (o *Options) Run(ctx context.Context) error {
 	rep := report(comps)
 	for _, fr := range rep.Fabrics {
 		if fr.Error != "" {
-			fmt.Fprintf(o.ErrOut, "Error: %s\n", fr.Error)
+			fmt.Fprintf(o.ErrOut, "Error: fabric %s: %s\n", fr.Name, fr.Error)
 		}
 	}
 	if err := o.print(o.Out, rep, comps); err != nil {
