@@ -86,6 +86,16 @@ func (f *Factory) Commit(ctx context.Context, c *Change, flags CommitFlags) (*gi
 		Message: msg, Push: !flags.NoPush, NewBranch: flags.NewBranch, Getenv: f.Getenv, Dir: c.Fabric.Git.Dir,
 	})
 	if err != nil {
+		if res != nil && res.Commit != "" {
+			// A local working tree keeps its commit when the push fails:
+			// the edit is in it, not lost; say where it is.
+			short := res.Commit
+			if len(short) > 7 {
+				short = short[:7]
+			}
+			return nil, fmt.Errorf("%w\nthe change is committed as %s on branch %s in %s, but not pushed: push it when the problem is fixed (git -C %s push)",
+				err, short, res.Branch, c.Workspace.Root, c.Workspace.Root)
+		}
 		return nil, f.Keep(c, err)
 	}
 	return res, nil

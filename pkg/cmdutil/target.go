@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
@@ -45,8 +46,16 @@ func (f *Factory) LocateTarget(ctx context.Context, k *kinds.Kind, name string) 
 }
 
 // ParseKindsAndName reads "[KINDS [NAME]]" arguments: kinds as
-// kinds.Parse reads them, and a NAME only after exactly one kind.
+// kinds.Parse reads them, and a NAME only after exactly one kind; or one
+// "KIND/NAME" argument.
 func ParseKindsAndName(args []string) ([]*kinds.Kind, string, error) {
+	if len(args) == 1 && strings.Contains(args[0], "/") {
+		k, name, err := kinds.ParseRef(args)
+		if err != nil {
+			return nil, "", err
+		}
+		return []*kinds.Kind{k}, name, nil
+	}
 	kindArg := ""
 	if len(args) > 0 {
 		kindArg = args[0]

@@ -90,6 +90,7 @@ func (o *Options) Run(ctx context.Context) error {
 		docs [][]byte
 	}
 	groups := map[string]*group{}
+	seen := map[resource.Key]int{}
 	var order, names []string
 	for _, d := range manifest.Split(src) {
 		doc := src[d.Start:d.End]
@@ -115,9 +116,16 @@ func (o *Options) Run(ctx context.Context) error {
 		if u.GetNamespace() == "" {
 			key.Namespace = ns
 		}
+		if prev, dup := seen[key]; dup {
+			return fmt.Errorf("%s:%d: %s is defined twice in the input (line %d too)", o.File, d.Line, key, prev)
+		}
+		seen[key] = d.Line
 		file := writeback.NewPath(fab.Git.Dir, k, u.GetName())
 		if o.Into != "" {
 			file = path.Join(filepath.ToSlash(fab.Git.Dir), filepath.ToSlash(o.Into))
+			if ext := path.Ext(file); ext != ".yaml" && ext != ".yml" {
+				return fmt.Errorf("--into %s: objects can only be appended to a .yaml or .yml file", o.Into)
+			}
 		}
 		g := groups[file]
 		if g == nil {

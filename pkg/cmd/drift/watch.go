@@ -96,6 +96,9 @@ type Watcher struct {
 	// OnChange is called for each status change (from one goroutine per
 	// fabric: it must be safe for concurrent use).
 	OnChange func(Change)
+	// Refresh fetches Git fast-forward only (sync): commits the remote
+	// lacks are kept, not reset away.
+	Refresh bool
 	// OnUpdate, when set, is called after each batch of changes of a
 	// fabric with its current desired and actual state (same goroutines).
 	OnUpdate func(fabric string, desired, actual resource.Set)
@@ -215,7 +218,7 @@ func (w *Watcher) update(fw *fabricWatch) {
 }
 
 func (w *Watcher) loadGit(ctx context.Context, fab fabric.Fabric) (resource.Set, error) {
-	st := w.F.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: w.Kinds, Selector: w.Selector})[0]
+	st := w.F.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: w.Kinds, Selector: w.Selector, Refresh: w.Refresh})[0]
 	return w.filterName(st.Desired), st.Err
 }
 

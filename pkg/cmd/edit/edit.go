@@ -170,6 +170,9 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.f.Report(change, res)
+	if o.Wait && !res.Pushed && !res.NothingToDo {
+		return fmt.Errorf("--wait: nothing was pushed (the working tree's branch has no upstream), so no GitOps tool can deploy the change")
+	}
 	if o.Wait && res.Pushed {
 		obj, err := manifest.ParseDoc(newDoc)
 		if err != nil {

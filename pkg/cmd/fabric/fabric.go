@@ -4,7 +4,6 @@ package fabric
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -114,10 +113,8 @@ func newAddCmd(f *cmdutil.Factory) *cobra.Command {
 			if f.Repo == "" {
 				return fmt.Errorf("--repo is required: the Git repository holding the fabric's YAML")
 			}
-			if u, err := url.Parse(f.Repo); err == nil && u.User != nil {
-				if _, hasPassword := u.User.Password(); hasPassword {
-					return fmt.Errorf("the --repo URL %s carries a password or token: it would be stored in the config file; remove it and use --token-env NAME instead", gitstate.RedactURL(f.Repo))
-				}
+			if gitstate.RedactURL(f.Repo) != f.Repo {
+				return fmt.Errorf("the --repo URL %s carries a token or password: it would be stored in the config file; remove it and use --token-env NAME instead", gitstate.RedactURL(f.Repo))
 			}
 			path := f.ResolvedConfigPath()
 			cfg, err := f.Config()

@@ -64,6 +64,16 @@ func TestCreateNewFileAndInto(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "not one of the 12 fabric kinds") {
 		t.Errorf("unmanaged: exit %d: %s", r.code, r.stderr)
 	}
+	// The same object twice in the input, and YAML into a JSON file.
+	two := strings.Replace(newVPC, "vpc-4", "vpc-6", 1)
+	r = h.run("create", "-f", writeTemp(t, two+"---\n"+two))
+	if r.code != 2 || !strings.Contains(r.stderr, "defined twice in the input") {
+		t.Errorf("duplicate input: exit %d: %s", r.code, r.stderr)
+	}
+	r = h.run("create", "-f", writeTemp(t, two), "--into", "wiring/servers.json")
+	if r.code != 2 || !strings.Contains(r.stderr, ".yaml or .yml") {
+		t.Errorf("--into JSON: exit %d: %s", r.code, r.stderr)
+	}
 	// --into may not leave the fabric's directory.
 	r = h.run("create", "-f", writeTemp(t, strings.Replace(newVPC, "vpc-4", "vpc-5", 1)), "--into", "../prod/x.yaml")
 	if r.code != 2 {
@@ -152,6 +162,23 @@ func TestEditLocalWorkTree(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != mine {
 		t.Errorf("the user's uncommitted change was touched")
+	}
+	testbed.Git(t, wt, "checkout", "--", "fabrics/lab/vpcs/vpcs.yaml")
+	// --wait with nothing pushed: said, exit 2.
+	r = h.run(append([]string{"edit", "vpc", "vpc-2", "--set", "spec.subnets.default.vlan=1103", "--wait"}, args...)...)
+	if r.code != 2 || !strings.Contains(r.stderr, "nothing was pushed") {
+		t.Errorf("--wait without upstream: exit %d: %s", r.code, r.stderr)
+	}
+	// An upstream that cannot be reached: the commit stays, and the error says so.
+	testbed.Git(t, wt, "remote", "add", "origin", filepath.Join(t.TempDir(), "gone.git"))
+	testbed.Git(t, wt, "config", "branch.main.remote", "origin")
+	testbed.Git(t, wt, "config", "branch.main.merge", "refs/heads/main")
+	r = h.run(append([]string{"edit", "vpc", "vpc-2", "--set", "spec.subnets.default.vlan=1104"}, args...)...)
+	if r.code != 2 || !strings.Contains(r.stderr, "but not pushed") || strings.Contains(r.stderr, "Your edit was saved") {
+		t.Errorf("push failure in a local tree: exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(testbed.Git(t, wt, "show", "HEAD:fabrics/lab/vpcs/vpcs.yaml"), "vlan: 1104") {
+		t.Errorf("the commit should stay")
 	}
 }
 

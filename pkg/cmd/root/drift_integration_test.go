@@ -102,6 +102,9 @@ func TestDriftExitCodes(t *testing.T) {
 	if r := h.run("drift", "vpc", "vpc-1", "--fabric", "lab"); r.code != 0 {
 		t.Errorf("vpc-1 alone is in sync: exit %d %s", r.code, r.stdout)
 	}
+	if r := h.run("drift", "vpc/vpc-2", "--fabric", "lab"); r.code != 1 {
+		t.Errorf("KIND/NAME: exit %d %s", r.code, r.stderr)
+	}
 	if r := h.run("drift", "vpc", "vpc-2", "--fabric", "lab"); r.code != 1 {
 		t.Errorf("vpc-2 alone drifted: exit %d", r.code)
 	}

@@ -163,6 +163,11 @@ func TestFabricCommands(t *testing.T) {
 	if r.code != 2 || strings.Contains(r.stderr, "tok3n") || !strings.Contains(r.stderr, "--token-env") {
 		t.Fatalf("a token in the URL must be refused, not stored or printed: exit %d %s", r.code, r.stderr)
 	}
+	for _, u := range []string{"https://ghp_tok3n@git.example.com/x.git", "https://git.example.com/x.git?access_token=tok3n"} {
+		if r := h.run("fabric", "add", "lab", "--repo", u); r.code != 2 || strings.Contains(r.stderr, "tok3n") {
+			t.Errorf("%s: exit %d %s", u, r.code, r.stderr)
+		}
+	}
 	r = h.run("fabric", "add", "lab", "--repo", "https://git.example.com/net/fabrics.git", "--dir", "fabrics/lab", "--context", "lab-ctrl", "--default", "--token-env", "LAB_TOKEN")
 	if r.code != 0 {
 		t.Fatalf("add: exit %d %s", r.code, r.stderr)

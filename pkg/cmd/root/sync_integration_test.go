@@ -85,6 +85,13 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if r = h2.run("drift", "--snapshot", filepath.Join(t.TempDir(), "missing.json")); r.code != 2 {
 		t.Errorf("missing snapshot: exit %d", r.code)
 	}
+	// A partial snapshot would make drift report what it left out.
+	for _, args := range [][]string{{"vpc"}, {"vpc", "vpc-1"}, {"-l", "team=db"}} {
+		r = h.run(append([]string{"sync", "--save-snapshot", snap}, args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, "records whole fabrics") {
+			t.Errorf("partial snapshot %v: exit %d %s", args, r.code, r.stderr)
+		}
+	}
 }
 
 // A cache clone holding a commit the remote lacks (edit --no-push) while
@@ -102,6 +109,16 @@ func TestSyncReportsDivergedClone(t *testing.T) {
 	// The local commit is still what the clone reads.
 	if r := h.run("get", "vpc", "vpc-1", "-o", "yaml", "--offline"); !strings.Contains(r.stdout, "1101") {
 		t.Errorf("the diverged clone was reset: %s", r.stdout)
+	}
+	// Resolving would reset the clone: adopt refuses, apply keeps it.
+	if r := h.run("sync", "--adopt", "--dry-run"); r.code != 2 || !strings.Contains(r.stderr, "the remote lacks") {
+		t.Errorf("adopt over unpushed commits: exit %d %s", r.code, r.stderr)
+	}
+	if r := h.run("sync", "--apply", "vpc", "vpc-1", "--dry-run"); r.code != 1 || !strings.Contains(r.stdout, "1101") {
+		t.Errorf("apply plan from the clone's own commit: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := h.run("get", "vpc", "vpc-1", "-o", "yaml", "--offline"); !strings.Contains(r.stdout, "1101") {
+		t.Errorf("sync --adopt/--apply reset the clone: %s", r.stdout)
 	}
 }
 

@@ -39,6 +39,13 @@ func (o *Options) runAdopt(ctx context.Context) error {
 func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 	st := p.state
 	fab := &st.Fabric
+	// Committing resets a cache clone to the remote tip first: commits it
+	// holds that the remote lacks (edit --no-push) would be lost.
+	if ws := st.Workspace; ws != nil && !ws.Local && ws.Refresh != nil && ws.Refresh.Ahead > 0 {
+		p.err = fmt.Errorf("fabric %s: the cache clone %s holds %s the remote lacks (%s); push or export them first (git -C %s log @{u}..), then adopt",
+			fab.Name, ws.Root, counted(ws.Refresh.Ahead, "commit"), ws.Refresh.Message, ws.Root)
+		return
+	}
 	ns := o.f.Namespace(fab)
 	root := st.Workspace.Root
 	rules := append(drift.BuiltinRules(), p.opts.Ignores...)
@@ -181,6 +188,16 @@ func (o *Options) actAdopt(ctx context.Context, p *fabricPlan) error {
 		o.reportf("%s: committed %s in %s (fabric %s)\n", change.What, res.Commit, strings.Join(res.Files, ", "), fab.Name)
 	} else {
 		o.f.Report(change, res)
+	}
+	if o.NewBranch != "" {
+		// The adoption is on the review branch; the fabric's branch, which
+		// the cluster follows, is as it was.
+		o.reportf("fabric %s: the adoption is on branch %s; the fabric's branch is unchanged until it is merged\n", fab.Name, o.NewBranch)
+		p.desired, p.actual, p.revision = st.Desired, st.Actual, revisionOf(st)
+		if o.name != "" {
+			p.desired, p.actual = onlyNamed(p.desired, o.name), onlyNamed(p.actual, o.name)
+		}
+		return nil
 	}
 	d, err := gitstate.Load(st.Workspace.Root, fab.Git.Dir)
 	if err != nil {

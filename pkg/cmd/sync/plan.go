@@ -123,7 +123,8 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 	if err != nil {
 		return err
 	}
-	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector})
+	// Fast-forward only, as every sync: commits the remote lacks stay.
+	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true})
 	plans := make([]*fabricPlan, len(states))
 	steps := 0
 	for i, st := range states {
@@ -344,7 +345,8 @@ func (o *Options) printPlan(mode string, plans []*fabricPlan) error {
 func writePlan(b *strings.Builder, p *fabricPlan) {
 	head := "fabric " + sanitize(p.name())
 	if p.err != nil {
-		fmt.Fprintf(b, "%s: error: %s\n", head, sanitize(p.err.Error()))
+		msg := strings.TrimPrefix(p.err.Error(), "fabric "+p.name()+": ")
+		fmt.Fprintf(b, "%s: error: %s\n", head, sanitize(msg))
 		return
 	}
 	if rev := revisionOf(p.state); rev != "" {

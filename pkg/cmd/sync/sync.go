@@ -121,6 +121,12 @@ func (o *Options) Complete(args []string) error {
 		return fmt.Errorf("--dry-run goes with --adopt or --apply")
 	case o.Watch && o.GitPoll <= 0:
 		return fmt.Errorf("--git-poll must be positive")
+	case o.SaveSnapshot != "" && (len(args) > 0 || o.Selector != ""):
+		// A snapshot stands in for the whole cluster; a partial one would
+		// make later drift report what it left out as missing.
+		return fmt.Errorf("--save-snapshot records whole fabrics: drop KINDS, NAME and -l (choose fabrics with --fabric)")
+	case o.SaveSnapshot != "" && modes > 0:
+		return fmt.Errorf("--save-snapshot goes with the plain summary, not --adopt, --apply or --watch")
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func (o *Options) runWatch(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w := &driftcmd.Watcher{F: o.f, Kinds: o.kinds, Name: o.name, Selector: o.selector, GitPoll: o.GitPoll}
+	w := &driftcmd.Watcher{F: o.f, Kinds: o.kinds, Name: o.name, Selector: o.selector, GitPoll: o.GitPoll, Refresh: true}
 	if !o.f.IsTerminal() {
 		w.OnChange = driftcmd.ChangeWriter(o.Out, o.Output == "json")
 		return w.Run(ctx, fabs)
