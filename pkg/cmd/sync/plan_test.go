@@ -112,7 +112,7 @@ apply  VPC default/vpc-3  create
 prune  VPC default/vpc-legacy  delete
 note: something left alone
 fabric prod (revision 0123456): nothing to do
-fabric edge: error: fabric edge: unreachable
+fabric edge: error: unreachable
 `
 	if out.String() != want {
 		t.Errorf("--- want\n%s--- got\n%s", want, out.String())
