@@ -1,0 +1,71 @@
+package sync
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+func vpc(name string, vlan int64) *resource.Object {
+	u := &unstructured.Unstructured{Object: map[string]interface{}{
+		"apiVersion": "vpc.githedgehog.com/v1beta1", "kind": "VPC",
+		"metadata": map[string]interface{}{"name": name, "namespace": "default"},
+		"spec":     map[string]interface{}{"subnets": map[string]interface{}{"default": map[string]interface{}{"vlan": vlan}}},
+	}}
+	return &resource.Object{Key: resource.KeyOf(u), Obj: u}
+}
+
+func set(objs ...*resource.Object) resource.Set {
+	s := resource.Set{}
+	for _, o := range objs {
+		s[o.Key] = o
+	}
+	return s
+}
+
+// The terminal board redraws every fabric's summary after each update.
+func TestBoardRedraws(t *testing.T) {
+	var out bytes.Buffer
+	f := cmdutil.NewFactory(genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
+	f.Now = func() time.Time { return time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC) }
+	vpcKind, _ := kinds.Lookup("vpc")
+	o := &Options{IOStreams: f.IOStreams, f: f, kinds: []*kinds.Kind{vpcKind}, GitPoll: 30 * time.Second}
+	b := &board{o: o, fabrics: []fabric.Fabric{{Name: "lab"}, {Name: "prod"}}, sums: map[string]FabricSummary{}}
+
+	b.update("prod", set(vpc("p", 1)), set(vpc("p", 1)))
+	b.update("lab", set(vpc("a", 1), vpc("b", 2)), set(vpc("a", 1), vpc("b", 3), vpc("c", 4)))
+	frames := strings.Split(out.String(), "\033[H\033[2J")
+	if len(frames) != 3 {
+		t.Fatalf("want 2 redraws, got %d frames", len(frames)-1)
+	}
+	last := frames[2]
+	var rows []string
+	for _, l := range strings.Split(last, "\n") {
+		rows = append(rows, strings.Join(strings.Fields(l), " "))
+	}
+	got := strings.Join(rows, "\n")
+	for _, want := range []string{
+		"fabric lab: Git revision -, read 2026-11-26T07:00:00Z",
+		"VPC 2 3 1 1 0 1", // lab: a in sync, b drifted, c not in Git
+		"fabric prod: Git revision -, read 2026-11-26T07:00:00Z",
+		"VPC 1 1 1 0 0 0",
+		"watching 2 fabric(s); Git is fetched every 30s; Ctrl-C to stop",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("last frame lacks %q:\n%s", want, last)
+		}
+	}
+	// Fabrics keep their configured order whichever updates first.
+	if strings.Index(last, "fabric lab") > strings.Index(last, "fabric prod") {
+		t.Errorf("fabric order:\n%s", last)
+	}
+}
