@@ -1,6 +1,8 @@
 package root
 
 import (
+	goldenfile "github.com/githedgehog/kubectl-hnp/internal/golden"
+
 	"bytes"
 	"context"
 	"flag"
@@ -16,8 +18,6 @@ import (
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // Control planes shared by the package's tests: lab holds the sample lab
 // fabric with drift, prod the sample prod fabric in sync.
@@ -151,18 +151,5 @@ func (h *harness) run(args ...string) result {
 // golden compares got with testdata/<name>.golden, rewriting it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	p := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("output differs from %s (go test -update rewrites it)\n--- want\n%s\n--- got\n%s", p, want, got)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name+".golden"), []byte(got))
 }
