@@ -18,30 +18,17 @@ const (
 	ExitError = 2
 )
 
-// ExitError carries an exit code. With a nil Err it is silent: whatever
-// needed saying was printed already.
-type exitError struct {
-	code int
-	err  error
-}
+// exitError carries an exit code; whatever needed saying was printed
+// already.
+type exitError struct{ code int }
 
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit status %d", e.code)
-	}
-	return e.err.Error()
-}
-
-func (e *exitError) Unwrap() error { return e.err }
-
-// WithExitCode wraps err so that the process exits with code.
-func WithExitCode(code int, err error) error { return &exitError{code: code, err: err} }
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // SilentExit makes the process exit with code without printing anything more.
 func SilentExit(code int) error { return &exitError{code: code} }
 
 // ExitCode maps an error to the process exit code: nil is 0, an error made
-// by WithExitCode or SilentExit has its code, anything else is 2.
+// by SilentExit has its code, anything else is 2.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
@@ -53,8 +40,9 @@ func ExitCode(err error) int {
 	return ExitError
 }
 
-// IsSilent reports whether err should not be printed.
+// IsSilent reports whether err should not be printed: it came from
+// SilentExit.
 func IsSilent(err error) bool {
 	var e *exitError
-	return errors.As(err, &e) && e.err == nil
+	return errors.As(err, &e)
 }

@@ -5,7 +5,6 @@ package kinds
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -230,12 +229,4 @@ func ParseRef(args []string) (*Kind, string, error) {
 		return nil, "", &UnknownKindError{Name: kindArg}
 	}
 	return k, name, nil
-}
-
-// Sorted returns kinds sorted by Kind name (for stable output where the
-// registry order is not wanted).
-func Sorted(ks []*Kind) []*Kind {
-	out := append([]*Kind(nil), ks...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
-	return out
 }

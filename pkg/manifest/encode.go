@@ -174,11 +174,3 @@ func formatFloat(f float64) string {
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
-
-func isScalar(v interface{}) bool {
-	switch v.(type) {
-	case map[string]interface{}, []interface{}:
-		return false
-	}
-	return true
-}

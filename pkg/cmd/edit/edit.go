@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -191,7 +192,7 @@ func (o *Options) editScripted(ctx context.Context, loc *writeback.Located, chec
 	case o.File != "":
 		var b []byte
 		if o.File == "-" {
-			b, err = readAll(o.In)
+			b, err = io.ReadAll(o.In)
 		} else {
 			b, err = os.ReadFile(o.File)
 		}

@@ -113,5 +113,3 @@ func stdinIsTerminal(in io.Reader) bool {
 	f, ok := in.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
-
-func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }
