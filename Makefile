@@ -9,8 +9,11 @@ PKG     := github.com/githedgehog/kubectl-hnp
 LDFLAGS := -s -w -X $(PKG)/pkg/cmd/version.version=$(VERSION) -X $(PKG)/pkg/cmd/version.commit=$(COMMIT) -X $(PKG)/pkg/cmd/version.date=$(DATE)
 GOBIN   ?= $(shell go env GOPATH)/bin
 
-# The real control plane (kube-apiserver + etcd) used by tests and the demo.
-CONTROLPLANE := $(CURDIR)/.bin/controlplane
+# The real control plane (kube-apiserver + etcd) used by tests and the demo, built once
+# into a versioned cache outside the clone, so that fresh clones (CI) on the same machine reuse it.
+# Keep the version in step with hack/tools/*/go.mod and internal/testbed (ControlPlaneVersion).
+TOOLS_CACHE  ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kubectl-hnp-dev
+CONTROLPLANE ?= $(TOOLS_CACHE)/controlplane-k8s-v1.37.2-etcd-v3.6.16
 export KUBEBUILDER_ASSETS ?= $(CONTROLPLANE)
 
 .PHONY: all build install controlplane test lint bench bench-e2e demo clean completions docs release-check

@@ -45,8 +45,12 @@ const DefaultContext = "hnp-test"
 // name no namespace themselves.
 const DefaultNamespace = "default"
 
+// ControlPlaneVersion names the versioned cache folder the Makefile builds
+// kube-apiserver and etcd into (see the Makefile's CONTROLPLANE).
+const ControlPlaneVersion = "controlplane-k8s-v1.37.2-etcd-v3.6.16"
+
 // assetsEnv names the directory holding kube-apiserver and etcd; it takes
-// precedence over the repository's .bin/controlplane.
+// precedence over the versioned tools cache.
 const assetsEnv = "KUBEBUILDER_ASSETS"
 
 // attachOutputEnv makes the control plane's own output visible (an envtest convention).
@@ -68,7 +72,8 @@ type Options struct {
 	// that Stop removes.
 	KubeconfigDir string
 	// BinDir is the directory holding the kube-apiserver and etcd binaries.
-	// Default: $KUBEBUILDER_ASSETS if set, else <repo root>/.bin/controlplane.
+	// Default: $KUBEBUILDER_ASSETS if set, else the versioned tools cache
+	// (see BinDir).
 	BinDir string
 	// StartTimeout bounds the start of each of etcd and kube-apiserver.
 	// Default: 90s (the machines running the tests may be busy).
@@ -126,16 +131,17 @@ func declaresModule(gomod []byte, module string) bool {
 
 // BinDir returns the directory the control plane binaries are taken from when
 // Options.BinDir is empty: $KUBEBUILDER_ASSETS if set, else
-// <repo root>/.bin/controlplane.
+// $XDG_CACHE_HOME/kubectl-hnp-dev/<ControlPlaneVersion> (where `make
+// controlplane` builds them, outside the clone).
 func BinDir() (string, error) {
 	if d := os.Getenv(assetsEnv); d != "" {
 		return d, nil
 	}
-	root, err := RepoRoot()
+	cache, err := os.UserCacheDir()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(root, ".bin", "controlplane"), nil
+	return filepath.Join(cache, "kubectl-hnp-dev", ControlPlaneVersion), nil
 }
 
 // quietRuntimeLog gives controller-runtime's global logger (used by envtest) a
