@@ -1,0 +1,66 @@
+package render
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// LoadDesired reads a fabric's desired state from the working tree at
+// root as its deployer sees it: when the directory renderPath (the
+// fabric's git.path, else its dir) holds a kustomization file, the
+// objects of `kustomize build renderPath`, with provenance; otherwise the
+// raw files of dir, exactly as gitstate.Load reads them.
+func LoadDesired(root, dir, renderPath string) (*gitstate.Desired, error) {
+	abs, err := gitstate.SafeDir(root, renderPath)
+	if err != nil {
+		return nil, err
+	}
+	rootReal, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, err
+	}
+	r, err := os.OpenRoot(rootReal)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	rel, _ := filepath.Rel(rootReal, abs)
+	rel = filepath.ToSlash(rel)
+	top, err := FindKustomization(r.FS(), rel)
+	if err != nil {
+		return nil, err
+	}
+	if top == "" {
+		return gitstate.Load(root, dir)
+	}
+	res, err := Render(r.FS(), rel)
+	if err != nil {
+		return nil, err
+	}
+	return res.Desired(rel), nil
+}
+
+// Desired turns the rendered objects into a desired state: the managed
+// kinds keyed by identity, the others counted as unmanaged.
+func (res *Result) Desired(dir string) *gitstate.Desired {
+	d := &gitstate.Desired{Objects: resource.Set{}, Files: len(res.Files), Dir: dir}
+	for _, o := range res.Objects {
+		k := kinds.ForObject(o.Obj.GetAPIVersion(), o.Obj.GetKind())
+		if k == nil {
+			d.Unmanaged++
+			continue
+		}
+		key := resource.KeyOf(o.Obj)
+		key.Kind = k.Kind
+		origin := o.Source
+		if origin == nil {
+			origin = &resource.Origin{File: res.Kustomization, Line: 1}
+		}
+		d.Objects[key] = &resource.Object{Key: key, Obj: o.Obj, Origin: origin, Rendered: true, Patches: o.Patches}
+	}
+	return d
+}
