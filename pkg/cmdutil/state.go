@@ -144,7 +144,9 @@ func InNamespace(set resource.Set, ns string) resource.Set {
 	for k, o := range set {
 		if o.Obj.GetNamespace() == "" {
 			k.Namespace = ns
-			o = &resource.Object{Key: k, Obj: o.Obj, Origin: o.Origin}
+			c := *o
+			c.Key = k
+			o = &c
 		}
 		out[k] = o
 	}

@@ -109,13 +109,13 @@ func (o *Options) Run(ctx context.Context) error {
 	asWritten := o.Raw || (o.Output == "yaml" && !item.Rendered)
 	if asWritten && item.Origin != nil && root != "" {
 		doc, err := document(root, item.Origin)
-		if err == nil || !o.Raw {
-			if err == nil {
-				_, err = o.Out.Write(doc)
-			}
+		if err == nil {
+			_, err = o.Out.Write(doc)
 			return err
 		}
-		return fmt.Errorf("--raw: %w", err)
+		if o.Raw {
+			return fmt.Errorf("--raw: %w", err)
+		}
 	}
 	switch o.Output {
 	case "json", "yaml":
