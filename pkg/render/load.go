@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"sigs.k8s.io/kustomize/api/konfig"
+
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -63,4 +65,19 @@ func (res *Result) Desired(dir string) *gitstate.Desired {
 		d.Objects[key] = &resource.Object{Key: key, Obj: o.Obj, Origin: origin, Rendered: true, Patches: o.Patches}
 	}
 	return d
+}
+
+// HasKustomization reports whether the directory renderPath of the working
+// tree at root holds a kustomization file, so that the fabric is rendered.
+func HasKustomization(root, renderPath string) (bool, error) {
+	abs, err := gitstate.SafeDir(root, renderPath)
+	if err != nil {
+		return false, err
+	}
+	for _, name := range konfig.RecognizedKustomizationFileNames() {
+		if fi, err := os.Stat(filepath.Join(abs, name)); err == nil && !fi.IsDir() {
+			return true, nil
+		}
+	}
+	return false, nil
 }

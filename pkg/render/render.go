@@ -46,6 +46,12 @@ type Result struct {
 	Objects []*Object
 	// Files are the repository files the build read, sorted.
 	Files []string
+	// Listed maps each resource file to the entry of a resources: list
+	// that names it (kustomization file and line).
+	Listed map[string]resource.Origin
+	// Kustomizations are the kustomization files the build reached, the
+	// top one first.
+	Kustomizations []string
 }
 
 // mu serialises builds: kustomize's global state is not safe for
@@ -66,7 +72,7 @@ func Render(src fs.FS, dir string) (*Result, error) {
 	if top == "" {
 		return nil, fmt.Errorf("%s: no kustomization file", dir)
 	}
-	w := &walker{src: src, visiting: map[string]bool{}}
+	w := &walker{src: src, visiting: map[string]bool{}, listed: map[string]resource.Origin{}}
 	if _, err := w.kustomization(dir, resource.Origin{File: top}); err != nil {
 		return nil, err
 	}
@@ -85,7 +91,7 @@ func Render(src fs.FS, dir string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
 	}
-	res := &Result{Kustomization: top}
+	res := &Result{Kustomization: top, Listed: w.listed, Kustomizations: w.kustomizations}
 	docs := newDocIndex(src)
 	for _, r := range m.Resources() {
 		o, err := w.object(r, dir, docs, keepOrigin)

@@ -75,6 +75,8 @@ type walker struct {
 	// kustomizations are the kustomization files visited.
 	kustomizations []string
 	visiting       map[string]bool
+	// listed maps a resource file to its entry in a resources: list.
+	listed map[string]resource.Origin
 }
 
 // kustFile is a parsed kustomization file.
@@ -193,6 +195,9 @@ func (w *walker) resource(k *kustFile, e *yaml.Node, scope fileSet) error {
 	}
 	if !fi.IsDir() {
 		scope[p] = true
+		if w.listed != nil {
+			w.listed[p] = resource.Origin{File: k.file, Line: e.Line}
+		}
 		return nil
 	}
 	sub, err := w.kustomization(p, resource.Origin{File: k.file, Line: e.Line})
