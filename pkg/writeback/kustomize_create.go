@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -27,9 +28,13 @@ func ListNewFiles(renderPath string, fn gitstate.ChangeFunc) gitstate.ChangeFunc
 		if err != nil {
 			return nil, err
 		}
-		want := 0
-		for file, b := range out {
-			if _, listed := before.Listed[file]; listed || b == nil {
+		written := make([]string, 0, len(out))
+		for file := range out {
+			written = append(written, file)
+		}
+		sort.Strings(written)
+		for _, file := range written {
+			if _, listed := before.Listed[file]; listed || out[file] == nil {
 				continue
 			}
 			kust := nearestKustomization(before.Kustomizations, file)
@@ -49,17 +54,13 @@ func ListNewFiles(renderPath string, fn gitstate.ChangeFunc) gitstate.ChangeFunc
 			if out[kust], err = addResource(kust, src, rel); err != nil {
 				return nil, err
 			}
-			want++
 		}
 		after, err := render.RenderWith(root, renderPath, out)
 		if err != nil {
 			return nil, fmt.Errorf("with the new objects the kustomization does not build: %w", err)
 		}
-		for file, b := range out {
-			if _, isNew := after.Listed[file]; !isNew || b == nil {
-				continue
-			}
-			if _, was := before.Listed[file]; was {
+		for _, file := range written {
+			if _, was := before.Listed[file]; was || out[file] == nil {
 				continue
 			}
 			n := 0
