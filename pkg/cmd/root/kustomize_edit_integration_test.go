@@ -80,6 +80,11 @@ func TestKustomizeEditRefusedWherePatched(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "/metadata/labels/fabric") || !strings.Contains(r.stderr, "transformer") {
 		t.Errorf("label set by a transformer: exit %d: %s", r.code, r.stderr)
 	}
+	// Adopting would write rendered values into source documents.
+	kubectlLab(t, "-n", "kz-refuse", "patch", "vpc", "lab-vpc-3", "--type", "merge", "-p", `{"spec":{"subnets":{"default":{"vlan":1399}}}}`)
+	if r := h.run("sync", "--adopt", "--yes"); r.code != 2 || !strings.Contains(r.stderr, "does not write into kustomize fabrics") {
+		t.Errorf("sync --adopt: exit %d: %s", r.code, r.stderr)
+	}
 	if got := readTree(t, tree, "base/vpcs.yaml"); got != before {
 		t.Errorf("a refused edit changed base/vpcs.yaml:\n%s", got)
 	}
