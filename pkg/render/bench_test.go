@@ -51,5 +51,8 @@ func benchmarkRender(b *testing.B, n int) {
 	}
 }
 
-func BenchmarkRender1000(b *testing.B)  { benchmarkRender(b, 1000) }
-func BenchmarkRender10000(b *testing.B) { benchmarkRender(b, 10000) }
+// BenchmarkRender1000 renders 1,000 VPCs through a base and an overlay.
+// kustomize's build grows quadratically with the objects
+// (resWrangler.Append checks every new resource against all others), so
+// 10,000 is not run here: see docs/kustomize.md.
+func BenchmarkRender1000(b *testing.B) { benchmarkRender(b, 1000) }
