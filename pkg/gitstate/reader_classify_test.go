@@ -24,8 +24,8 @@ func TestClassifyBothPaths(t *testing.T) {
 		skipped []resource.Skipped
 		errs    []string
 	}{{
-		name: "a typo in the group of a managed kind",
-		src:  vpc("vpc-1") + "---\n# typo\napiVersion: hhnet.githedgehog.com/v1alpha1\nkind: VPC\nmetadata:\n  name: vpc-legacy\n",
+		name:    "a typo in the group of a managed kind",
+		src:     vpc("vpc-1") + "---\n# typo\napiVersion: hhnet.githedgehog.com/v1alpha1\nkind: VPC\nmetadata:\n  name: vpc-legacy\n",
 		objects: []resource.Key{key("VPC", "default", "vpc-1")},
 		errs:    []string{"x.yaml:7: VPC vpc-legacy has apiVersion hhnet.githedgehog.com/v1alpha1, expected vpc.githedgehog.com/v1beta1"},
 	}, {
@@ -116,8 +116,8 @@ func TestLoadSkippedJSONAndOrder(t *testing.T) {
 func TestLoadNonFiniteNumbers(t *testing.T) {
 	root := t.TempDir()
 	writeTree(t, root, map[string]string{
-		"inf.yaml": vpc("a") + "spec:\n  subnets:\n    default:\n      mtu: .inf\n      list: [1, -.Inf]\n",
-		"nan.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: wiring.githedgehog.com/v1beta1\n  kind: Switch\n  metadata:\n    name: s\n  spec:\n    ratio: .NaN\n",
+		"inf.yaml":   vpc("a") + "spec:\n  subnets:\n    default:\n      mtu: .inf\n      list: [1, -.Inf]\n",
+		"nan.yaml":   "apiVersion: v1\nkind: List\nitems:\n- apiVersion: wiring.githedgehog.com/v1beta1\n  kind: Switch\n  metadata:\n    name: s\n  spec:\n    ratio: .NaN\n",
 		"alias.yaml": "base: &b {x: .nan}\n---\n" + vpc("b") + "spec:\n  <<: {\"odd.key\": !!float .inf}\n  c: *b\n",
 		"other.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  x: .inf\n",
 		"big.json":   "{\"apiVersion\": \"vpc.githedgehog.com/v1beta1\", \"kind\": \"VPC\",\n \"metadata\": {\"name\": \"j\"},\n \"spec\": {\"a\": [1,\n 1e999]}}\n",
