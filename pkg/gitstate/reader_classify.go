@@ -97,7 +97,7 @@ func managedKind(apiVersion, kind, name string) (*kinds.Kind, string) {
 		group, version = "", apiVersion // the core group: "v1"
 	}
 	if k := kinds.ByKind(kind); k != nil {
-		if group == k.Group && apiVersionRe.MatchString(version) {
+		if group == k.Group && (version == k.Version || apiVersionRe.MatchString(version)) {
 			return k, ""
 		}
 		what := k.Kind
