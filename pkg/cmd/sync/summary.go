@@ -215,7 +215,7 @@ func writeSummary(w io.Writer, sum Summary, aligned bool) error {
 			fmt.Fprintln(w, line)
 		}
 		if fs.Error != "" {
-			fmt.Fprintf(w, "error: %s\n", fs.Error)
+			fmt.Fprintf(w, "error: %s\n", printers.OneLine(fs.Error))
 			continue
 		}
 		t := printers.Table{Header: []string{"KIND", "GIT", "CLUSTER", "IN SYNC", "DRIFTED", "MISSING FROM CLUSTER", "NOT IN GIT"}}
