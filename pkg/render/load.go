@@ -1,13 +1,13 @@
 package render
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 
 	"sigs.k8s.io/kustomize/api/konfig"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
-	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -43,28 +43,36 @@ func LoadDesired(root, dir, renderPath string) (*gitstate.Desired, error) {
 	if err != nil {
 		return nil, err
 	}
-	return res.Desired(rel), nil
+	return res.Desired(rel)
 }
 
 // Desired turns the rendered objects into a desired state: the managed
-// kinds keyed by identity, the others counted as unmanaged.
-func (res *Result) Desired(dir string) *gitstate.Desired {
+// kinds keyed by identity, the others skipped and reported. An object
+// that looks meant for a managed kind but is not quite one is an error
+// naming its source document, as the raw reader's.
+func (res *Result) Desired(dir string) (*gitstate.Desired, error) {
 	d := &gitstate.Desired{Objects: resource.Set{}, Files: len(res.Files), Dir: dir}
+	var errs []error
 	for _, o := range res.Objects {
-		k := kinds.ForObject(o.Obj.GetAPIVersion(), o.Obj.GetKind())
-		if k == nil {
-			d.Unmanaged++
-			continue
-		}
-		key := resource.KeyOf(o.Obj)
-		key.Kind = k.Kind
 		origin := o.Source
 		if origin == nil {
 			origin = &resource.Origin{File: res.Kustomization, Line: 1}
 		}
+		k, msg := gitstate.ManagedKind(o.Obj.GetAPIVersion(), o.Obj.GetKind(), o.Obj.GetName())
+		if msg != "" {
+			errs = append(errs, &gitstate.ParseError{File: origin.File, Line: origin.Line, Msg: msg})
+			continue
+		}
+		if k == nil {
+			d.Skipped = append(d.Skipped, resource.Skipped{File: origin.File, Line: origin.Line,
+				APIVersion: o.Obj.GetAPIVersion(), Kind: o.Obj.GetKind(), Name: o.Obj.GetName()})
+			continue
+		}
+		key := resource.KeyOf(o.Obj)
+		key.Kind = k.Kind
 		d.Objects[key] = &resource.Object{Key: key, Obj: o.Obj, Origin: origin, Rendered: true, Patches: o.Patches}
 	}
-	return d
+	return d, errors.Join(errs...)
 }
 
 // HasKustomization reports whether the directory renderPath of the working
