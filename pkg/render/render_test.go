@@ -185,3 +185,22 @@ func TestRenderFromAnotherSource(t *testing.T) {
 		t.Errorf("files %v", res.Files)
 	}
 }
+
+func TestDesiredSkipsOtherKindsAndRefusesNearMisses(t *testing.T) {
+	src := fstest.MapFS{
+		"fab/kustomization.yaml": {Data: []byte("resources:\n- objs.yaml\n")},
+		"fab/objs.yaml": {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n---\n" +
+			"apiVersion: vpc.githedgehog.io/v1beta1\nkind: VPC\nmetadata:\n  name: typo\n")},
+	}
+	res, err := Render(src, "fab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := res.Desired("fab")
+	if err == nil || !strings.Contains(err.Error(), "fab/objs.yaml:6: ") {
+		t.Errorf("a VPC of another group: error %v, want one naming fab/objs.yaml:6", err)
+	}
+	if len(d.Skipped) != 1 || d.Skipped[0].Kind != "ConfigMap" || d.Skipped[0].File != "fab/objs.yaml" || d.Skipped[0].Line != 1 {
+		t.Errorf("skipped %+v", d.Skipped)
+	}
+}
