@@ -46,6 +46,9 @@ func (w *walker) patchEntry(k *kustFile, e *yaml.Node, scope fileSet) error {
 		entry.Target = sel.selector()
 	}
 	body := []byte(entry.Patch)
+	if isRemote(entry.Path) {
+		return &RefusedError{File: k.file, Line: e.Line, Msg: fmt.Sprintf("remote patch %q is refused: kubectl-hnp renders offline, from the repository alone", entry.Path)}
+	}
 	if entry.Path != "" {
 		file := path.Join(k.dir, entry.Path)
 		b, err := fs.ReadFile(w.src, file)
@@ -72,6 +75,9 @@ func (w *walker) patchEntry(k *kustFile, e *yaml.Node, scope fileSet) error {
 func (w *walker) smpEntry(k *kustFile, e *yaml.Node, scope fileSet) error {
 	p := &patch{at: resource.Origin{File: k.file, Line: e.Line}, scope: scope}
 	body := []byte(e.Value)
+	if isRemote(e.Value) {
+		return &RefusedError{File: k.file, Line: e.Line, Msg: fmt.Sprintf("remote patch %q is refused: kubectl-hnp renders offline, from the repository alone", e.Value)}
+	}
 	if !strings.Contains(e.Value, "\n") {
 		file := path.Join(k.dir, e.Value)
 		if b, err := fs.ReadFile(w.src, file); err == nil {

@@ -135,6 +135,8 @@ func TestRenderRefuses(t *testing.T) {
 			nil, `kustomization.yaml:2: remote resource "github.com/example/fabric/base" is refused`},
 		{"missing resource", "resources:\n- nothere.yaml\n",
 			nil, `kustomization.yaml:2: resource "nothere.yaml" does not exist in the repository`},
+		{"remote patch", "resources:\n- vpc.yaml\npatches:\n- path: https://example.com/p.yaml\n",
+			nil, `kustomization.yaml:4: remote patch "https://example.com/p.yaml" is refused`},
 		{"helm chart", "resources:\n- vpc.yaml\nhelmCharts:\n- name: x\n",
 			nil, "kustomization.yaml:3: helmCharts is refused"},
 		{"exec plugin", "resources:\n- vpc.yaml\ntransformers:\n- fn.yaml\n",

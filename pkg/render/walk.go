@@ -152,6 +152,12 @@ func (w *walker) fields(k *kustFile, scope fileSet) error {
 			for _, e := range seq(val) {
 				errs = append(errs, w.patchEntry(k, e, scope))
 			}
+		case "configurations", "crds":
+			for _, e := range seq(val) {
+				if isRemote(e.Value) {
+					errs = append(errs, &RefusedError{File: k.file, Line: e.Line, Msg: fmt.Sprintf("remote file %q is refused: kubectl-hnp renders offline, from the repository alone", e.Value)})
+				}
+			}
 		case "patchesStrategicMerge":
 			for _, e := range seq(val) {
 				errs = append(errs, w.smpEntry(k, e, scope))
