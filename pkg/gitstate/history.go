@@ -9,13 +9,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -99,11 +103,35 @@ func (w *Workspace) History(ctx context.Context, dir string, opts HistoryOptions
 			return nil, err
 		}
 	}
-	hw := &historyWalk{repo: repo, dir: rel, h: h, trees: map[plumbing.Hash]*object.Tree{}, blobs: map[plumbing.Hash][]resource.Key{}}
+	walkRepo, closeRepo := keepingDescriptors(repo)
+	defer closeRepo()
+	hw := &historyWalk{repo: walkRepo, dir: rel, h: h, trees: map[plumbing.Hash]*object.Tree{}, blobs: map[plumbing.Hash][]resource.Key{}}
 	if err := hw.run(ctx, plumbing.NewHash(w.Revision)); err != nil {
 		return nil, fmt.Errorf("reading the Git history of %s: %w", w.URL, err)
 	}
 	return h, nil
+}
+
+// keepingDescriptors reopens a repository with a plain .git directory so
+// that its packfiles stay open during the walk (go-git otherwise reopens a
+// pack for every object read, which made a walk several times slower);
+// other layouts are walked as they are. The function returned closes it.
+func keepingDescriptors(repo *git.Repository) (*git.Repository, func()) {
+	wt, err := repo.Worktree()
+	if err != nil {
+		return repo, func() {}
+	}
+	dotgit := filepath.Join(wt.Filesystem.Root(), ".git")
+	if fi, err := os.Stat(dotgit); err != nil || !fi.IsDir() {
+		return repo, func() {}
+	}
+	st := filesystem.NewStorageWithOptions(osfs.New(dotgit), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	fast, err := git.Open(st, wt.Filesystem)
+	if err != nil {
+		_ = st.Close()
+		return repo, func() {}
+	}
+	return fast, func() { _ = st.Close() }
 }
 
 // repoDir is dir (relative to w.Root) relative to the repository's top,
