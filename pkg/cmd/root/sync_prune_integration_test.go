@@ -25,15 +25,15 @@ import (
 
 var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
 
-// installFluxCRD installs the Kustomization CRD of testdata/crds-flux into
-// the lab control plane until the test ends, and waits until it is served.
-func installFluxCRD(t *testing.T) {
+// installCRD installs the CRD of testdata/<file> into the lab control plane
+// until the test ends, and waits until gvr is served.
+func installCRD(t *testing.T, file string, gvr schema.GroupVersionResource) {
 	t.Helper()
 	root, err := testbed.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(root, "testdata", "crds-flux", "kustomizations.kustomize.toolkit.fluxcd.io.yaml"))
+	b, err := os.ReadFile(filepath.Join(root, "testdata", filepath.FromSlash(file)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,30 +43,50 @@ func installFluxCRD(t *testing.T) {
 	}
 	ctx := context.Background()
 	crds := lab.Dynamic().Resource(crdGVR)
-	if _, err := crds.Create(ctx, &unstructured.Unstructured{Object: crd}, metav1.CreateOptions{}); err != nil {
+	u, err := crds.Create(ctx, &unstructured.Unstructured{Object: crd}, metav1.CreateOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	name := "kustomizations.kustomize.toolkit.fluxcd.io"
+	name := u.GetName()
 	t.Cleanup(func() {
 		if err := crds.Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
 			t.Error(err)
 			return
 		}
-		// Gone before the next test, which may expect no Flux at all.
+		// Gone before the next test, which may expect no such deployer.
 		err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
 			_, err := crds.Get(ctx, name, metav1.GetOptions{})
 			return apierrors.IsNotFound(err), nil
 		})
 		if err != nil {
-			t.Errorf("the Kustomization CRD was not removed: %v", err)
+			t.Errorf("the CRD %s was not removed: %v", name, err)
 		}
 	})
 	err = wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-		_, err := lab.Dynamic().Resource(deployer.KustomizationGVR).List(ctx, metav1.ListOptions{})
+		_, err := lab.Dynamic().Resource(gvr).List(ctx, metav1.ListOptions{})
 		return err == nil, nil
 	})
 	if err != nil {
-		t.Fatalf("the Kustomization CRD is not served: %v", err)
+		t.Fatalf("the CRD %s is not served: %v", name, err)
+	}
+}
+
+// createDeployerObject creates a Kustomization or Application (status
+// included) in namespace ns, which it creates if needed.
+func createDeployerObject(t *testing.T, gvr schema.GroupVersionResource, obj map[string]interface{}) {
+	t.Helper()
+	ctx := context.Background()
+	cs, err := kubernetes.NewForConfig(lab.RestConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &unstructured.Unstructured{Object: obj}
+	ns := u.GetNamespace()
+	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+	if _, err := lab.Dynamic().Resource(gvr).Namespace(ns).Create(ctx, u, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -74,27 +94,16 @@ func installFluxCRD(t *testing.T) {
 // the ids.
 func createKustomization(t *testing.T, ns, name string, ids ...string) {
 	t.Helper()
-	ctx := context.Background()
-	cs, err := kubernetes.NewForConfig(lab.RestConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatal(err)
-	}
 	var entries []interface{}
 	for _, id := range ids {
 		entries = append(entries, map[string]interface{}{"id": id, "v": "v1beta1"})
 	}
-	k := &unstructured.Unstructured{Object: map[string]interface{}{
+	createDeployerObject(t, deployer.KustomizationGVR, map[string]interface{}{
 		"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
 		"metadata": map[string]interface{}{"name": name, "namespace": ns},
 		"spec":     map[string]interface{}{"path": "./fabrics/t", "prune": true},
 		"status":   map[string]interface{}{"inventory": map[string]interface{}{"entries": entries}},
-	}}
-	if _, err := lab.Dynamic().Resource(deployer.KustomizationGVR).Namespace(ns).Create(ctx, k, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	})
 }
 
 // pruneCluster: VPCs not in Git, each with other evidence or none.
@@ -158,7 +167,7 @@ func TestSyncApplyPruneWithDeployerEvidence(t *testing.T) {
 		t.Errorf("without Flux: notes %q, not pruned %+v", plan.Notes, plan.NotPruned)
 	}
 
-	installFluxCRD(t)
+	installCRD(t, "crds-flux/kustomizations.kustomize.toolkit.fluxcd.io.yaml", deployer.KustomizationGVR)
 	createKustomization(t, "flux-system", "lab", "sync-prune_vpc-flux_vpc.githedgehog.com_VPC", "sync-prune_vpc-1_vpc.githedgehog.com_VPC")
 	r = h.run("sync", "--apply", "--prune", "--dry-run", "-o", "json")
 	plan = prunePlan(t, r)
@@ -187,6 +196,41 @@ func TestSyncApplyPruneWithDeployerEvidence(t *testing.T) {
 	}
 	for _, name := range []string{"vpc-1", "vpc-flux-labels-only", "vpc-argo-copied", "vpc-hand"} {
 		liveVPC(t, ns, name)
+	}
+}
+
+// Argo CD's instance label counts only when the Application lists the
+// object: Helm sets the same label on what it installs.
+func TestSyncApplyPruneArgoInstanceLabel(t *testing.T) {
+	const ns = "sync-prune-argo"
+	vpc := func(name string) string {
+		return "---\napiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
+			"\n  labels: {app.kubernetes.io/instance: lab}\nspec: {}\n"
+	}
+	h, _ := syncFabric(t, ns, map[string]string{"vpc-1.yaml": pruneGit}, vpc("vpc-argo")+vpc("vpc-helm"))
+	installCRD(t, "crds-argo/applications.argoproj.io.yaml", deployer.ApplicationGVR)
+	createDeployerObject(t, deployer.ApplicationGVR, map[string]interface{}{
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+		"metadata": map[string]interface{}{"name": "lab", "namespace": "argocd"},
+		"status": map[string]interface{}{"resources": []interface{}{
+			map[string]interface{}{"group": "vpc.githedgehog.com", "version": "v1beta1", "kind": "VPC", "namespace": ns, "name": "vpc-argo", "requiresPruning": true},
+		}},
+	})
+	r := h.run("sync", "--apply", "--prune", "--dry-run", "-o", "json")
+	plan := prunePlan(t, r)
+	if got := pruned(plan); r.code != 1 || got != "vpc-argo=argocd app lab" || len(plan.NotPruned) != 1 || plan.NotPruned[0].Name != "vpc-helm" {
+		t.Errorf("exit %d, pruned %q, not pruned %+v\n%s", r.code, got, plan.NotPruned, r.stderr)
+	}
+	// Named in the config, another Application is no evidence (exit 1: vpc-1
+	// is still to be created).
+	cfg, err := os.ReadFile(h.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.writeConfig(strings.Replace(string(cfg), "  git:", "  gitops: {argocd: {application: argocd/prod}}\n  git:", 1))
+	r = h.run("sync", "--apply", "--prune", "--dry-run", "-o", "json")
+	if plan := prunePlan(t, r); r.code != 1 || pruned(plan) != "" || len(plan.NotPruned) != 2 {
+		t.Errorf("configured prod: exit %d, pruned %q, not pruned %+v\n%s", r.code, pruned(plan), plan.NotPruned, r.stderr)
 	}
 }
 
