@@ -230,3 +230,48 @@ func ParseRef(args []string) (*Kind, string, error) {
 	}
 	return k, name, nil
 }
+
+// Ref names one object: its kind and name.
+type Ref struct {
+	Kind *Kind
+	Name string
+}
+
+// ParseRefs reads the arguments of a command that names one or more
+// objects, as `kubectl get` takes them: "KIND NAME [NAME...]" or
+// "KIND/NAME [KIND/NAME...]". Duplicates are dropped, order is kept.
+func ParseRefs(args []string) ([]Ref, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("expected KIND NAME or KIND/NAME, got no arguments")
+	}
+	var out []Ref
+	seen := map[Ref]bool{}
+	add := func(k *Kind, name string) {
+		r := Ref{Kind: k, Name: name}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	if strings.Contains(args[0], "/") {
+		for _, a := range args {
+			k, name, err := ParseRef([]string{a})
+			if err != nil {
+				return nil, fmt.Errorf("%w (with KIND/NAME, every argument is KIND/NAME)", err)
+			}
+			add(k, name)
+		}
+		return out, nil
+	}
+	if len(args) == 1 {
+		return nil, fmt.Errorf("expected KIND NAME or KIND/NAME, got %q", args[0])
+	}
+	for _, name := range args[1:] {
+		k, name, err := ParseRef([]string{args[0], name})
+		if err != nil {
+			return nil, err
+		}
+		add(k, name)
+	}
+	return out, nil
+}
