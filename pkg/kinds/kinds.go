@@ -9,6 +9,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/githedgehog/kubectl-hnp/internal/suggest"
 )
 
 // API groups of the managed kinds.
@@ -151,7 +153,20 @@ func ByKind(kind string) *Kind {
 type UnknownKindError struct{ Name string }
 
 func (e *UnknownKindError) Error() string {
-	return fmt.Sprintf("unknown kind %q; valid kinds: %s (or \"all\")", e.Name, strings.Join(ValidNames(), ", "))
+	hint := ""
+	if h := suggest.Hint(e.Name, allNames()); h != "" {
+		hint = " (" + h + ")"
+	}
+	return fmt.Sprintf("unknown kind %q%s; valid kinds: %s (or \"all\")", e.Name, hint, strings.Join(ValidNames(), ", "))
+}
+
+// allNames lists every accepted kind name, kind by kind.
+func allNames() []string {
+	var out []string
+	for _, k := range registry {
+		out = append(out, k.Names()...)
+	}
+	return out
 }
 
 // ValidNames lists the accepted short names, for help and errors.
