@@ -168,6 +168,11 @@ func (o *Options) Run(ctx context.Context) error {
 		Fabric: fab, Workspace: ws, Fn: loc.Replace(fab.Git.Dir, ns, newDoc), Edit: newDoc, What: what,
 		Message: fmt.Sprintf("kubectl-hnp: edit %s (fabric %s)", what, fab.Name),
 	}
+	if !o.interactive() {
+		// --set, --patch and -f can simply be run again: no edit is at risk,
+		// so a failure saves nothing and says nothing about saving.
+		change.Edit = nil
+	}
 	if bytes.Equal(newDoc, loc.DocBytes) {
 		fmt.Fprintf(o.Out, "%s: no change, nothing committed\n", what)
 		return nil

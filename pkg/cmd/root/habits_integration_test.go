@@ -118,3 +118,41 @@ func TestGetSeveralNamesReportsMissingOnes(t *testing.T) {
 		t.Errorf("jsonpath without template: exit %d %s", r.code, r.stderr)
 	}
 }
+
+// "Your edit was saved" appears only when an edit could have been lost.
+func TestEditSavedNoticeOnlyWhenAtRisk(t *testing.T) {
+	h, _ := editFabric(t)
+	// The editor fails before anything was edited: nothing to save.
+	writeEditor(t, h, "exit 3\n")
+	r := h.run("edit", "vpc", "vpc-1")
+	if r.code != 2 || !strings.Contains(r.stderr, "the editor failed") || strings.Contains(r.stderr, "saved") {
+		t.Errorf("editor failed at once: exit %d: %s", r.code, r.stderr)
+	}
+	// (An interactive edit that fails later is saved: TestEditInteractive
+	// and TestEditRemoteMovedOn.)
+}
+
+func TestDidYouMeanAndBoolFlagValues(t *testing.T) {
+	h, _ := labProd(t)
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"list", "--fabrc", "lab"}, 2, "unknown flag: --fabrc (did you mean --fabric?)"},
+		{[]string{"drift", "--exit-cod=false"}, 2, "(did you mean --exit-code?)"},
+		{[]string{"list", "vcp"}, 2, `unknown kind "vcp" (did you mean one of "vpc", "vpcs"?)`},
+		{[]string{"list", "vpc", "--fabric", "prdo"}, 2, `unknown fabric "prdo" (did you mean "prod"?)`},
+		{[]string{"lst"}, 2, "Did you mean this?\n\tget\n\tlist"},
+		// A boolean flag takes "false" as its value, not as a kind.
+		{[]string{"drift", "vpc", "--fabric", "lab", "--exit-code", "false", "-o", "json"}, 0, ""},
+		{[]string{"drift", "--exit-code", "false", "vpc", "--fabric", "lab", "-o", "json"}, 0, ""},
+		{[]string{"drift", "vpc", "--fabric", "lab", "--exit-code", "true", "-o", "json"}, 1, ""},
+	}
+	for _, tt := range tests {
+		r := h.run(tt.args...)
+		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v: exit %d, want %d with %q:\n%s", tt.args, r.code, tt.code, tt.want, r.stderr)
+		}
+	}
+}
