@@ -105,11 +105,15 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			switch {
-			case !reachable:
-				rs.git(err)
+			if !reachable {
+				rs.git(errors.New(strings.TrimPrefix(err.Error(), "fabric "+fab.Name+": ")))
 				gitTimer.Reset(gitRetry.Step())
 				continue
+			}
+			rs.git(nil)
+			gitRetry = backoff(h.RetryMin, min(h.RetryMax, w.GitPoll))
+			gitTimer.Reset(w.GitPoll)
+			switch {
 			case err != nil && !gitRead:
 				return err
 			case err != nil:
@@ -120,9 +124,6 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 				fw.compareAll()
 				w.update(fw)
 			}
-			rs.git(nil)
-			gitRetry = backoff(h.RetryMin, min(h.RetryMax, w.GitPoll))
-			gitTimer.Reset(w.GitPoll)
 		}
 	}
 }
