@@ -31,10 +31,12 @@ type WatchOptions struct {
 	Selector string
 	// SyncTimeout bounds the informers' first listing (0: until ctx ends).
 	SyncTimeout time.Duration
-	// OnError, when set, is called with each list or watch failure of an
-	// informer after the caches have synced (from informer goroutines; the
-	// informers keep retrying on their own). Failures before that make
-	// StartWatch fail instead.
+	// OnError, when set, is called with each failure that ends an
+	// informer's list-and-watch after the caches have synced, such as a
+	// failed list (from informer goroutines; the informers keep retrying on
+	// their own). Failures before that make StartWatch fail instead.
+	// client-go retries a refused or broken watch quietly, so a dead server
+	// may not show here: Probe it too.
 	OnError func(error)
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
@@ -137,8 +139,36 @@ func TestHungServer(t *testing.T) {
 	waitGoroutines(t, -1) // the hung server's own goroutines stay until the test ends
 }
 
+// A running watch reports, through OnError, a failure that informers
+// cannot mend by retrying the watch: here the kind's CRD is deleted, so the
+// informer's list fails.
+func TestWatchReportsFailures(t *testing.T) {
+	cp := testbed.StartT(t)
+	r := newReader(t, cp)
+	vpc, _ := kinds.Lookup("vpc")
+	lost := make(chan error, 100)
+	w, err := r.StartWatch(t.Context(), []*kinds.Kind{vpc}, make(chan Event, 16), WatchOptions{OnError: func(err error) { lost <- err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	crds := schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+	if err := cp.Dynamic().Resource(crds).Delete(t.Context(), vpc.CRDName(), metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-lost:
+		if !strings.Contains(err.Error(), "watching vpcs from the cluster at "+cp.RestConfig.Host) {
+			t.Errorf("OnError got %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the watch did not report the failure within 30s")
+	}
+}
+
 // Probe answers for a live server and fails, naming the cluster, for a
-// stopped one.
+// stopped one (a watch does not tell: client-go retries a refused watch
+// quietly).
 func TestProbe(t *testing.T) {
 	cp := testbed.StartT(t)
 	r := newReader(t, cp)
