@@ -101,7 +101,13 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 			fw.compareAll()
 			w.update(fw)
 		case <-gitTimer.C:
-			desired, reachable, err := w.loadGit(ctx, fab, h.GitTimeout)
+			// The first read may be a clone, which takes as long as it
+			// takes; later fetches are bounded.
+			timeout := h.GitTimeout
+			if !gitRead {
+				timeout = 0
+			}
+			desired, reachable, err := w.loadGit(ctx, fab, timeout)
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -128,11 +134,15 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 	}
 }
 
-// loadGit fetches and reads the desired state within timeout. reachable
-// is false when the Git remote could not be opened or fetched.
+// loadGit fetches and reads the desired state within timeout (0: no
+// limit). reachable is false when the Git remote could not be opened or
+// fetched.
 func (w *Watcher) loadGit(ctx context.Context, fab fabric.Fabric, timeout time.Duration) (_ resource.Set, reachable bool, _ error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	st := w.F.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: w.Kinds, Selector: w.Selector, Refresh: w.Refresh})[0]
 	return w.filterName(st.Desired), st.Err == nil || st.Workspace != nil, st.Err
 }

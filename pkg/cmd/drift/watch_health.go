@@ -26,7 +26,8 @@ type Health struct {
 	// to watch a lost cluster again, or to fetch a lost Git remote (there
 	// at most the Git poll interval).
 	RetryMin, RetryMax time.Duration
-	// GitTimeout bounds one Git fetch and read.
+	// GitTimeout bounds one Git fetch and read, after the first (which may
+	// be a clone).
 	GitTimeout time.Duration
 }
 

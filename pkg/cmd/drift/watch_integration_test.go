@@ -51,6 +51,17 @@ func (e *watchEvents) next(t *testing.T, what string, deadline time.Duration, ma
 	}
 }
 
+// any returns a report seen already or waits for the next that matches.
+func (e *watchEvents) any(t *testing.T, what string, deadline time.Duration, match func(any) bool) any {
+	t.Helper()
+	for _, ev := range e.seen {
+		if match(ev) {
+			return ev
+		}
+	}
+	return e.next(t, what, deadline, match)
+}
+
 func reach(typ string) func(any) bool {
 	return func(ev any) bool { r, ok := ev.(Reachability); return ok && r.Type == typ }
 }
