@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
 
 // Probe asks the API server whether it is ready (GET /readyz), waiting at
@@ -16,7 +18,8 @@ func (r *Reader) Probe(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	err := r.Discovery.RESTClient().Get().AbsPath("/readyz").Timeout(timeout).Do(ctx).Error()
-	if err != nil {
+	// A cluster whose RBAC hides /readyz from this user still answered.
+	if err != nil && !apierrors.IsForbidden(err) {
 		return r.wrap(err, "probing readiness")
 	}
 	return nil

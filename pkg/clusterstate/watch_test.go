@@ -1,10 +1,12 @@
 package clusterstate
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -181,5 +183,35 @@ func TestProbe(t *testing.T) {
 	err := r.Probe(t.Context(), 5*time.Second)
 	if err == nil || !strings.Contains(err.Error(), "probing readiness from the cluster at "+cp.RestConfig.Host) {
 		t.Fatalf("stopped server: %v", err)
+	}
+}
+
+// A server that answers /readyz with 403 (RBAC hides it from this user) is
+// alive; one that answers 500 (not ready: etcd down, shutting down) is not.
+func TestProbeReadsTheAnswer(t *testing.T) {
+	var status atomic.Int32
+	status.Store(http.StatusForbidden)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		code := int(status.Load())
+		if r.URL.Path != "/readyz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","reason":%q,"code":%d}`, map[int]string{403: "Forbidden", 500: "InternalError"}[code], code)
+	}))
+	defer srv.Close()
+	disc, err := discovery.NewDiscoveryClientForConfig(&rest.Config{Host: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Reader{Discovery: disc, Host: srv.URL}
+	if err := r.Probe(t.Context(), time.Second); err != nil {
+		t.Errorf("403: %v", err)
+	}
+	status.Store(http.StatusInternalServerError)
+	if err := r.Probe(t.Context(), time.Second); err == nil {
+		t.Error("500 should fail the probe")
 	}
 }
