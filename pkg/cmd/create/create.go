@@ -144,13 +144,20 @@ func (o *Options) Run(ctx context.Context) error {
 	for _, file := range order {
 		fns = append(fns, writeback.Create(fab.Git.Dir, ns, file, groups[file].keys, groups[file].docs))
 	}
-	ws, err := o.f.Workspace(ctx, fab)
+	ws, err := o.f.ChangeWorkspace(ctx, fab)
 	if err != nil {
 		return err
 	}
 	what := strings.Join(names, ", ")
 	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: merge(fns), Edit: src, What: what,
-		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name)}
+		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name),
+		Retry: func(path string) string {
+			into := ""
+			if o.Into != "" {
+				into = " --into " + o.Into
+			}
+			return fmt.Sprintf("kubectl hnp create --fabric %s -f %s%s", fab.Name, path, into)
+		}}
 	if o.DryRun {
 		files, err := change.Fn(ws.Root)
 		if err != nil {
