@@ -177,7 +177,11 @@ func (f *Factory) Report(c *Change, res *gitstate.ChangeResult) {
 			"later changes build on it; push with: kubectl hnp push --fabric %s\n",
 			c.Workspace.Root, c.Workspace.PendingRef, Commits(res.Pending), c.Fabric.Name)
 	}
-	if res.Pushed && res.Carried > 0 {
+	switch {
+	case res.Pushed && res.Carried > 0 && res.Branch == c.Workspace.Branch:
 		fmt.Fprintf(out, "pushed with the %s made earlier without pushing\n", Commits(res.Carried))
+	case res.Carried > 0 && res.Branch != c.Workspace.Branch:
+		fmt.Fprintf(out, "branch %s includes the %s not pushed to %s, which stay pending there (kubectl hnp push)\n",
+			res.Branch, Commits(res.Carried), c.Workspace.Branch)
 	}
 }
