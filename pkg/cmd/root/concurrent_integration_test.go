@@ -27,8 +27,8 @@ func tenVPCs() map[string]string {
 }
 
 // Ten operators, each with their own cache, edit ten objects of one
-// fabric at the same time, as ten processes: every edit lands, as one
-// commit changing only its object.
+// fabric at the same time, as ten processes: with the default
+// --retry-timeout every edit lands, as one commit changing only its object.
 func TestConcurrentEditorsAllLand(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "kubectl-hnp")
 	if out, err := exec.Command("go", "build", "-o", bin, "../../../cmd/kubectl-hnp").CombinedOutput(); err != nil {
@@ -62,7 +62,7 @@ func concurrentEdits(t *testing.T, bin, remote, url, token string) {
 			t.Fatal(err)
 		}
 		cmd := exec.Command(bin, "edit", "vpc", fmt.Sprintf("vpc-%d", i), "--set", fmt.Sprintf("spec.subnets.default.vlan=%d", 2000+i),
-			"--validate", "none", "--retry-timeout", "5m")
+			"--validate", "none")
 		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, "cache"), "HNP_CONFIG="+cfg, "HNP_FABRIC=", "T="+token,
 			"GIT_AUTHOR_NAME=Op "+fmt.Sprint(i), "GIT_AUTHOR_EMAIL=op@example.com", "GIT_COMMITTER_NAME=Op", "GIT_COMMITTER_EMAIL=op@example.com")
 		wg.Add(1)
