@@ -111,3 +111,26 @@ func TestPushConflictKeepsThePendingCommits(t *testing.T) {
 		t.Errorf("the pending commit is not kept: stderr %q", r.stderr)
 	}
 }
+
+// sync --adopt builds on the commits made with --no-push and pushes them
+// with the adoption.
+func TestSyncAdoptBuildsOnPendingCommits(t *testing.T) {
+	const ns = "sync-adopt-pending"
+	cluster := strings.NewReplacer("namespace: sync-adopt}", "namespace: "+ns+"}", "namespace: sync-adopt\n", "namespace: "+ns+"\n").Replace(adoptCluster)
+	h, remote := syncFabric(t, ns, adoptGit, cluster)
+	if r := h.run("edit", "vpc", "vpc-3", "--set", "spec.subnets.default.vlan=1333", "--no-push", "--validate", "none"); r.code != 0 {
+		t.Fatalf("edit --no-push: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	r := h.run("sync", "--adopt", "--yes")
+	if r.code != 0 || !strings.Contains(r.stdout, "pushed with the 1 commit made earlier without pushing") ||
+		!strings.Contains(r.stderr, "fabric t: 1 commit not pushed (kubectl hnp push)") {
+		t.Fatalf("adopt: exit %d: %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	log := testbed.Git(t, remote, "log", "--format=%s", "-2", "main")
+	if want := "kubectl-hnp: adopt 2 objects from the cluster (fabric t)\nkubectl-hnp: edit VPC sync-adopt-pending/vpc-3 (fabric t)"; log != want {
+		t.Errorf("the remote's history:\n%s\nwant\n%s", log, want)
+	}
+	if got := remoteFile(t, remote, "main", "fabrics/t/tenants/vpc-3.yaml"); !strings.Contains(got, "vlan: 1333") {
+		t.Errorf("the pending edit is not on the remote:\n%s", got)
+	}
+}
