@@ -104,7 +104,7 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 			res.Commit, w.Revision = commit.String(), commit.String()
 		}
 		if !opts.Push {
-			if target == branch && w.fabric != "" {
+			if target == branch && w.fabric != "" && !res.NothingToDo {
 				if err := w.keepPending(repo, plumbing.NewHash(res.Commit)); err != nil {
 					return nil, err
 				}
