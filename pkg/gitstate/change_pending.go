@@ -204,10 +204,14 @@ type PendingConflictError struct {
 // Error says which file conflicts and how to get the commits out.
 func (e *PendingConflictError) Error() string {
 	r := "origin/" + e.Branch + ".." + e.Ref.String()
-	return fmt.Sprintf("the %s not pushed no longer apply to the remote branch %s: %v; they are kept on %s in %s: "+
-		"look at them (git -C %s log -p %s), save them (git -C %s format-patch -o DIR %s), "+
-		"then drop them (git -C %s update-ref -d %s) and make the change again",
-		commits(e.Count), e.Branch, e.Conflict, e.Ref, e.Root, e.Root, r, e.Root, r, e.Root, e.Ref)
+	verb := "apply"
+	if e.Count == 1 {
+		verb = "applies"
+	}
+	return fmt.Sprintf("%s not pushed no longer %s to the remote branch %s: %v; kept on %s in %s: "+
+		"look (git -C %s log -p %s), save (git -C %s format-patch -o DIR %s), "+
+		"then drop them (git -C %s update-ref -d %s) and make the change again; or ask whoever changed the file",
+		commits(e.Count), verb, e.Branch, e.Conflict, e.Ref, e.Root, e.Root, r, e.Root, r, e.Root, e.Ref)
 }
 
 // Unwrap returns the *ConflictError.

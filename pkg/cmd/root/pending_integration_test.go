@@ -99,7 +99,7 @@ func TestPushConflictKeepsThePendingCommits(t *testing.T) {
 	theirs := strings.Replace(remoteFile(t, remote, "main", "fabrics/lab/vpcs/vpcs.yaml"), "vlan: 1001", "vlan: 1999", 1)
 	tip := testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/vpcs/vpcs.yaml": theirs}, "theirs")
 	r := h.run("push", "--fabric", "lab")
-	for _, want := range []string{"fabric lab:", "1 commit not pushed no longer apply", "fabrics/lab/vpcs/vpcs.yaml", "update-ref -d refs/hnp/pending/lab"} {
+	for _, want := range []string{"fabric lab:", "1 commit not pushed no longer applies", "fabrics/lab/vpcs/vpcs.yaml", "update-ref -d refs/hnp/pending/lab"} {
 		if r.code != 2 || !strings.Contains(r.stderr, want) {
 			t.Errorf("push over a conflict: exit %d, stderr lacks %q: %s", r.code, want, r.stderr)
 		}
