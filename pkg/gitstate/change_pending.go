@@ -210,7 +210,7 @@ func (e *PendingConflictError) Error() string {
 	}
 	return fmt.Sprintf("%s not pushed no longer %s to the remote branch %s: %v; kept on %s in %s: "+
 		"look (git -C %s log -p %s), save (git -C %s format-patch -o DIR %s), "+
-		"then drop them (git -C %s update-ref -d %s) and make the change again; or ask whoever changed the file",
+		"then drop them (git -C %s update-ref -d %s) and make the change again",
 		commits(e.Count), verb, e.Branch, e.Conflict, e.Ref, e.Root, e.Root, r, e.Root, r, e.Root, e.Ref)
 }
 
