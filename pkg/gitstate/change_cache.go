@@ -47,8 +47,12 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 	}()
 
 	res = &ChangeResult{Branch: target}
-	retry := backoff.Policy{Timeout: opts.RetryTimeout}.Start()
-	started := time.Now()
+	now := w.clock
+	if now == nil {
+		now = time.Now
+	}
+	retry := backoff.Policy{Timeout: opts.RetryTimeout, Now: now}.Start()
+	started := now()
 	var tip plumbing.Hash
 	var lastPush error
 	for attempt := 0; ; attempt++ {
@@ -135,7 +139,7 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 			return nil, w.gitError("pushing to", target, perr)
 		}
 		if rej == rejectedStale {
-			perr = &MovedError{Branch: target, Tries: attempt + 1, Waited: time.Since(started), err: perr}
+			perr = &MovedError{Branch: target, Tries: attempt + 1, Waited: now().Sub(started), err: perr}
 		}
 		if target != branch {
 			return nil, w.gitError("pushing to", target, perr)

@@ -101,15 +101,24 @@ func busyRemote(t *testing.T, remote string, calls *int, seen *string) ChangeFun
 func TestChangeGivesUpAtTheRetryDeadline(t *testing.T) {
 	remote, w := newCache(t)
 	calls, seen := 0, ""
+	// Each try takes 10s on the workspace's clock: tries at 0s, 10s and
+	// 20s fit into 25s; a fourth would not.
+	clock := time.Unix(0, 0)
+	w.clock = func() time.Time { return clock }
+	busy := busyRemote(t, remote, &calls, &seen)
+	fn := func(root string) (map[string][]byte, error) {
+		clock = clock.Add(10 * time.Second)
+		return busy(root)
+	}
 	opts := pushOpts()
-	opts.RetryTimeout = 400 * time.Millisecond
-	res, err := w.Change(context.Background(), busyRemote(t, remote, &calls, &seen), opts)
+	opts.RetryTimeout = 25 * time.Second
+	res, err := w.Change(context.Background(), fn, opts)
 	var moved *MovedError
-	if !errors.As(err, &moved) || res != nil || calls < 2 || moved.Tries != calls {
+	if !errors.As(err, &moved) || res != nil || calls != 3 || moved.Tries != 3 || moved.Waited != 30*time.Second {
 		t.Fatalf("want a *MovedError after several tries, got %+v, %v (%d calls)", res, err, calls)
 	}
 	msg := err.Error()
-	if strings.Contains(msg, "non-fast-forward") || !strings.Contains(msg, "kept moving") ||
+	if strings.Contains(msg, "non-fast-forward") || !strings.Contains(msg, "kept moving: each of 3 pushes over 30s") ||
 		!strings.Contains(msg, "pushing to "+remote+" (branch main)") {
 		t.Errorf("the error should say the remote kept moving, in words, naming remote and branch: %v", err)
 	}

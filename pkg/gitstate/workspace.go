@@ -83,6 +83,8 @@ type Workspace struct {
 	getenv  func(string) string
 	// onLockWait, when set, is called once when Lock finds the lock taken.
 	onLockWait func()
+	// clock, when set, stands in for time.Now in Change's retry deadline.
+	clock func() time.Time
 }
 
 // Open makes a fabric's repository readable. A local path to a working tree
