@@ -15,6 +15,8 @@ package drift
 import (
 	"encoding/json"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
+
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -57,6 +59,12 @@ type Options struct {
 	Ignores []Rule
 	// BuiltinIgnores adds BuiltinRules to Ignores.
 	BuiltinIgnores bool
+	// Model is the write-path model of the fabric's CRDs: with it, fields
+	// the server prunes are not compared and a field only in the cluster is
+	// judged against its schema default. Without it (or for a kind it does
+	// not know) a field only in the cluster inside a list Git sets is taken
+	// for a server default.
+	Model *writepath.Model
 }
 
 // Result is the outcome of a comparison.
