@@ -15,6 +15,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
@@ -109,7 +111,12 @@ func TestDriftAgreesWithKubectlDiff(t *testing.T) {
 		}
 	}
 	// Cluster-side changes, by another manager.
-	dyn := cp.Dynamic()
+	cfg := rest.CopyConfig(cp.RestConfig)
+	cfg.WarningHandler = rest.NoWarnings{} // "unknown field" warnings are expected
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, m := range names {
 		if m.cluster == nil || m.absent {
 			continue
@@ -142,6 +149,15 @@ func TestDriftAgreesWithKubectlDiff(t *testing.T) {
 		for n, v := range got {
 			want[n] = v
 		}
+	}
+
+	counts := map[string]int{}
+	for _, v := range want {
+		counts[v]++
+	}
+	t.Logf("kubectl diff verdicts: %v", counts)
+	if counts[verdictInSync] < 100 || counts[verdictDrift] < 100 {
+		t.Errorf("the corpus should hold plenty of both verdicts: %v", counts)
 	}
 
 	// A document the server refuses fails kubectl diff (exit 2).
