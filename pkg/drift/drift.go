@@ -33,6 +33,9 @@ const (
 	StatusMissingFromCluster Status = "missingFromCluster"
 	// StatusNotInGit means the object is in the cluster only.
 	StatusNotInGit Status = "notInGit"
+	// StatusError means the object could not be judged: the server refused
+	// the deployer's (dry-run) apply of Git's version (--server-side).
+	StatusError Status = "error"
 )
 
 // DiffType says how one field differs.
@@ -91,6 +94,8 @@ type ResourceResult struct {
 	Line int    `json:"line,omitempty"`
 	// Diffs lists the differing fields of a drifted object, sorted by path.
 	Diffs []FieldDiff `json:"diffs,omitempty"`
+	// Error says why an object with StatusError could not be judged.
+	Error string `json:"error,omitempty"`
 }
 
 // Key returns the identity of the compared object.
@@ -140,6 +145,8 @@ type Summary struct {
 	Drifted            int `json:"drifted"`
 	MissingFromCluster int `json:"missingFromCluster"`
 	NotInGit           int `json:"notInGit"`
+	// Errors counts objects with StatusError.
+	Errors int `json:"errors,omitempty"`
 }
 
 func (s *Summary) add(st Status) {
@@ -153,5 +160,19 @@ func (s *Summary) add(st Status) {
 		s.MissingFromCluster++
 	case StatusNotInGit:
 		s.NotInGit++
+	case StatusError:
+		s.Errors++
+	}
+}
+
+// SetError marks one object of the result as not judged, with the reason,
+// and counts it again.
+func (r *Result) SetError(k resource.Key, err error) {
+	for i := range r.Resources {
+		if r.Resources[i].Key() == k {
+			r.Resources[i].Status, r.Resources[i].Diffs, r.Resources[i].Error = StatusError, nil, err.Error()
+			r.Summary = SummaryOf(r.Resources)
+			return
+		}
 	}
 }
