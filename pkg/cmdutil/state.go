@@ -12,6 +12,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
+	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 )
 
 // Source says which side(s) of a fabric a command reads.
@@ -71,6 +72,9 @@ type FabricState struct {
 	Actual resource.Set
 	// Kinds are the selected kinds, at the versions the cluster serves.
 	Kinds []*kinds.Kind
+	// Model is the write-path model of the fabric's CRDs, read with both
+	// sides (nil when unavailable).
+	Model *writepath.Model
 	Err   error
 }
 
@@ -106,6 +110,13 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 		go func() {
 			defer wg.Done()
 			clusterErr = f.loadCluster(ctx, st, opts)
+		}()
+	}
+	if opts.Source == SourceBoth {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st.Model = f.WriteModel(ctx, &st.Fabric, opts.Snapshot == nil)
 		}()
 	}
 	wg.Wait()

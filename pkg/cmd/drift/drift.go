@@ -15,6 +15,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
@@ -184,13 +185,9 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-// options returns the comparison options for one fabric.
-func (o *Options) options(st *cmdutil.FabricState) (driftpkg.Options, error) {
-	rules, err := driftpkg.RulesFromConfig(st.Fabric.Ignore)
-	if err != nil {
-		return driftpkg.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", st.Fabric.Name, err)
-	}
-	return driftpkg.Options{Strict: o.Strict, Ignores: append(rules, o.rules...), BuiltinIgnores: !o.NoBuiltinIgnores}, nil
+// settings are the comparison choices of the flags.
+func (o *Options) settings() judge.Settings {
+	return judge.Settings{Strict: o.Strict, Ignores: o.rules, NoBuiltinIgnores: o.NoBuiltinIgnores}
 }
 
 func (o *Options) print(w io.Writer, rep *driftpkg.Report, comps []*comparison) error {
