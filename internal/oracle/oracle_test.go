@@ -25,8 +25,8 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
-	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 	"github.com/githedgehog/kubectl-hnp/pkg/validate"
+	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 )
 
 // verdict is each object's judgement: in sync, drift, or refused.
