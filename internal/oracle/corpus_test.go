@@ -3,6 +3,8 @@ package oracle
 import (
 	"fmt"
 	"strings"
+
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // kindSpec is one kind's base object and the fields the generic mutations touch.
@@ -236,6 +238,12 @@ func specific(add func(mutation)) {
 		a("git-sets-default-explicitly", "default", sw, mutation{git: set([]string{"spec", "linkFlapErrDisable", "recoveryInterval"}, int64(300))})
 		a("cluster-changes-defaulted-field", "default", sw, mutation{cluster: set([]string{"spec", "linkFlapErrDisable", "samplingInterval"}, int64(60))})
 		a("git-removes-defaulted-block", "default", sw, mutation{git: del(lfed)})
+		// E: YAML 1.1 scalars, read as kubectl and Argo CD read them.
+		a("yaml11-yes-is-true", "yaml11", sw, mutation{applied: set([]string{"spec", "enableAllPorts"}, true), gitText: replaceText("enableAllPorts: true", "enableAllPorts: yes")})
+		a("yaml11-off-is-false", "yaml11", sw, mutation{applied: set([]string{"spec", "roce"}, false), gitText: replaceText("roce: false", "roce: off")})
+		// yaml.v3 (and so kyaml) reads a leading-0 number as octal too: no warning.
+		a("yaml11-octal-read-alike", "cosmetic", sw, mutation{applied: set([]string{"spec", "asn"}, int64(493)), gitText: replaceText("asn: 493", "asn: 0755")})
+		a("yaml11-on-changes-value", "yaml11", sw, mutation{applied: set([]string{"spec", "roce"}, false), gitText: replaceText("roce: false", "roce: on")})
 		a("git-adds-defaulted-block", "default", sw, mutation{applied: del(lfed), git: set(lfed, map[string]interface{}{"flapThreshold": int64(4)})})
 	}
 }
@@ -306,4 +314,18 @@ func quoted(v interface{}, indent int) string {
 		}
 	}
 	return b.String()
+}
+
+// replaceText renders Git's object as YAML with one text replaced.
+func replaceText(old, new string) func(map[string]interface{}) string {
+	return func(m map[string]interface{}) string {
+		b, err := sigsyaml.Marshal(m)
+		if err != nil {
+			panic(err)
+		}
+		if !strings.Contains(string(b), old) {
+			panic("no " + old + " in " + string(b))
+		}
+		return strings.Replace(string(b), old, new, 1)
+	}
 }

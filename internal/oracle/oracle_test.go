@@ -185,6 +185,19 @@ func TestDriftAgreesWithKubectlDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	notes, err := gitstate.YAML11(work, desired.Objects, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noted := map[string]bool{}
+	for _, n := range notes {
+		noted[n.Key.Name] = true
+	}
+	for name, m := range names {
+		if m.class == "yaml11" && !noted[name] {
+			t.Errorf("%s (%s): no YAML 1.1 warning", m.name, name)
+		}
+	}
 	refused := resource.Set{}
 	for k, o := range desired.Objects {
 		if names[k.Name].refused {

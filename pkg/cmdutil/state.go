@@ -72,6 +72,9 @@ type FabricState struct {
 	Actual resource.Set
 	// Kinds are the selected kinds, at the versions the cluster serves.
 	Kinds []*kinds.Kind
+	// Scalars are Git's plain scalars that YAML 1.1 (kubectl, Argo CD)
+	// reads differently from YAML 1.2; Desired holds the YAML 1.1 values.
+	Scalars []gitstate.ScalarNote
 	// Model is the write-path model of the fabric's CRDs, read with both
 	// sides (nil when unavailable).
 	Model *writepath.Model
@@ -138,6 +141,8 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 	st.Workspace = ws
 	d, err := gitstate.Load(ws.Root, st.Fabric.Git.Dir)
 	if d != nil {
+		// Read as kubectl and Argo CD deploy it; the notes become warnings.
+		st.Scalars, _ = gitstate.YAML11(ws.Root, d.Objects, true)
 		st.Desired = InNamespace(Filter(d.Objects, opts.Kinds, opts.Selector), f.Namespace(&st.Fabric))
 		st.Unmanaged = d.Unmanaged
 	}

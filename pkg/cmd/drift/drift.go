@@ -168,6 +168,11 @@ func (o *Options) Run(ctx context.Context) error {
 		comps[i] = o.compare(ctx, st)
 	}
 	rep := report(comps)
+	for _, st := range states {
+		for _, n := range st.Scalars {
+			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %s\n", st.Fabric.Name, n)
+		}
+	}
 	for _, fr := range rep.Fabrics {
 		if fr.Error != "" {
 			fmt.Fprintf(o.ErrOut, "Error: fabric %s: %s\n", fr.Name, fr.Error)
