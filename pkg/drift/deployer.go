@@ -117,10 +117,16 @@ func findDeployer(obj map[string]interface{}) *deployer {
 }
 
 // ownsAlone reports whether the deployer owns the field at path (map keys
-// only) and no other manager owns it or anything below it: a server-side
-// apply that no longer sets the field then removes it.
+// only) as a whole — a leaf of its field set — and no other manager owns it
+// or anything below it: a server-side apply that no longer sets the field
+// then removes it. A field the deployer owns only parts of is judged part
+// by part (see shares).
 func (d *deployer) ownsAlone(path []string) bool {
-	if fieldsAt(d.owned, path) == nil {
+	node := fieldsAt(d.owned, path)
+	if node == nil {
+		return false
+	}
+	if _, self := node["."]; len(node) > 0 && !self {
 		return false
 	}
 	for _, o := range d.others {
