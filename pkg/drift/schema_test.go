@@ -10,7 +10,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 )
 
-func hedgehogModel(t *testing.T) *writepath.Model {
+func hedgehogModel(t testing.TB) *writepath.Model {
 	t.Helper()
 	crds, err := validate.ReadCRDs(filepath.Join("..", "..", "testdata", "crds"))
 	if err != nil {
