@@ -10,6 +10,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
 	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
@@ -140,7 +141,7 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 		return err
 	}
 	st.Workspace = ws
-	d, err := gitstate.Load(ws.Root, st.Fabric.Git.Dir)
+	d, err := render.LoadDesired(ws.Root, st.Fabric.Git.Dir, st.Fabric.Git.RenderPath())
 	if d != nil {
 		// Read as kubectl and Argo CD deploy it; the notes become warnings.
 		st.Scalars, _ = gitstate.YAML11(ws.Root, d.Objects, true)
@@ -160,7 +161,9 @@ func InNamespace(set resource.Set, ns string) resource.Set {
 	for k, o := range set {
 		if o.Obj.GetNamespace() == "" {
 			k.Namespace = ns
-			o = &resource.Object{Key: k, Obj: o.Obj, Origin: o.Origin}
+			c := *o
+			c.Key = k
+			o = &c
 		}
 		out[k] = o
 	}

@@ -16,6 +16,7 @@ fabrics:
     url: https://git.example.com/net/fabrics.git
     branch: main
     dir: fabrics/lab
+    path: fabrics/lab/overlays/prod
     auth: {tokenEnv: HNP_GIT_TOKEN}
   cluster:
     kubeconfig: ~/.kube/config
@@ -23,6 +24,7 @@ fabrics:
     namespace: fab
   ignore:
   - {kind: Switch, name: "leaf-*", paths: ["/spec/boot/mac"]}
+  gitops: {flux: {kustomization: flux-system/lab}}
 - name: prod
   git: {url: "git@git.example.com:net/fabrics.git", dir: fabrics/prod, auth: {sshKey: ~/.ssh/id_ed25519}}
   cluster: {context: prod-ctrl}
@@ -46,7 +48,7 @@ func TestLoadReadsEveryField(t *testing.T) {
 		t.Fatalf("config = %+v", cfg)
 	}
 	lab := cfg.Fabrics[0]
-	if lab.Git.URL != "https://git.example.com/net/fabrics.git" || lab.Git.Branch != "main" || lab.Git.Dir != "fabrics/lab" {
+	if lab.Git.URL != "https://git.example.com/net/fabrics.git" || lab.Git.Branch != "main" || lab.Git.Dir != "fabrics/lab" || lab.Git.Path != "fabrics/lab/overlays/prod" || lab.Git.RenderPath() != lab.Git.Path {
 		t.Errorf("git = %+v", lab.Git)
 	}
 	if lab.Git.Auth == nil || lab.Git.Auth.TokenEnv != "HNP_GIT_TOKEN" {
@@ -58,7 +60,13 @@ func TestLoadReadsEveryField(t *testing.T) {
 	if len(lab.Ignore) != 1 || lab.Ignore[0].Kind != "Switch" || lab.Ignore[0].Name != "leaf-*" || lab.Ignore[0].Paths[0] != "/spec/boot/mac" {
 		t.Errorf("ignore = %+v", lab.Ignore)
 	}
+	if lab.GitOps.FluxKustomization() != "flux-system/lab" || lab.GitOps.ArgoCDApplication() != "" {
+		t.Errorf("gitops = %+v", lab.GitOps)
+	}
 	prod := cfg.Fabrics[1]
+	if prod.GitOps.FluxKustomization() != "" || prod.GitOps.ArgoCDApplication() != "" {
+		t.Errorf("prod gitops = %+v", prod.GitOps)
+	}
 	if prod.Git.Auth == nil || prod.Git.Auth.SSHKey != "~/.ssh/id_ed25519" || prod.Namespace() != "default" {
 		t.Errorf("prod = %+v", prod)
 	}
@@ -81,11 +89,15 @@ func TestLoadRejectsBadConfigs(t *testing.T) {
 		"twice":         "fabrics:\n- name: a\n  git: {url: /r}\n- name: a\n  git: {url: /s}\n",
 		"escaping dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: ../x}\n",
 		"absolute dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: /etc}\n",
+		"escaping path": "fabrics:\n- name: a\n  git: {url: /r, dir: x, path: x/../../y}\n",
+		"absolute path": "fabrics:\n- name: a\n  git: {url: /r, path: /etc}\n",
 		"bad default":   "defaultFabric: b\nfabrics:\n- name: a\n  git: {url: /r}\n",
 		"two auths":     "fabrics:\n- name: a\n  git: {url: /r, auth: {tokenEnv: X, sshKey: k}}\n",
 		"ignore kind":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: Pod, paths: [/spec]}]\n",
 		"ignore path":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw, paths: [spec.boot]}]\n",
 		"ignore empty":  "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw}]\n",
+		"flux no ns":    "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {flux: {kustomization: lab}}\n",
+		"argo bad name": "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {argocd: {application: argocd/Lab_1}}\n",
 	}
 	for name, body := range tests {
 		p := writeConfig(t, body)

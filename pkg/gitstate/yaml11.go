@@ -55,8 +55,8 @@ func describe(v interface{}) string {
 
 // YAML11 finds the objects of a Load whose YAML files hold plain scalars
 // that YAML 1.1 reads differently, and returns a note per such scalar. With
-// apply, the objects take the YAML 1.1 values (as kubectl and Argo CD
-// deploy them). Only files that contain a candidate scalar are read again,
+// apply, those scalars take their YAML 1.1 values (as kubectl and Argo CD
+// deploy them); nothing else of the objects changes. Only files that contain a candidate scalar are read again,
 // so the common case costs a scan of the text. root is the repository root
 // the origins are relative to.
 func YAML11(root string, objs resource.Set, apply bool) ([]ScalarNote, error) {
@@ -86,14 +86,18 @@ func YAML11(root string, objs resource.Set, apply bool) ([]ScalarNote, error) {
 			if !ok {
 				continue
 			}
-			var found []ScalarNote
 			diffScalars(o.Obj.Object, v, nil, func(path []string, v12, v11 interface{}) {
-				found = append(found, ScalarNote{Origin: *o.Origin, Key: o.Key, Path: pointer(path), YAML12: v12, YAML11: v11})
+				// Only a boolean word: any other difference is not the YAML
+				// version's (a rendered object may differ from its source).
+				s, ok := v12.(string)
+				if _, isBool := v11.(bool); !ok || !isBool || !yaml11Words[s] {
+					return
+				}
+				notes = append(notes, ScalarNote{Origin: *o.Origin, Key: o.Key, Path: pointer(path), YAML12: v12, YAML11: v11})
+				if apply {
+					setAt(o.Obj.Object, path, v11)
+				}
 			})
-			if len(found) > 0 && apply {
-				o.Obj.Object = v
-			}
-			notes = append(notes, found...)
 		}
 	}
 	sort.Slice(notes, func(i, j int) bool {
@@ -229,4 +233,32 @@ func pointer(path []string) string {
 		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
 	}
 	return b.String()
+}
+
+// setAt sets the value at a path of map keys and list indexes that exists.
+func setAt(root map[string]interface{}, path []string, v interface{}) {
+	var cur interface{} = root
+	for i, seg := range path {
+		last := i == len(path)-1
+		switch t := cur.(type) {
+		case map[string]interface{}:
+			if last {
+				t[seg] = v
+				return
+			}
+			cur = t[seg]
+		case []interface{}:
+			n, err := strconv.Atoi(seg)
+			if err != nil || n < 0 || n >= len(t) {
+				return
+			}
+			if last {
+				t[n] = v
+				return
+			}
+			cur = t[n]
+		default:
+			return
+		}
+	}
 }

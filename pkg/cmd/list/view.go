@@ -1,6 +1,8 @@
 package list
 
 import (
+	"strings"
+
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/judge"
@@ -14,6 +16,9 @@ const (
 	AnnotationFabric = "hnp.githedgehog.com/fabric"
 	AnnotationSync   = "hnp.githedgehog.com/sync"
 	AnnotationFile   = "hnp.githedgehog.com/file"
+	// AnnotationPatches lists the kustomize patches (path:line, comma
+	// separated) that select an object rendered from a kustomization.
+	AnnotationPatches = "hnp.githedgehog.com/patches"
 )
 
 // Item is one object of one fabric as list shows it.
@@ -26,6 +31,10 @@ type Item struct {
 	// Sync is the drift status, "" when only one source was read.
 	Sync   drift.Status
 	Origin *resource.Origin
+	// Rendered says Git's copy was rendered from a kustomization; Origin
+	// is then its source document, and Patches the patches selecting it.
+	Rendered bool
+	Patches  []resource.Origin
 }
 
 // Items merges the fabrics' states into items: by fabric, then kind in
@@ -62,7 +71,7 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 			for _, key := range byKind[kind.Kind] {
 				it := Item{Fabric: st.Fabric.Name, Kind: kind, Key: key, Sync: status[key]}
 				if d, ok := st.Desired[key]; ok {
-					it.Obj, it.Origin = d.Obj, d.Origin
+					it.Obj, it.Origin, it.Rendered, it.Patches = d.Obj, d.Origin, d.Rendered, d.Patches
 				}
 				if a, ok := st.Actual[key]; ok {
 					it.Obj = a.Obj
@@ -91,6 +100,13 @@ func (it Item) Annotated(showManagedFields bool) *unstructured.Unstructured {
 	}
 	if it.Origin != nil {
 		ann[AnnotationFile] = it.Origin.String()
+	}
+	if len(it.Patches) > 0 {
+		ps := make([]string, len(it.Patches))
+		for i, p := range it.Patches {
+			ps[i] = p.String()
+		}
+		ann[AnnotationPatches] = strings.Join(ps, ",")
 	}
 	u.SetAnnotations(ann)
 	return u
