@@ -97,6 +97,11 @@ func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts Lo
 		}(out[i])
 	}
 	wg.Wait()
+	for _, st := range out {
+		if st.Workspace != nil {
+			f.NotePending(st.Fabric.Name, st.Workspace)
+		}
+	}
 	return out
 }
 
@@ -136,7 +141,7 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 }
 
 func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions) error {
-	ws, err := f.openWorkspace(ctx, &st.Fabric, opts.Refresh)
+	ws, err := f.openWorkspace(ctx, &st.Fabric, gitstate.OpenOptions{FastForwardOnly: opts.Refresh})
 	if err != nil {
 		return err
 	}
