@@ -5,9 +5,12 @@ import (
 	"log"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
@@ -78,12 +81,28 @@ func enableTrace() {
 	}
 }
 
-// klogWriter sends go-git's trace lines to klog, redacted.
+// klogWriter sends go-git's trace lines to klog, redacted, with binary
+// payloads (pack data) shortened and quoted rather than dumped on the terminal.
 type klogWriter struct{}
 
 func (klogWriter) Write(p []byte) (int, error) {
-	klog.InfoDepth(4, Redact(strings.TrimRight(string(p), "\n")))
+	klog.InfoDepth(4, Redact(printable(strings.TrimRight(string(p), "\n"))))
 	return len(p), nil
+}
+
+// maxBinaryTrace is how much of a binary trace line is shown.
+const maxBinaryTrace = 64
+
+// printable returns s, or when it holds control characters or invalid
+// UTF-8, its quoted start and its length.
+func printable(s string) string {
+	if utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) < 0 {
+		return s
+	}
+	if len(s) <= maxBinaryTrace {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:maxBinaryTrace]), len(s))
 }
 
 // logTransport logs Git's HTTP requests as client-go logs the API

@@ -43,3 +43,14 @@ func TestRedactHidesRegisteredSecrets(t *testing.T) {
 		t.Errorf("a short secret mangled %q", got)
 	}
 }
+
+func TestPrintableQuotesBinaryTrace(t *testing.T) {
+	if got := printable("packet: < 0039 abc refs/heads/main"); got != "packet: < 0039 abc refs/heads/main" {
+		t.Errorf("text changed: %q", got)
+	}
+	bin := "packet: < 09af PACK\x00\x00\x00\x02" + strings.Repeat("\xff", 200)
+	got := printable(bin)
+	if strings.ContainsAny(got, "\x00\xff") || !strings.HasSuffix(got, "... (223 bytes)") || !strings.HasPrefix(got, `"packet: < 09af PACK\x00`) {
+		t.Errorf("binary trace line shown as %q", got)
+	}
+}
