@@ -37,12 +37,14 @@ type ConfigNotFoundError struct {
 	Path, NamedBy string
 }
 
+// Error names the file, how it was named, and how to create it.
 func (e *ConfigNotFoundError) Error() string {
 	return fmt.Sprintf("config file %s not found (named by %s): check the path, or create the file with `kubectl hnp fabric add NAME --repo URL --dir DIR --config %s`", e.Path, e.NamedBy, e.Path)
 }
 
-// Load reads the config file at the default location. A missing file is an
-// empty config, not an error, so that ad-hoc use (--repo) works without one.
+// Load reads the config file at path (the default location). A missing file
+// is an empty config, not an error, so that ad-hoc use (--repo) works
+// without one.
 func Load(path string) (*Config, error) {
 	return LoadNamed(path, "")
 }
