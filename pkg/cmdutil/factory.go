@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -121,15 +122,20 @@ func (f *Factory) Config() (*fabric.Config, error) {
 
 // Fabrics resolves the fabrics a command acts on (see fabric.Resolve).
 func (f *Factory) Fabrics(single bool) ([]fabric.Fabric, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return nil, err
-	}
 	names := f.FabricNames
 	if !f.changed("fabric") && len(names) == 0 {
 		if env := f.Getenv("HNP_FABRIC"); env != "" {
 			names = []string{env}
 		}
+	}
+	cfg, err := f.Config()
+	var notFound *fabric.ConfigNotFoundError
+	if errors.As(err, &notFound) && f.Repo != "" && len(names) == 0 {
+		// An ad-hoc fabric borrows nothing from the config file.
+		cfg, err = &fabric.Config{}, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	return fabric.Resolve(cfg, fabric.Selection{Names: names, Repo: AbsRepo(f.Repo), Dir: f.Dir, Branch: f.Branch}, single)
 }

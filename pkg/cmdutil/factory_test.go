@@ -51,6 +51,16 @@ func TestConfigNamedButMissingIsAnError(t *testing.T) {
 			if _, err := f.Fabrics(false); !errors.As(err, &nf) {
 				t.Errorf("Fabrics() = %v, want the not-found error rather than \"no fabrics configured\"", err)
 			}
+			// An ad-hoc fabric does not need the file; one borrowing a
+			// configured fabric's settings does.
+			f.Repo, f.Dir = "https://git.example.com/fabrics.git", "fabrics/lab"
+			if fabs, err := f.Fabrics(false); err != nil || len(fabs) != 1 || fabs[0].Git.URL != f.Repo {
+				t.Errorf("ad-hoc Fabrics() = %v, %v", fabs, err)
+			}
+			f.FabricNames = []string{"lab"}
+			if _, err := f.Fabrics(false); !errors.As(err, &nf) {
+				t.Errorf("ad-hoc --fabric lab: Fabrics() = %v, want the not-found error", err)
+			}
 		})
 	}
 }
