@@ -65,8 +65,9 @@ type FabricState struct {
 	Workspace *gitstate.Workspace
 	// Desired holds the Git objects of the selected kinds (nil when Git was not read).
 	Desired resource.Set
-	// Unmanaged counts documents of other kinds in the fabric's directory.
-	Unmanaged int
+	// Skipped are the documents of kinds kubectl-hnp does not manage in the
+	// fabric's directory (whatever kinds were selected).
+	Skipped []resource.Skipped
 	// Actual holds the cluster's objects (nil when the cluster was not read).
 	Actual resource.Set
 	// Kinds are the selected kinds, at the versions the cluster serves.
@@ -128,7 +129,7 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 	d, err := gitstate.Load(ws.Root, st.Fabric.Git.Dir)
 	if d != nil {
 		st.Desired = InNamespace(Filter(d.Objects, opts.Kinds, opts.Selector), f.Namespace(&st.Fabric))
-		st.Unmanaged = d.Unmanaged
+		st.Skipped = d.Skipped
 	}
 	return err
 }

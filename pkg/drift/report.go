@@ -1,5 +1,7 @@
 package drift
 
+import "github.com/githedgehog/kubectl-hnp/pkg/resource"
+
 // Report identity, as printed by `drift -o json|yaml`.
 const (
 	ReportAPIVersion = "hnp.githedgehog.com/v1alpha1"
@@ -16,13 +18,15 @@ type Report struct {
 }
 
 // FabricReport is the drift of one fabric. Error is set when the fabric
-// could not be read; its Resources are then empty.
+// could not be read; its Resources are then empty. Skipped lists the
+// documents in the fabric's directory of kinds kubectl-hnp does not manage.
 type FabricReport struct {
-	Name        string           `json:"name"`
-	GitRevision string           `json:"gitRevision"`
-	Error       string           `json:"error"`
-	Summary     Summary          `json:"summary"`
-	Resources   []ResourceResult `json:"resources"`
+	Name        string             `json:"name"`
+	GitRevision string             `json:"gitRevision"`
+	Error       string             `json:"error"`
+	Summary     Summary            `json:"summary"`
+	Resources   []ResourceResult   `json:"resources"`
+	Skipped     []resource.Skipped `json:"skipped"`
 }
 
 // NewReport returns an empty report.
@@ -34,6 +38,9 @@ func NewReport() *Report {
 func (r *Report) Add(f FabricReport) {
 	if f.Resources == nil {
 		f.Resources = []ResourceResult{}
+	}
+	if f.Skipped == nil {
+		f.Skipped = []resource.Skipped{}
 	}
 	r.Fabrics = append(r.Fabrics, f)
 	r.Summary.Total += f.Summary.Total

@@ -14,9 +14,6 @@ import (
 	"strings"
 	"sync"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -24,8 +21,9 @@ import (
 type Desired struct {
 	// Objects are the managed objects, keyed by identity.
 	Objects resource.Set
-	// Unmanaged counts documents of other kinds, which were skipped.
-	Unmanaged int
+	// Skipped are the documents of kinds kubectl-hnp does not manage, in
+	// the order of files and lines: left alone, and reported.
+	Skipped []resource.Skipped
 	// Files counts the manifest files read.
 	Files int
 	// Dir is the fabric's directory relative to the repository root, with
@@ -88,7 +86,7 @@ func Load(root, dir string) (*Desired, error) {
 		if r.err != nil {
 			errs = append(errs, r.err)
 		}
-		d.Unmanaged += r.unmanaged
+		d.Skipped = append(d.Skipped, r.skipped...)
 		for _, o := range r.objects {
 			if prev, dup := d.Objects[o.Key]; dup {
 				errs = append(errs, &DuplicateError{Key: o.Key, First: *prev.Origin, Second: *o.Origin})
@@ -181,9 +179,9 @@ func checkLink(rootReal, p, rel string) (*manifest, error) {
 
 // fileResult is what one file yielded.
 type fileResult struct {
-	objects   []*resource.Object
-	unmanaged int
-	err       error
+	objects []*resource.Object
+	skipped []resource.Skipped
+	err     error
 }
 
 // parseFiles reads and parses files concurrently, at most GOMAXPROCS at a
@@ -235,68 +233,14 @@ func parseFile(m manifest) fileResult {
 }
 
 // document is one parsed document of a file. ItemLines holds the lines of
-// the elements of a top-level "items" list, for v1 Lists.
+// the elements of a top-level "items" list, for v1 Lists; nonFinite the
+// numbers JSON cannot carry (only yaml.v3 reads them: the fast path leaves
+// such files to it).
 type document struct {
 	index, line int
 	value       interface{}
 	itemLines   []int
-}
-
-// classify sorts a document into managed objects and unmanaged documents,
-// unpacking v1 Lists.
-func (r *fileResult) classify(doc document, file string, errs *[]error) {
-	obj, ok := doc.value.(map[string]interface{})
-	if !ok {
-		if doc.value != nil {
-			r.unmanaged++
-		}
-		return
-	}
-	apiVersion, _ := obj["apiVersion"].(string)
-	kind, _ := obj["kind"].(string)
-	if apiVersion == "v1" && kind == "List" {
-		items, _ := obj["items"].([]interface{})
-		for i, it := range items {
-			line := doc.line
-			if i < len(doc.itemLines) {
-				line = doc.itemLines[i]
-			}
-			r.classify(document{index: doc.index, line: line, value: it}, file, errs)
-		}
-		return
-	}
-	k := kinds.ForObject(apiVersion, kind)
-	if k == nil {
-		r.unmanaged++
-		return
-	}
-	origin := &resource.Origin{File: file, Doc: doc.index, Line: doc.line}
-	meta, _ := obj["metadata"].(map[string]interface{})
-	name, nameOK := meta["name"].(string)
-	if !nameOK || name == "" {
-		msg := k.Kind + " without metadata.name"
-		if v, present := meta["name"]; present && v != nil && !nameOK {
-			msg = k.Kind + ": metadata.name is not a string"
-		}
-		*errs = append(*errs, &ParseError{File: file, Line: doc.line, Msg: msg})
-		return
-	}
-	ns := resource.DefaultNamespace
-	if v, present := meta["namespace"]; present && v != nil {
-		s, isString := v.(string)
-		if !isString {
-			*errs = append(*errs, &ParseError{File: file, Line: doc.line, Msg: fmt.Sprintf("%s %s: metadata.namespace is not a string", k.Kind, name)})
-			return
-		}
-		if s != "" {
-			ns = s
-		}
-	}
-	r.objects = append(r.objects, &resource.Object{
-		Key:    resource.Key{Kind: k.Kind, Namespace: ns, Name: name},
-		Obj:    &unstructured.Unstructured{Object: obj},
-		Origin: origin,
-	})
+	nonFinite   []badNumber
 }
 
 // lineError is a parse problem at a line of a file not yet named.

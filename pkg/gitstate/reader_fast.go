@@ -3,8 +3,6 @@ package gitstate
 import (
 	"strings"
 	"unicode/utf8"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // parseSimpleYAML is a fast path for the plain block YAML that Kubernetes
@@ -295,9 +293,7 @@ func simpleScalar(s string) (interface{}, bool) {
 	if plainString(s) {
 		return s, true
 	}
-	n := yaml.Node{Kind: yaml.ScalarNode, Value: s}
-	v, err := scalar(&n)
-	return v, err == nil
+	return plainScalar(s)
 }
 
 // plainString says whether yaml.v3 surely resolves a plain scalar to a

@@ -1,10 +1,6 @@
 package gitstate
 
-import (
-	"strings"
-
-	"go.yaml.in/yaml/v3"
-)
+import "strings"
 
 // maxFlowDepth bounds the nesting of flow collections on the fast path.
 const maxFlowDepth = 32
@@ -90,9 +86,8 @@ func flowValue(s string, i, depth int) (interface{}, int, bool) {
 	if plainString(text) {
 		return text, j, true
 	}
-	n := yaml.Node{Kind: yaml.ScalarNode, Value: text}
-	v, err := scalar(&n)
-	return v, j, err == nil
+	v, ok := plainScalar(text)
+	return v, j, ok
 }
 
 // flowSeparator reads what follows an entry: ", " and another entry (it

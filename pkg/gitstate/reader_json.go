@@ -84,7 +84,7 @@ func (p *jsonParser) value(depth int, key string) (interface{}, error) {
 			}
 			v, err := p.value(depth+1, "")
 			if err != nil {
-				return nil, err
+				return nil, inField(err, len(s))
 			}
 			s = append(s, v)
 		}
@@ -96,7 +96,12 @@ func (p *jsonParser) value(depth int, key string) (interface{}, error) {
 				return i, nil
 			}
 		}
-		return t.Float64()
+		f, err := t.Float64()
+		if err != nil {
+			line := p.lineAt(max(int(p.dec.InputOffset())-1, 0))
+			return nil, &fieldError{line: line, msg: fmt.Sprintf("number %s is too large for a 64-bit float", t)}
+		}
+		return f, nil
 	}
 	return tok, nil
 }
@@ -115,7 +120,7 @@ func (p *jsonParser) object(depth int) (interface{}, error) {
 		}
 		v, err := p.value(depth+1, k)
 		if err != nil {
-			return nil, err
+			return nil, inField(err, k)
 		}
 		m[k] = v
 	}
@@ -123,11 +128,32 @@ func (p *jsonParser) object(depth int) (interface{}, error) {
 	return m, err
 }
 
+// fieldError is a value JSON reads but the reader cannot carry, at a
+// field whose path is built while the error returns up the tree.
+type fieldError struct {
+	line int
+	path []interface{}
+	msg  string
+}
+
+func (e *fieldError) Error() string { return fmt.Sprintf("%s: %s", fieldPath(e.path), e.msg) }
+
+// inField prepends a key or index to the path of a *fieldError.
+func inField(err error, at interface{}) error {
+	if fe, ok := err.(*fieldError); ok {
+		fe.path = append([]interface{}{at}, fe.path...)
+	}
+	return err
+}
+
 // error gives a decoding error the line where it happened.
 func (p *jsonParser) error(err error) error {
 	var le *lineError
 	if errors.As(err, &le) {
 		return le
+	}
+	if fe, ok := err.(*fieldError); ok {
+		return &lineError{fe.line, fe.Error()}
 	}
 	off := int(p.dec.InputOffset())
 	var se *json.SyntaxError

@@ -69,10 +69,10 @@ spec:
   when: 2024-01-02
   quoted: "42"
 ---
-apiVersion: vpc.githedgehog.com/v1beta1
-kind: VPCThing
+apiVersion: agent.githedgehog.com/v1beta1
+kind: Agent
 metadata:
-  name: not-a-kind-we-know
+  name: leaf-1
 ---
 just a scalar
 `
@@ -102,10 +102,10 @@ func vpc(name string) string {
 
 func TestLoad(t *testing.T) {
 	type want struct {
-		objects   map[resource.Key]resource.Origin
-		unmanaged int
-		files     int
-		errs      []string
+		objects map[resource.Key]resource.Origin
+		skipped []resource.Skipped
+		files   int
+		errs    []string
 	}
 	tests := []struct {
 		name  string
@@ -125,7 +125,12 @@ func TestLoad(t *testing.T) {
 				key("VPC", "default", "vpc-1"):     origin("fabrics/lab/mixed.yaml", 0, 2),
 				key("Switch", "default", "leaf-1"): origin("fabrics/lab/mixed.yaml", 4, 23),
 			},
-			unmanaged: 3, files: 1,
+			skipped: []resource.Skipped{
+				{File: "fabrics/lab/mixed.yaml", Line: 14, APIVersion: "v1", Kind: "ConfigMap", Name: "cm"},
+				{File: "fabrics/lab/mixed.yaml", Line: 37, APIVersion: "agent.githedgehog.com/v1beta1", Kind: "Agent", Name: "leaf-1"},
+				{File: "fabrics/lab/mixed.yaml", Line: 42},
+			},
+			files: 1,
 		},
 	}, {
 		name:  "JSON object and v1 List, recursive, .git skipped",
@@ -137,7 +142,8 @@ func TestLoad(t *testing.T) {
 				key("Connection", "default", "conn-1"): origin("f/sub/list.json", 0, 5),
 				key("Server", "lab", "srv-1"):          origin("f/sub/list.json", 0, 7),
 			},
-			unmanaged: 1, files: 2,
+			skipped: []resource.Skipped{{File: "f/sub/list.json", Line: 6, APIVersion: "v1", Kind: "ConfigMap", Name: "cm"}},
+			files:   2,
 		},
 	}, {
 		name: "YAML v1 List and .yml extension",
@@ -215,8 +221,11 @@ func TestLoad(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want.objects) {
 				t.Errorf("objects:\n got %v\nwant %v", got, tt.want.objects)
 			}
-			if d.Unmanaged != tt.want.unmanaged || d.Files != tt.want.files {
-				t.Errorf("unmanaged %d files %d, want %d and %d", d.Unmanaged, d.Files, tt.want.unmanaged, tt.want.files)
+			if !reflect.DeepEqual(d.Skipped, tt.want.skipped) {
+				t.Errorf("skipped:\n got %+v\nwant %+v", d.Skipped, tt.want.skipped)
+			}
+			if d.Files != tt.want.files {
+				t.Errorf("files %d, want %d", d.Files, tt.want.files)
 			}
 			checkErrors(t, err, tt.want.errs)
 		})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 
 	"go.yaml.in/yaml/v3"
 
@@ -42,7 +43,7 @@ func parseYAML(src []byte) ([]document, []error) {
 		if v == nil {
 			continue // an empty document
 		}
-		doc := document{index: i, line: root.Line, value: v}
+		doc := document{index: i, line: root.Line, value: v, nonFinite: nonFiniteNumbers(root, v)}
 		if m, ok := v.(map[string]interface{}); ok && m["kind"] == "List" {
 			doc.itemLines = listItemLines(root)
 		}
@@ -74,9 +75,17 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// scalar resolves a scalar as parseYAML does; the fast path uses it so that
-// its values come out the same.
-func scalar(n *yaml.Node) (interface{}, error) { return yamlvalue.ScalarValue(n) }
+// plainScalar resolves a plain scalar as parseYAML does; the fast path uses
+// it so that its values come out the same. It refuses (ok=false) an
+// infinity or NaN, leaving the file to yaml.v3, which locates it for the
+// error.
+func plainScalar(text string) (interface{}, bool) {
+	v, err := yamlvalue.ScalarValue(&yaml.Node{Kind: yaml.ScalarNode, Value: text})
+	if f, isFloat := v.(float64); isFloat && (math.IsInf(f, 0) || math.IsNaN(f)) {
+		return nil, false
+	}
+	return v, err == nil
+}
 
 // nodeValue converts a document's root with manifest.NodeValue (whose
 // errors are all *manifest.LineError), moving its line errors to this

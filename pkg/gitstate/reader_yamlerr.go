@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -28,6 +29,8 @@ func yamlSyntaxError(src []byte, err error, docs []document) error {
 		msg, hasLine = m[2], true
 	}
 	switch {
+	case isReaderError(msg):
+		line = badCharLine(src)
 	case yamlAnchorRe.MatchString(msg):
 		from := 1
 		if len(docs) > 0 {
@@ -40,6 +43,37 @@ func yamlSyntaxError(src []byte, err error, docs []document) error {
 		line = 1
 	}
 	return &lineError{line: line, msg: msg}
+}
+
+// isReaderError says whether yaml.v3 refused a character of the input: it
+// reports those at no line, or line 1, whatever line they are on.
+func isReaderError(msg string) bool {
+	return strings.Contains(msg, "UTF-8") || msg == "invalid Unicode character" ||
+		msg == "control characters are not allowed"
+}
+
+// badCharLine returns the 1-based line of the first byte that is not UTF-8
+// or is a character YAML does not allow; 1 when there is none (or the
+// input is UTF-16, which yaml.v3 decodes itself).
+func badCharLine(src []byte) int {
+	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
+		return 1
+	}
+	line := 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1,
+			r < 0x20 && r != '\t' && r != '\n' && r != '\r',
+			r >= 0x7f && r <= 0x9f && r != 0x85,
+			r == 0xfffe || r == 0xffff:
+			return line
+		case r == '\n':
+			line++
+		}
+		i += size
+	}
+	return 1
 }
 
 func isParserError(msg string) bool {

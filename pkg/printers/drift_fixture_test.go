@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
 // brokenError is the error of the fabric that could not be read; it holds
@@ -16,7 +17,8 @@ const longDescription = "Production VPC for the web tier, managed by the platfor
 
 // sampleReport covers two fabrics and a failed one, every status, a changed
 // number and string, onlyInGit and onlyInCluster, false, a value with "|",
-// a long value, a map, and a resource with more than two diffs.
+// a long value, a map, a resource with more than two diffs, and a skipped
+// document.
 func sampleReport() *drift.Report {
 	lab := []drift.ResourceResult{
 		{Kind: "Connection", Namespace: "default", Name: "leaf-01--unbundled--server-01", Status: drift.StatusMissingFromCluster,
@@ -49,7 +51,9 @@ func sampleReport() *drift.Report {
 	}
 	r := drift.NewReport()
 	r.Add(drift.FabricReport{Name: "lab", GitRevision: "1a2b3c4d5e6f7890abcdef1234567890abcdef12",
-		Summary: drift.SummaryOf(lab), Resources: lab})
+		Summary: drift.SummaryOf(lab), Resources: lab, Skipped: []resource.Skipped{
+			{File: "fabrics/lab/gateway.yaml", Line: 1, APIVersion: "gateway.networking.k8s.io/v1", Kind: "Gateway", Name: "gw"},
+		}})
 	r.Add(drift.FabricReport{Name: "edge", Summary: drift.SummaryOf(edge), Resources: edge})
 	r.Add(drift.FabricReport{Name: "broken", GitRevision: "ffffffffffffffffffffffffffffffffffffffff", Error: brokenError})
 	return r

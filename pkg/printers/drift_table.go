@@ -46,8 +46,8 @@ var statusStyles = map[drift.Status]struct{ symbol, color string }{
 
 var driftHeader = []string{"FABRIC", "KIND", "NAME", "STATUS", "FIELDS", "FILE"}
 
-// WriteDriftTable renders r for people: one summary line per fabric, then a
-// blank line and a table of the resources not in sync (all of them with
+// WriteDriftTable renders r for people: one summary line per fabric (and
+// one more when it skipped documents of other kinds), then a blank line and a table of the resources not in sync (all of them with
 // o.All), in the order of the report. The table is left out when it would
 // have no rows.
 func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
@@ -59,6 +59,9 @@ func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
 		for _, f := range r.Fabrics {
 			b.WriteString(fabricSummaryLine(f))
 			b.WriteByte('\n')
+			if line := SkippedLine(f.Skipped); line != "" {
+				b.WriteString("fabric " + sanitize(f.Name) + ": " + line + "\n")
+			}
 		}
 	}
 	t := Table{Header: driftHeader}
@@ -94,7 +97,7 @@ func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
 func fabricSummaryLine(f drift.FabricReport) string {
 	name := "fabric " + sanitize(f.Name)
 	if f.Error != "" {
-		return name + ": error: " + sanitize(f.Error)
+		return name + ": error: " + OneLine(f.Error)
 	}
 	if rev := shortRevision(f.GitRevision); rev != "" {
 		name += " (revision " + sanitize(rev) + ")"

@@ -174,7 +174,7 @@ func TestFabricSummaryLine(t *testing.T) {
 		{drift.FabricReport{Name: "lab", GitRevision: "1a2b3c4d5e6f", Summary: drift.Summary{Total: 14, InSync: 11, Drifted: 1, MissingFromCluster: 1, NotInGit: 1}},
 			"fabric lab (revision 1a2b3c4): 14 resources, 11 in sync, 1 drifted, 1 missing from cluster, 1 not in Git"},
 		{drift.FabricReport{Name: "lab"}, "fabric lab: 0 resources, 0 in sync, 0 drifted, 0 missing from cluster, 0 not in Git"},
-		{drift.FabricReport{Name: "lab", GitRevision: "1a2b3c4d", Error: "no such\nrepo"}, `fabric lab: error: no such\nrepo`},
+		{drift.FabricReport{Name: "lab", GitRevision: "1a2b3c4d", Error: "no such\nrepo"}, "fabric lab: error: no such; repo"},
 	}
 	for _, tt := range tests {
 		if got := fabricSummaryLine(tt.f); got != tt.want {

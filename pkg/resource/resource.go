@@ -82,3 +82,18 @@ func (s Set) Keys() []Key {
 func SortKeys(keys []Key) {
 	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
 }
+
+// Skipped is a document in a fabric's directory that is not one of the
+// managed kinds: it is left alone, and reported so that nothing is skipped
+// in silence.
+type Skipped struct {
+	// File is the path relative to the repository root, with forward slashes.
+	File string `json:"file"`
+	// Line is the 1-based line where the document starts.
+	Line int `json:"line"`
+	// APIVersion, Kind and Name are as the document writes them ("" when
+	// absent).
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+}

@@ -94,7 +94,7 @@ func byName(set resource.Set, name string) resource.Set {
 func report(comps []*comparison) *driftpkg.Report {
 	rep := driftpkg.NewReport()
 	for _, c := range comps {
-		fr := driftpkg.FabricReport{Name: c.state.Fabric.Name}
+		fr := driftpkg.FabricReport{Name: c.state.Fabric.Name, Skipped: c.state.Skipped}
 		if c.state.Workspace != nil {
 			fr.GitRevision = c.state.Workspace.Revision
 		}

@@ -125,6 +125,13 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := o.print(items, len(fabs) > 1); err != nil {
 		return err
 	}
+	if o.Output == "table" || o.Output == "wide" {
+		for _, st := range states {
+			if line := printers.SkippedLine(st.Skipped); line != "" {
+				fmt.Fprintf(o.ErrOut, "fabric %s: %s\n", printers.Sanitize(st.Fabric.Name), line)
+			}
+		}
+	}
 	if failed > 0 {
 		return cmdutil.SilentExit(cmdutil.ExitError)
 	}

@@ -32,6 +32,8 @@ type FabricSummary struct {
 	Error       string        `json:"error"`
 	Kinds       []KindSummary `json:"kinds"`
 	Total       KindSummary   `json:"total"`
+	// Skipped are the documents of kinds kubectl-hnp does not manage.
+	Skipped []resource.Skipped `json:"skipped"`
 }
 
 // KindSummary counts one kind's objects in Git, in the cluster, and by
@@ -57,7 +59,10 @@ func (k *KindSummary) add(o KindSummary) {
 
 // summarize counts a fabric's objects by kind, in the order of st.Kinds.
 func summarize(st *cmdutil.FabricState, res *drift.Result) FabricSummary {
-	fs := FabricSummary{Name: st.Fabric.Name, Kinds: []KindSummary{}}
+	fs := FabricSummary{Name: st.Fabric.Name, Kinds: []KindSummary{}, Skipped: st.Skipped}
+	if fs.Skipped == nil {
+		fs.Skipped = []resource.Skipped{}
+	}
 	if st.Workspace != nil {
 		fs.GitRevision = st.Workspace.Revision
 	}
@@ -206,8 +211,11 @@ func writeSummary(w io.Writer, sum Summary, aligned bool) error {
 			fmt.Fprintf(w, ", cluster %s", fs.Cluster)
 		}
 		fmt.Fprintln(w)
+		if line := printers.SkippedLine(fs.Skipped); line != "" {
+			fmt.Fprintln(w, line)
+		}
 		if fs.Error != "" {
-			fmt.Fprintf(w, "error: %s\n", fs.Error)
+			fmt.Fprintf(w, "error: %s\n", printers.OneLine(fs.Error))
 			continue
 		}
 		t := printers.Table{Header: []string{"KIND", "GIT", "CLUSTER", "IN SYNC", "DRIFTED", "MISSING FROM CLUSTER", "NOT IN GIT"}}
