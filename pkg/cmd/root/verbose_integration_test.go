@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -64,6 +65,9 @@ func (h *harness) runBinary(args ...string) result {
 	return result{out.String(), errOut.String(), code}
 }
 
+// klogLine matches the header of a klog line ("I1202 04:34:27.721895 ...").
+var klogLine = regexp.MustCompile(`(?m)^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ `)
+
 // assertNoSecrets fails when stderr or stdout shows any secret, plain or
 // in a basic-auth header's base64 form.
 func assertNoSecrets(t *testing.T, what string, r result, user string, secrets ...string) {
@@ -108,15 +112,15 @@ func TestVerboseLogsRedactTokens(t *testing.T) {
 `)
 
 	r := h.runBinary("list", "vpcs", "--fabric", "lab", "--no-headers")
-	if r.code != 0 || !strings.Contains(r.stdout, "vpc-2\tdrifted") || r.stderr != "" {
-		t.Fatalf("without -v: exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
+	if r.code != 0 || !strings.Contains(r.stdout, "vpc-2\tdrifted") || klogLine.MatchString(r.stderr) {
+		t.Fatalf("without -v: exit %d, stderr %q (no log lines expected)\n%s", r.code, r.stderr, r.stdout)
 	}
 
 	for _, level := range []string{"6", "7", "8", "9", "10"} {
 		h.env["XDG_CACHE_HOME"] = t.TempDir() // a clone each time: info/refs and upload-pack
 		r := h.runBinary("list", "vpcs", "--fabric", "lab", "--no-headers", "-v", level)
 		what := "list -v " + level
-		if r.code != 0 || !strings.Contains(r.stdout, "vpc-2\tdrifted") {
+		if r.code != 0 || !strings.Contains(r.stdout, "vpc-2\tdrifted") || !klogLine.MatchString(r.stderr) {
 			t.Fatalf("%s: exit %d\n%s\n%s", what, r.code, r.stdout, r.stderr)
 		}
 		assertContains(t, what, r.stderr, "/apis/vpc.githedgehog.com/v1beta1/namespaces/default/vpcs", // client-go
