@@ -24,6 +24,9 @@ type Fabric struct {
 	Git     GitSpec      `json:"git" mapstructure:"git"`
 	Cluster ClusterSpec  `json:"cluster" mapstructure:"cluster"`
 	Ignore  []IgnoreRule `json:"ignore,omitempty" mapstructure:"ignore"`
+	// GitOps names the deployer that applies the fabric's Git to its
+	// cluster, when known.
+	GitOps *GitOps `json:"gitops,omitempty" mapstructure:"gitops"`
 }
 
 // GitSpec locates a fabric's desired state in Git.

@@ -23,6 +23,7 @@ fabrics:
     namespace: fab
   ignore:
   - {kind: Switch, name: "leaf-*", paths: ["/spec/boot/mac"]}
+  gitops: {flux: {kustomization: flux-system/lab}}
 - name: prod
   git: {url: "git@git.example.com:net/fabrics.git", dir: fabrics/prod, auth: {sshKey: ~/.ssh/id_ed25519}}
   cluster: {context: prod-ctrl}
@@ -58,7 +59,13 @@ func TestLoadReadsEveryField(t *testing.T) {
 	if len(lab.Ignore) != 1 || lab.Ignore[0].Kind != "Switch" || lab.Ignore[0].Name != "leaf-*" || lab.Ignore[0].Paths[0] != "/spec/boot/mac" {
 		t.Errorf("ignore = %+v", lab.Ignore)
 	}
+	if lab.GitOps.FluxKustomization() != "flux-system/lab" || lab.GitOps.ArgoCDApplication() != "" {
+		t.Errorf("gitops = %+v", lab.GitOps)
+	}
 	prod := cfg.Fabrics[1]
+	if prod.GitOps.FluxKustomization() != "" || prod.GitOps.ArgoCDApplication() != "" {
+		t.Errorf("prod gitops = %+v", prod.GitOps)
+	}
 	if prod.Git.Auth == nil || prod.Git.Auth.SSHKey != "~/.ssh/id_ed25519" || prod.Namespace() != "default" {
 		t.Errorf("prod = %+v", prod)
 	}
@@ -86,6 +93,8 @@ func TestLoadRejectsBadConfigs(t *testing.T) {
 		"ignore kind":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: Pod, paths: [/spec]}]\n",
 		"ignore path":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw, paths: [spec.boot]}]\n",
 		"ignore empty":  "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw}]\n",
+		"flux no ns":    "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {flux: {kustomization: lab}}\n",
+		"argo bad name": "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {argocd: {application: argocd/Lab_1}}\n",
 	}
 	for name, body := range tests {
 		p := writeConfig(t, body)

@@ -124,6 +124,9 @@ func (f *Fabric) Validate() error {
 	if f.Git.Auth != nil && f.Git.Auth.TokenEnv != "" && f.Git.Auth.SSHKey != "" {
 		return fmt.Errorf("fabric %q: git.auth takes tokenEnv or sshKey, not both", f.Name)
 	}
+	if err := f.GitOps.validate(); err != nil {
+		return fmt.Errorf("fabric %q: %w", f.Name, err)
+	}
 	for i, r := range f.Ignore {
 		if r.Kind != "" && r.Kind != "*" {
 			if _, ok := kinds.Lookup(r.Kind); !ok {

@@ -334,11 +334,32 @@ metadata: {name: vpc-legacy, namespace: sync-apply}
 spec:
   subnets:
     default: {subnet: 10.0.9.0/24, vlan: 1009}
+---
+apiVersion: vpc.githedgehog.com/v1beta1
+kind: VPC
+metadata: {name: vpc-hand, namespace: sync-apply}
+spec:
+  subnets:
+    default: {subnet: 10.0.8.0/24, vlan: 1008}
 `
 
+// legacyDoc is vpc-legacy as Git had it before a commit removed it.
+const legacyDoc = `---
+apiVersion: vpc.githedgehog.com/v1beta1
+kind: VPC
+metadata:
+  name: vpc-legacy
+spec:
+  subnets:
+    default: {subnet: 10.0.9.0/24, vlan: 1009}
+`
+
+// Git deployed vpc-legacy and a commit removed it: --prune deletes it.
+// Nobody's Git ever had vpc-hand: it stays.
 func TestSyncApply(t *testing.T) {
 	const ns = "sync-apply"
-	h, _ := syncFabric(t, ns, map[string]string{"vpcs.yaml": applyGit}, applyCluster)
+	h, remote := syncFabric(t, ns, map[string]string{"vpcs.yaml": applyGit + legacyDoc}, applyCluster)
+	testbed.CommitFiles(t, remote, map[string]string{"fabrics/t/vpcs.yaml": applyGit}, "remove vpc-legacy")
 
 	r := h.run("sync", "--apply", "--prune", "--dry-run")
 	if r.code != 1 {
@@ -362,7 +383,7 @@ func TestSyncApply(t *testing.T) {
 	for _, want := range []string{
 		"fabric t: applied 3 objects (server-side apply, field manager kubectl-hnp)",
 		"fabric t: removed 1 field that Git no longer sets from 1 object",
-		"): 4 resources, 3 in sync, 0 drifted, 0 missing from cluster, 1 not in Git",
+		"): 5 resources, 3 in sync, 0 drifted, 0 missing from cluster, 2 not in Git",
 		"t\tVPC\tsync-apply/vpc-legacy\tnotInGit",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -383,19 +404,23 @@ func TestSyncApply(t *testing.T) {
 		t.Errorf("drift vpc-2 after apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
-	// Prune: the cluster equals Git.
+	// Prune: what Git deployed goes, the hand-made VPC stays.
 	r = h.run("sync", "--apply", "--prune", "--yes")
-	if r.code != 0 || !strings.Contains(r.stdout, "fabric t: deleted 1 object") || strings.Contains(r.stdout, "applied") {
+	if r.code != 0 || !strings.Contains(r.stdout, "fabric t: deleted 1 object") || strings.Contains(r.stdout, "applied") ||
+		!strings.Contains(r.stdout, "keep   VPC sync-apply/vpc-hand  not pruned: never in Git (adopt it, or delete it with kubectl)\n") {
 		t.Fatalf("prune: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
 	if _, err := lab.Dynamic().Resource(vpcGVR).Namespace(ns).Get(context.Background(), "vpc-legacy", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("vpc-legacy not pruned: %v", err)
 	}
-	if r := h.run("drift"); r.code != 0 {
-		t.Errorf("drift after apply --prune: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	liveVPC(t, ns, "vpc-hand")
+	r = h.run("drift", "-o", "json")
+	if rep := driftReport(t, r); r.code != 1 || rep.Summary.InSync != 3 || rep.Summary.NotInGit != 1 {
+		t.Errorf("drift after apply --prune: exit %d %+v", r.code, rep.Summary)
 	}
 	r = h.run("sync", "--apply", "--prune", "--dry-run")
-	if r.code != 0 || !strings.HasSuffix(r.stdout, "): nothing to do\n") {
+	if r.code != 0 || !strings.HasSuffix(r.stdout, "): nothing to do; 1 object not pruned\n"+
+		"keep   VPC sync-apply/vpc-hand  not pruned: never in Git (adopt it, or delete it with kubectl)\n") {
 		t.Errorf("dry run in sync: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

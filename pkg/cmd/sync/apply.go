@@ -28,9 +28,10 @@ func (o *Options) runApply(ctx context.Context) error {
 
 // planApply lists the objects to apply (drifted: the fields that change,
 // from the cluster's value to Git's; missing: create) and, with --prune,
-// those to delete.
-func (o *Options) planApply(_ context.Context, p *fabricPlan) {
+// those to delete: the objects not in Git that Git deployed (planPrune).
+func (o *Options) planApply(ctx context.Context, p *fabricPlan) {
 	st := p.state
+	var candidates []Step
 	for _, r := range p.result.Resources {
 		key := r.Key()
 		switch r.Status {
@@ -62,12 +63,10 @@ func (o *Options) planApply(_ context.Context, p *fabricPlan) {
 				}
 				continue
 			}
-			s := newStep(actionPrune, r)
-			s.Changes = []string{"delete"}
-			p.steps = append(p.steps, s)
-			p.prune = append(p.prune, key)
+			candidates = append(candidates, newStep(actionPrune, r))
 		}
 	}
+	o.planPrune(ctx, p, candidates)
 }
 
 // actApply applies, removes the fields Git no longer sets, then prunes

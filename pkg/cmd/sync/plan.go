@@ -49,6 +49,10 @@ type Step struct {
 	// File is the file the object goes to (adopt), or its place in Git,
 	// "path:line" (a drifted object).
 	File string `json:"file,omitempty"`
+	// Evidence says why a prune deletes the object: Git deployed it, as
+	// `git history: removed in 3a1c0d2 "remove vpc-3"`, `flux inventory
+	// flux-system/lab` or `argocd app lab`.
+	Evidence string `json:"evidence,omitempty"`
 }
 
 // FabricPlan is the plan of one fabric as printed with -o json.
@@ -57,7 +61,12 @@ type FabricPlan struct {
 	GitRevision string `json:"gitRevision"`
 	Error       string `json:"error"`
 	Steps       []Step `json:"steps"`
-	// Notes say what the plan leaves alone that the user named.
+	// NotPruned are the objects not in Git that --prune leaves, for want
+	// of evidence that Git deployed them (action "keep", the reason in
+	// Changes).
+	NotPruned []Step `json:"notPruned"`
+	// Notes say what the plan leaves alone that the user named, and which
+	// evidence could not be read.
 	Notes []string `json:"notes"`
 }
 
@@ -90,6 +99,10 @@ type fabricPlan struct {
 	apply    []*resource.Object
 	removals map[resource.Key][]string
 	prune    []resource.Key
+	// kept are the objects not in Git that --prune leaves; evidence, when
+	// set, stands in for the real sources (tests).
+	kept     []Step
+	evidence *evidence
 
 	// inGit holds every key of Git when -l filtered it (nil without -l).
 	inGit map[resource.Key]bool
@@ -320,9 +333,12 @@ func (o *Options) printPlan(mode string, plans []*fabricPlan) error {
 	if o.Output == "json" {
 		out := Plan{APIVersion: PlanAPIVersion, Kind: PlanKind, Mode: mode, DryRun: o.DryRun, Fabrics: []FabricPlan{}}
 		for _, p := range plans {
-			fp := FabricPlan{Name: p.name(), GitRevision: revisionOf(p.state), Steps: p.steps, Notes: p.notes}
+			fp := FabricPlan{Name: p.name(), GitRevision: revisionOf(p.state), Steps: p.steps, NotPruned: p.kept, Notes: p.notes}
 			if fp.Steps == nil {
 				fp.Steps = []Step{}
+			}
+			if fp.NotPruned == nil {
+				fp.NotPruned = []Step{}
 			}
 			if fp.Notes == nil {
 				fp.Notes = []string{}
@@ -360,18 +376,24 @@ func writePlan(b *strings.Builder, p *fabricPlan) {
 		}
 		counts[s.Action]++
 	}
-	if len(order) == 0 {
-		fmt.Fprintf(b, "%s: nothing to do\n", head)
-	} else {
+	todo := "nothing to do"
+	if len(order) > 0 {
 		parts := make([]string, len(order))
 		for i, a := range order {
 			parts[i] = a + " " + counted(counts[a], "object")
 		}
-		fmt.Fprintf(b, "%s: %s\n", head, strings.Join(parts, ", "))
+		todo = strings.Join(parts, ", ")
 	}
-	for _, s := range p.steps {
+	if len(p.kept) > 0 {
+		todo += "; " + counted(len(p.kept), "object") + " not pruned"
+	}
+	fmt.Fprintf(b, "%s: %s\n", head, todo)
+	for _, s := range append(p.steps[:len(p.steps):len(p.steps)], p.kept...) {
 		for _, c := range s.Changes {
-			fmt.Fprintf(b, "%s  %s %s/%s  %s\n", s.Action, s.Kind, sanitize(s.Namespace), sanitize(s.Name), c)
+			if s.Evidence != "" {
+				c += " (" + sanitize(s.Evidence) + ")"
+			}
+			fmt.Fprintf(b, "%-5s  %s %s/%s  %s\n", s.Action, s.Kind, sanitize(s.Namespace), sanitize(s.Name), c)
 		}
 	}
 	for _, n := range p.notes {

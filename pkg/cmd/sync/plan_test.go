@@ -91,8 +91,10 @@ func samplePlans() []*fabricPlan {
 			{Action: actionApply, Kind: "VPC", Namespace: "default", Name: "vpc-2", Status: drift.StatusDrifted,
 				Changes: []string{"/spec/a: 1 → 2", "/spec/b: x → y"}},
 			{Action: actionApply, Kind: "VPC", Namespace: "default", Name: "vpc-3", Status: drift.StatusMissingFromCluster, Changes: []string{"create"}},
-			{Action: actionPrune, Kind: "VPC", Namespace: "default", Name: "vpc-legacy", Status: drift.StatusNotInGit, Changes: []string{"delete"}},
+			{Action: actionPrune, Kind: "VPC", Namespace: "default", Name: "vpc-legacy", Status: drift.StatusNotInGit, Changes: []string{"delete"},
+				Evidence: "flux inventory flux-system/lab"},
 		},
+		kept:  []Step{{Action: actionKeep, Kind: "VPC", Namespace: "default", Name: "vpc-hand", Status: drift.StatusNotInGit, Changes: []string{reasonNeverInGit}}},
 		notes: []string{"something left alone"},
 	}
 	empty := &fabricPlan{state: &cmdutil.FabricState{Fabric: fabric.Fabric{Name: "prod"}, Workspace: ws}}
@@ -105,11 +107,12 @@ func TestPrintPlanText(t *testing.T) {
 	if err := o.printPlan(actionApply, samplePlans()); err != nil {
 		t.Fatal(err)
 	}
-	want := `fabric lab (revision 0123456): apply 2 objects, prune 1 object
+	want := `fabric lab (revision 0123456): apply 2 objects, prune 1 object; 1 object not pruned
 apply  VPC default/vpc-2  /spec/a: 1 → 2
 apply  VPC default/vpc-2  /spec/b: x → y
 apply  VPC default/vpc-3  create
-prune  VPC default/vpc-legacy  delete
+prune  VPC default/vpc-legacy  delete (flux inventory flux-system/lab)
+keep   VPC default/vpc-hand  not pruned: never in Git (adopt it, or delete it with kubectl)
 note: something left alone
 fabric prod (revision 0123456): nothing to do
 fabric edge: error: unreachable
@@ -133,7 +136,8 @@ func TestPrintPlanJSON(t *testing.T) {
 		t.Fatalf("plan %+v", p)
 	}
 	lab, prod, edge := p.Fabrics[0], p.Fabrics[1], p.Fabrics[2]
-	if lab.GitRevision != "0123456789abcdef" || len(lab.Steps) != 3 || lab.Steps[0].Status != drift.StatusDrifted || len(lab.Notes) != 1 {
+	if lab.GitRevision != "0123456789abcdef" || len(lab.Steps) != 3 || lab.Steps[0].Status != drift.StatusDrifted || len(lab.Notes) != 1 ||
+		lab.Steps[2].Evidence != "flux inventory flux-system/lab" || len(lab.NotPruned) != 1 || lab.NotPruned[0].Changes[0] != reasonNeverInGit {
 		t.Errorf("lab %+v", lab)
 	}
 	if prod.Steps == nil || len(prod.Steps) != 0 || prod.Notes == nil || prod.Error != "" {
@@ -142,7 +146,7 @@ func TestPrintPlanJSON(t *testing.T) {
 	if edge.Error != "fabric edge: unreachable" {
 		t.Errorf("edge %+v", edge)
 	}
-	if !strings.Contains(out.String(), `"steps": []`) {
+	if !strings.Contains(out.String(), `"steps": []`) || !strings.Contains(out.String(), `"notPruned": []`) {
 		t.Errorf("empty steps are [] in JSON:\n%s", out)
 	}
 }

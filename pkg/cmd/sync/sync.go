@@ -53,7 +53,10 @@ summary by kind. It only reports: exit 0, or 2 on an error ("drift" judges, with
 files, drifted fields are set to the cluster's values in place (comments kept); one
 commit, pushed. --apply takes Git's side: a server-side apply (field manager
 kubectl-hnp) of the objects that are drifted or missing from the cluster; --prune also
-deletes the objects Git does not have. Both print the plan first, ask on a terminal
+deletes the objects Git does not have but did deploy: those the fabric's directory held in
+the branch's Git history, a Flux Kustomization's inventory lists, or Argo CD tracks. The
+plan names each prune's evidence and lists the objects kept for want of it (made by hand
+or by another tool). Both print the plan first, ask on a terminal
 (--yes for scripts) and, with --dry-run, print the plan and exit 1 when there is
 something to do. Afterwards they compare again and print the result.
 
@@ -83,7 +86,7 @@ something to do. Afterwards they compare again and print the result.
 	fl.StringVar(&o.SaveSnapshot, "save-snapshot", "", "write the normalised actual state of the selected fabrics to FILE")
 	fl.BoolVar(&o.Adopt, "adopt", false, "cluster → Git: write objects only in the cluster, and drifted fields, to Git (one commit, pushed)")
 	fl.BoolVar(&o.Apply, "apply", false, "Git → cluster: server-side apply the objects that are drifted or missing from the cluster")
-	fl.BoolVar(&o.Prune, "prune", false, "with --apply: also delete the objects that are not in Git")
+	fl.BoolVar(&o.Prune, "prune", false, "with --apply: also delete the objects not in Git that Git deployed (Git history, Flux inventory, Argo CD tracking)")
 	fl.BoolVar(&o.ForceConflicts, "force-conflicts", true, "with --apply: take ownership of fields other managers own; false stops at conflicts and names the manager")
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "do not ask for confirmation")
 	fl.BoolVarP(&o.Watch, "watch", "w", false, "keep running: redraw the summary (terminal) or print a line per change")
