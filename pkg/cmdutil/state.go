@@ -10,6 +10,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
 )
@@ -126,7 +127,7 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 		return err
 	}
 	st.Workspace = ws
-	d, err := gitstate.Load(ws.Root, st.Fabric.Git.Dir)
+	d, err := render.LoadDesired(ws.Root, st.Fabric.Git.Dir, st.Fabric.Git.RenderPath())
 	if d != nil {
 		st.Desired = InNamespace(Filter(d.Objects, opts.Kinds, opts.Selector), f.Namespace(&st.Fabric))
 		st.Skipped = d.Skipped
@@ -144,7 +145,9 @@ func InNamespace(set resource.Set, ns string) resource.Set {
 	for k, o := range set {
 		if o.Obj.GetNamespace() == "" {
 			k.Namespace = ns
-			o = &resource.Object{Key: k, Obj: o.Obj, Origin: o.Origin}
+			c := *o
+			c.Key = k
+			o = &c
 		}
 		out[k] = o
 	}

@@ -37,7 +37,7 @@ func (f *Factory) LocateTarget(ctx context.Context, k *kinds.Kind, name string) 
 	}
 	ns := f.Namespace(fab)
 	key := resource.Key{Kind: k.Kind, Namespace: ns, Name: name}
-	loc, err := writeback.Locate(ws.Root, fab.Git.Dir, key, ns)
+	loc, err := writeback.LocateIn(ws.Root, fab.Git.Dir, fab.Git.RenderPath(), key, ns)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,11 @@ const (
 
 // Checker validates objects before they are written to Git.
 type Checker struct {
+	// Render, when set, turns an edited source document into the object
+	// the deployer applies (a kustomize fabric's render check), which is
+	// then validated; its error refuses the edit.
+	Render func(obj map[string]interface{}) (map[string]interface{}, error)
+
 	mode      string
 	validator *validate.Validator
 	cluster   *Cluster
@@ -88,6 +93,13 @@ func (f *Factory) Checker(ctx context.Context, fab *fabric.Fabric, mode string) 
 // dry-run apply against the fabric's cluster, which runs its admission
 // webhooks too.
 func (c *Checker) Check(ctx context.Context, obj map[string]interface{}) error {
+	if c.Render != nil {
+		rendered, err := c.Render(obj)
+		if err != nil {
+			return err
+		}
+		obj = rendered
+	}
 	if c.mode == ValidateNone {
 		return nil
 	}

@@ -37,8 +37,22 @@ type GitSpec struct {
 	// Branch is the branch to read and push; empty means the remote's HEAD.
 	Branch string `json:"branch,omitempty" mapstructure:"branch"`
 	// Dir is the fabric's directory inside the repository.
-	Dir  string   `json:"dir,omitempty" mapstructure:"dir"`
+	Dir string `json:"dir,omitempty" mapstructure:"dir"`
+	// Path is the directory whose kustomization the deployer builds (an
+	// overlay; Flux's spec.path, Argo CD's source.path), relative to the
+	// repository root. Empty means Dir. When it holds a kustomization
+	// file, the desired state is that build; else the raw files of Dir.
+	Path string   `json:"path,omitempty" mapstructure:"path"`
 	Auth *GitAuth `json:"auth,omitempty" mapstructure:"auth"`
+}
+
+// RenderPath is the directory whose kustomization file, if any, defines
+// the desired state: Path, else Dir.
+func (g *GitSpec) RenderPath() string {
+	if g.Path != "" {
+		return g.Path
+	}
+	return g.Dir
 }
 
 // GitAuth says how to authenticate to the remote.

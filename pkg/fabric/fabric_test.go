@@ -16,6 +16,7 @@ fabrics:
     url: https://git.example.com/net/fabrics.git
     branch: main
     dir: fabrics/lab
+    path: fabrics/lab/overlays/prod
     auth: {tokenEnv: HNP_GIT_TOKEN}
   cluster:
     kubeconfig: ~/.kube/config
@@ -47,7 +48,7 @@ func TestLoadReadsEveryField(t *testing.T) {
 		t.Fatalf("config = %+v", cfg)
 	}
 	lab := cfg.Fabrics[0]
-	if lab.Git.URL != "https://git.example.com/net/fabrics.git" || lab.Git.Branch != "main" || lab.Git.Dir != "fabrics/lab" {
+	if lab.Git.URL != "https://git.example.com/net/fabrics.git" || lab.Git.Branch != "main" || lab.Git.Dir != "fabrics/lab" || lab.Git.Path != "fabrics/lab/overlays/prod" || lab.Git.RenderPath() != lab.Git.Path {
 		t.Errorf("git = %+v", lab.Git)
 	}
 	if lab.Git.Auth == nil || lab.Git.Auth.TokenEnv != "HNP_GIT_TOKEN" {
@@ -88,6 +89,8 @@ func TestLoadRejectsBadConfigs(t *testing.T) {
 		"twice":         "fabrics:\n- name: a\n  git: {url: /r}\n- name: a\n  git: {url: /s}\n",
 		"escaping dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: ../x}\n",
 		"absolute dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: /etc}\n",
+		"escaping path": "fabrics:\n- name: a\n  git: {url: /r, dir: x, path: x/../../y}\n",
+		"absolute path": "fabrics:\n- name: a\n  git: {url: /r, path: /etc}\n",
 		"bad default":   "defaultFabric: b\nfabrics:\n- name: a\n  git: {url: /r}\n",
 		"two auths":     "fabrics:\n- name: a\n  git: {url: /r, auth: {tokenEnv: X, sshKey: k}}\n",
 		"ignore kind":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: Pod, paths: [/spec]}]\n",

@@ -113,12 +113,14 @@ func (f *Fabric) Validate() error {
 	if strings.TrimSpace(f.Git.URL) == "" {
 		return fmt.Errorf("fabric %q: git.url is required", f.Name)
 	}
-	if filepath.IsAbs(f.Git.Dir) {
-		return fmt.Errorf("fabric %q: git.dir %q must be relative to the repository root", f.Name, f.Git.Dir)
-	}
-	for _, seg := range strings.Split(filepath.ToSlash(filepath.Clean(f.Git.Dir)), "/") {
-		if seg == ".." {
-			return fmt.Errorf("fabric %q: git.dir %q leaves the repository", f.Name, f.Git.Dir)
+	for _, d := range []struct{ field, value string }{{"git.dir", f.Git.Dir}, {"git.path", f.Git.Path}} {
+		if filepath.IsAbs(d.value) {
+			return fmt.Errorf("fabric %q: %s %q must be relative to the repository root", f.Name, d.field, d.value)
+		}
+		for _, seg := range strings.Split(filepath.ToSlash(filepath.Clean(d.value)), "/") {
+			if seg == ".." {
+				return fmt.Errorf("fabric %q: %s %q leaves the repository", f.Name, d.field, d.value)
+			}
 		}
 	}
 	if f.Git.Auth != nil && f.Git.Auth.TokenEnv != "" && f.Git.Auth.SSHKey != "" {

@@ -63,6 +63,13 @@ type Object struct {
 	Key    Key
 	Obj    *unstructured.Unstructured
 	Origin *Origin
+	// Rendered says that Obj was built by kustomize from a kustomization:
+	// Origin is then the source document as written, which Obj differs
+	// from by what transformers and patches changed.
+	Rendered bool
+	// Patches are the kustomize patches that select a rendered object,
+	// in the order they are applied (file:line of each).
+	Patches []Origin
 }
 
 // Set is a collection of objects keyed by identity.

@@ -19,6 +19,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
+	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -33,6 +34,11 @@ type Located struct {
 	DocBytes  []byte
 	// Object is the document parsed.
 	Object map[string]interface{}
+	// Rendered is the object as kustomize renders it, with its patches,
+	// when the fabric is a kustomization (nil for a plain directory).
+	Rendered *resource.Object
+	// renderPath is the directory whose kustomization was rendered.
+	renderPath string
 }
 
 // NotFoundError says the object is not in the fabric's directory.
@@ -48,7 +54,15 @@ func (e *NotFoundError) Error() string {
 // Locate finds the document of key among the fabric's files under root/dir.
 // Objects that name no namespace are in ns (the fabric's namespace).
 func Locate(root, dir string, key resource.Key, ns string) (*Located, error) {
-	d, err := gitstate.Load(root, dir)
+	return LocateIn(root, dir, dir, key, ns)
+}
+
+// LocateIn finds the source document of key in the fabric's desired state
+// as render.LoadDesired reads it: rendered from the kustomization in
+// renderPath when there is one (key is then the rendered identity), else
+// the raw files of dir.
+func LocateIn(root, dir, renderPath string, key resource.Key, ns string) (*Located, error) {
+	d, err := render.LoadDesired(root, dir, renderPath)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +92,10 @@ func Locate(root, dir string, key resource.Key, ns string) (*Located, error) {
 		return nil, fmt.Errorf("%s: document %d of %s not found", key, obj.Origin.Doc, obj.Origin.File)
 	}
 	doc := docs[obj.Origin.Doc]
-	l := &Located{Key: key, File: obj.Origin.File, Doc: doc, FileBytes: src, DocBytes: src[doc.Start:doc.End]}
+	l := &Located{Key: key, File: obj.Origin.File, Doc: doc, FileBytes: src, DocBytes: src[doc.Start:doc.End], renderPath: renderPath}
+	if obj.Rendered {
+		l.Rendered = obj
+	}
 	if l.Object, err = manifest.ParseDoc(l.DocBytes); err != nil {
 		return nil, fmt.Errorf("%s: %w", obj.Origin, err)
 	}
@@ -160,8 +177,12 @@ func (l *Located) Replace(dir, ns string, newDoc []byte) gitstate.ChangeFunc {
 }
 
 // Delete returns the change function that removes the located document,
-// and the file when nothing but blanks is left.
+// and the file when nothing but blanks is left (for a rendered object, see
+// DeleteRendered).
 func (l *Located) Delete(dir, ns string) gitstate.ChangeFunc {
+	if l.Rendered != nil {
+		return l.DeleteRendered(dir, ns)
+	}
 	return func(root string) (map[string][]byte, error) {
 		cur, err := l.relocate(root, dir, ns)
 		if err != nil {
@@ -179,7 +200,7 @@ func (l *Located) Delete(dir, ns string) gitstate.ChangeFunc {
 // tip than the one it was read from) and checks that its document is the
 // one the change was based on.
 func (l *Located) relocate(root, dir, ns string) (*Located, error) {
-	cur, err := Locate(root, dir, l.Key, ns)
+	cur, err := LocateIn(root, dir, l.renderPath, l.Key, ns)
 	if err != nil {
 		var nf *NotFoundError
 		if errors.As(err, &nf) {

@@ -19,6 +19,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
+	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/writeback"
 )
@@ -149,7 +150,13 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	what := strings.Join(names, ", ")
-	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: merge(fns), Edit: src, What: what,
+	fn := merge(fns)
+	if renders, err := render.HasKustomization(ws.Root, fab.Git.RenderPath()); err != nil {
+		return err
+	} else if renders {
+		fn = writeback.ListNewFiles(fab.Git.RenderPath(), fn)
+	}
+	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: fn, Edit: src, What: what,
 		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name)}
 	if o.DryRun {
 		files, err := change.Fn(ws.Root)

@@ -140,6 +140,17 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// A kustomize fabric: the edit goes into the source document, and the
+	// re-rendered object must show it; that object is validated and waited for.
+	var rendered map[string]interface{}
+	if loc.Rendered != nil {
+		check := loc.RenderCheck(ws.Root)
+		checker.Render = func(obj map[string]interface{}) (map[string]interface{}, error) {
+			r, err := check(obj)
+			rendered = r
+			return r, err
+		}
+	}
 	var newDoc []byte
 	if o.interactive() {
 		newDoc, err = o.editInteractive(ctx, fab, loc, checker, what)
@@ -178,6 +189,9 @@ func (o *Options) Run(ctx context.Context) error {
 		obj, err := manifest.ParseDoc(newDoc)
 		if err != nil {
 			return err
+		}
+		if rendered != nil {
+			obj = rendered
 		}
 		return o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, o.Timeout)
 	}

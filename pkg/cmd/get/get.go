@@ -32,6 +32,9 @@ type Options struct {
 	NoHeaders bool
 	// ShowManagedFields keeps metadata.managedFields in json and yaml output.
 	ShowManagedFields bool
+	// Raw prints Git's source document as written, also for an object
+	// rendered from a kustomization.
+	Raw bool
 
 	kind   *kinds.Kind
 	name   string
@@ -48,7 +51,10 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
   kubectl hnp get vpc vpc-1 --fabric lab -o yaml
 
   # actual state, from the cluster
-  kubectl hnp get vpc/vpc-1 --fabric lab --source cluster -o json`,
+  kubectl hnp get vpc/vpc-1 --fabric lab --source cluster -o json
+
+  # a kustomize fabric: -o yaml prints the rendered object, --raw its source document
+  kubectl hnp get vpc lab-vpc-1 --fabric lab --raw`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
@@ -63,6 +69,7 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	cmd.Flags().StringVar(&o.Source, "source", "git", "where to read the object: git or cluster")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, yaml or json")
 	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
+	cmd.Flags().BoolVar(&o.Raw, "raw", false, "print the object's source document in Git as written (for a kustomize fabric: before patches and transformers)")
 	cmd.Flags().BoolVar(&o.ShowManagedFields, "show-managed-fields", false, "keep metadata.managedFields in json and yaml output")
 	return cmd
 }
@@ -75,6 +82,12 @@ func (o *Options) Complete(args []string) error {
 	}
 	if o.source, err = cmdutil.ParseSource(o.Source, cmdutil.SourceGit, cmdutil.SourceCluster); err != nil {
 		return err
+	}
+	if o.Raw && o.source != cmdutil.SourceGit {
+		return fmt.Errorf("--raw prints the document in Git; it goes with --source git")
+	}
+	if o.Raw && o.Output != "table" && o.Output != "yaml" {
+		return fmt.Errorf("--raw prints the document as written (YAML); it does not go with -o %s", o.Output)
 	}
 	return printers.CheckFormat(o.Output, "table", "wide", "yaml", "json")
 }
@@ -90,11 +103,18 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.Output == "yaml" && item.Origin != nil && root != "" {
-		// Git's copy is printed as written: comments, order and all.
-		if doc, err := document(root, item.Origin); err == nil {
+	// Git's copy is printed as written (comments, order and all), unless
+	// it was rendered from a kustomization: then -o yaml shows what the
+	// deployer applies and --raw the source document.
+	asWritten := o.Raw || (o.Output == "yaml" && !item.Rendered)
+	if asWritten && item.Origin != nil && root != "" {
+		doc, err := document(root, item.Origin)
+		if err == nil {
 			_, err = o.Out.Write(doc)
 			return err
+		}
+		if o.Raw {
+			return fmt.Errorf("--raw: %w", err)
 		}
 	}
 	switch o.Output {
@@ -143,7 +163,7 @@ func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (list.Item, stri
 	if obj == nil {
 		return item, "", fmt.Errorf("%s %q not found in Git for fabric %s (directory %q)", o.kind.Kind, o.name, fab.Name, fab.Git.Dir)
 	}
-	item.Obj, item.Key, item.Origin = obj.Obj, obj.Key, obj.Origin
+	item.Obj, item.Key, item.Origin, item.Rendered, item.Patches = obj.Obj, obj.Key, obj.Origin, obj.Rendered, obj.Patches
 	return item, st.Workspace.Root, nil
 }
 

@@ -1,6 +1,8 @@
 package list
 
 import (
+	"strings"
+
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -13,6 +15,9 @@ const (
 	AnnotationFabric = "hnp.githedgehog.com/fabric"
 	AnnotationSync   = "hnp.githedgehog.com/sync"
 	AnnotationFile   = "hnp.githedgehog.com/file"
+	// AnnotationPatches lists the kustomize patches (path:line, comma
+	// separated) that select an object rendered from a kustomization.
+	AnnotationPatches = "hnp.githedgehog.com/patches"
 )
 
 // Item is one object of one fabric as list shows it.
@@ -25,6 +30,10 @@ type Item struct {
 	// Sync is the drift status, "" when only one source was read.
 	Sync   drift.Status
 	Origin *resource.Origin
+	// Rendered says Git's copy was rendered from a kustomization; Origin
+	// is then its source document, and Patches the patches selecting it.
+	Rendered bool
+	Patches  []resource.Origin
 }
 
 // Items merges the fabrics' states into items: by fabric, then kind in
@@ -61,7 +70,7 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 			for _, key := range byKind[kind.Kind] {
 				it := Item{Fabric: st.Fabric.Name, Kind: kind, Key: key, Sync: status[key]}
 				if d, ok := st.Desired[key]; ok {
-					it.Obj, it.Origin = d.Obj, d.Origin
+					it.Obj, it.Origin, it.Rendered, it.Patches = d.Obj, d.Origin, d.Rendered, d.Patches
 				}
 				if a, ok := st.Actual[key]; ok {
 					it.Obj = a.Obj
@@ -90,6 +99,13 @@ func (it Item) Annotated(showManagedFields bool) *unstructured.Unstructured {
 	}
 	if it.Origin != nil {
 		ann[AnnotationFile] = it.Origin.String()
+	}
+	if len(it.Patches) > 0 {
+		ps := make([]string, len(it.Patches))
+		for i, p := range it.Patches {
+			ps[i] = p.String()
+		}
+		ann[AnnotationPatches] = strings.Join(ps, ",")
 	}
 	u.SetAnnotations(ann)
 	return u

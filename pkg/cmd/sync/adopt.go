@@ -16,6 +16,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
+	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/writeback"
 )
 
@@ -44,6 +45,15 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 	if ws := st.Workspace; ws != nil && !ws.Local && ws.Refresh != nil && ws.Refresh.Ahead > 0 {
 		p.err = fmt.Errorf("fabric %s: the cache clone %s holds %s the remote lacks (%s); push or export them first (git -C %s log @{u}..), then adopt",
 			fab.Name, ws.Root, counted(ws.Refresh.Ahead, "commit"), ws.Refresh.Message, ws.Root)
+		return
+	}
+	// Adopting into a kustomize fabric would write rendered values (name
+	// prefixes, patched fields) into source documents.
+	if renders, err := render.HasKustomization(st.Workspace.Root, fab.Git.RenderPath()); err != nil || renders {
+		p.err = fmt.Errorf("fabric %s: sync --adopt does not write into kustomize fabrics (%s renders a kustomization); change Git with edit, create and delete", fab.Name, fab.Git.RenderPath())
+		if err != nil {
+			p.err = fmt.Errorf("fabric %s: %w", fab.Name, err)
+		}
 		return
 	}
 	ns := o.f.Namespace(fab)

@@ -17,8 +17,8 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
-	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
+	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/writeback"
 )
@@ -216,7 +216,7 @@ func (o *Options) compare(st *cmdutil.FabricState) *fabricPlan {
 	if o.selector != nil && !o.selector.Empty() && st.Workspace != nil {
 		// An object whose labels match -l in the cluster but not in Git
 		// is in Git all the same: it must be neither adopted nor pruned.
-		d, err := gitstate.Load(st.Workspace.Root, st.Fabric.Git.Dir)
+		d, err := render.LoadDesired(st.Workspace.Root, st.Fabric.Git.Dir, st.Fabric.Git.RenderPath())
 		if err != nil {
 			p.err = fmt.Errorf("fabric %s: %w", st.Fabric.Name, err)
 			return p
