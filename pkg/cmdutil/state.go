@@ -90,6 +90,11 @@ func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts Lo
 		}(out[i])
 	}
 	wg.Wait()
+	for _, st := range out {
+		if st.Workspace != nil {
+			f.NotePending(st.Fabric.Name, st.Workspace)
+		}
+	}
 	return out
 }
 
@@ -122,7 +127,7 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 }
 
 func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions) error {
-	ws, err := f.openWorkspace(ctx, &st.Fabric, opts.Refresh)
+	ws, err := f.openWorkspace(ctx, &st.Fabric, gitstate.OpenOptions{FastForwardOnly: opts.Refresh})
 	if err != nil {
 		return err
 	}
