@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -23,7 +24,8 @@ const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 // with LoadCache, such as for --offline. Cluster bookkeeping (status, managed
 // fields, resource version, uid, timestamps, kubectl's last-applied
 // annotation) is left out. Each file is written atomically: it is complete
-// or not replaced. Files of other CRDs in dir are left alone.
+// or not replaced; a file that already holds the same text is not written.
+// Files of other CRDs in dir are left alone.
 func SaveCache(dir string, crds ...*apiextensionsv1.CustomResourceDefinition) error {
 	docs := make(map[string][]byte, len(crds))
 	for i, crd := range crds {
@@ -40,7 +42,11 @@ func SaveCache(dir string, crds ...*apiextensionsv1.CustomResourceDefinition) er
 		return fmt.Errorf("saving the CRD cache: %w", err)
 	}
 	for _, crd := range crds {
-		if err := atomicfile.WriteFile(filepath.Join(dir, crd.Name+".yaml"), docs[crd.Name], 0o644); err != nil {
+		path := filepath.Join(dir, crd.Name+".yaml")
+		if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, docs[crd.Name]) {
+			continue // unchanged: no write, no fsync
+		}
+		if err := atomicfile.WriteFile(path, docs[crd.Name], 0o644); err != nil {
 			return fmt.Errorf("saving the CRD cache: %w", err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -142,12 +143,9 @@ type fabricWatch struct {
 	onChange func(Change)
 }
 
-func (w *Watcher) options(fab fabric.Fabric) (driftpkg.Options, error) {
-	rules, err := driftpkg.RulesFromConfig(fab.Ignore)
-	if err != nil {
-		return driftpkg.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", fab.Name, err)
-	}
-	return driftpkg.Options{Strict: w.Strict, Ignores: append(rules, w.Rules...), BuiltinIgnores: !w.NoBuiltinIgnores}, nil
+func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Options, error) {
+	model := w.F.WriteModel(ctx, &fab, true)
+	return judge.Options(&fab, model, judge.Settings{Strict: w.Strict, Ignores: w.Rules, NoBuiltinIgnores: w.NoBuiltinIgnores})
 }
 
 func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
@@ -177,7 +175,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 		return err
 	}
 	fw := &fabricWatch{name: fab.Name, actual: w.filterName(actual), statuses: map[resource.Key]driftpkg.Status{}, now: w.F.Now, onChange: w.OnChange}
-	if fw.opts, err = w.options(fab); err != nil {
+	if fw.opts, err = w.options(ctx, fab); err != nil {
 		return err
 	}
 	fw.setDesired(desired)
