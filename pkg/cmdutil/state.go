@@ -160,8 +160,10 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 	st.Workspace = ws
 	d, err := render.LoadDesired(ws.Root, st.Fabric.Git.Dir, st.Fabric.Git.RenderPath())
 	if d != nil {
-		// Read as kubectl and Argo CD deploy it; the notes become warnings.
-		st.Scalars, _ = gitstate.YAML11(ws.Root, d.Objects, true)
+		// Read as the deployer does: YAML 1.1 for kubectl and Argo CD, YAML
+		// 1.2 (as Load read it) for Flux and kustomize builds, which decode
+		// with kyaml. The notes become warnings either way.
+		st.Scalars, _ = gitstate.YAML11(ws.Root, d.Objects, !readsYAML12(&st.Fabric, d.Objects))
 		st.Desired = InNamespace(Filter(d.Objects, opts.Kinds, opts.Selector), f.Namespace(&st.Fabric))
 		st.Skipped = d.Skipped
 	}
@@ -260,4 +262,17 @@ func Filter(set resource.Set, ks []*kinds.Kind, sel labels.Selector) resource.Se
 		out[key] = o
 	}
 	return out
+}
+
+// readsYAML12 reports whether the fabric's deployer decodes YAML 1.2 (Flux's
+// kustomize-controller and any kustomize build use kyaml, on yaml.v3)
+// rather than YAML 1.1 (kubectl, Argo CD's plain-directory sources).
+func readsYAML12(f *fabric.Fabric, objs resource.Set) bool {
+	if f.GitOps != nil && f.GitOps.Flux != nil {
+		return true
+	}
+	for _, o := range objs {
+		return o.Rendered
+	}
+	return false
 }
