@@ -106,6 +106,18 @@ func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts Lo
 }
 
 func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOptions) {
+	sel := opts.Selector
+	either := opts.Source == SourceBoth && sel != nil && !sel.Empty()
+	if either {
+		// Both sides are read whole and filtered together below: an object
+		// whose label is only on one side must not look missing on the other.
+		opts.Selector = nil
+	}
+	defer func() {
+		if either {
+			st.Desired, st.Actual = MatchEither(st.Desired, st.Actual, sel)
+		}
+	}()
 	var wg sync.WaitGroup
 	var gitErr, clusterErr error
 	if opts.Source.Git() {
@@ -204,6 +216,33 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 	actual, err := r.Load(ctx, ks, sel)
 	st.Actual = actual
 	return err
+}
+
+// MatchEither keeps the objects whose Git copy or cluster copy matches the
+// selector, on both sides: `-l` never makes an object look missing from one
+// side because only the other side's copy carries the label. Nil sets stay nil.
+func MatchEither(desired, actual resource.Set, sel labels.Selector) (resource.Set, resource.Set) {
+	match := map[resource.Key]bool{}
+	for _, set := range []resource.Set{desired, actual} {
+		for k, o := range set {
+			if sel.Matches(labels.Set(o.Obj.GetLabels())) {
+				match[k] = true
+			}
+		}
+	}
+	keep := func(set resource.Set) resource.Set {
+		if set == nil {
+			return nil
+		}
+		out := make(resource.Set, len(set))
+		for k, o := range set {
+			if match[k] {
+				out[k] = o
+			}
+		}
+		return out
+	}
+	return keep(desired), keep(actual)
 }
 
 // Filter keeps the objects of the given kinds that match the selector.
