@@ -51,7 +51,10 @@ func Load(path string) (*Config, error) {
 	return cfg, nil
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
+var (
+	nameRE      = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
+	namespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+)
 
 // Validate checks the config: identity, unique valid names, a default that
 // exists, and a Git URL for each fabric.
@@ -97,6 +100,15 @@ func (f *Fabric) Validate() error {
 			if seg == ".." {
 				return fmt.Errorf("fabric %q: %s %q leaves the repository", f.Name, d.field, d.value)
 			}
+		}
+	}
+	for i, ns := range append([]string{f.Cluster.Namespace}, f.Cluster.Namespaces...) {
+		if (i > 0 || ns != "") && !namespaceRE.MatchString(ns) {
+			field := "cluster.namespace"
+			if i > 0 {
+				field = fmt.Sprintf("cluster.namespaces[%d]", i-1)
+			}
+			return fmt.Errorf("fabric %q: %s %q is not a valid namespace name (lower-case letters, digits and '-', at most 63)", f.Name, field, ns)
 		}
 	}
 	if f.Git.Auth != nil && f.Git.Auth.TokenEnv != "" && f.Git.Auth.SSHKey != "" {
