@@ -29,10 +29,11 @@ type FleetOptions struct {
 // DefaultConcurrency is the number of CPUs × 2.
 func DefaultConcurrency() int { return runtime.NumCPU() * 2 }
 
-// AddFleetFlags binds --concurrency and --fabric-timeout to o, with their
-// defaults.
+// AddFleetFlags binds --concurrency and --fabric-timeout to o.
 func AddFleetFlags(fs *pflag.FlagSet, o *FleetOptions) {
-	fs.IntVar(&o.Concurrency, "concurrency", DefaultConcurrency(), "how many fabrics to read at once (default: the number of CPUs × 2)")
+	// The default is 0 (CPUs × 2, decided at run time), so that the help
+	// text and the generated reference are the same on every machine.
+	fs.IntVar(&o.Concurrency, "concurrency", 0, "how many fabrics to read at once; 0 means the number of CPUs × 2")
 	fs.DurationVar(&o.Timeout, "fabric-timeout", DefaultFabricTimeout, "give up on a fabric that takes longer to read (Git and cluster), report it as an error and go on with the others; 0 waits for ever")
 }
 
