@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/viper"
 
@@ -51,9 +52,11 @@ func Load(path string) (*Config, error) {
 	return cfg, nil
 }
 
+// The patterns are compiled on first use, not in package init: every
+// command (version and completion too) starts with this package linked in.
 var (
-	nameRE      = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
-	namespaceRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	nameRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`) })
+	namespaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`) })
 )
 
 // Validate checks the config: identity, unique valid names, a default that
@@ -86,7 +89,7 @@ func (c *Config) Validate() error {
 
 // Validate checks one fabric's settings.
 func (f *Fabric) Validate() error {
-	if !nameRE.MatchString(f.Name) {
+	if !nameRE().MatchString(f.Name) {
 		return fmt.Errorf("fabric name %q is invalid: use lower-case letters, digits, '-', '_' and '.'", f.Name)
 	}
 	if strings.TrimSpace(f.Git.URL) == "" {
@@ -103,7 +106,7 @@ func (f *Fabric) Validate() error {
 		}
 	}
 	for i, ns := range append([]string{f.Cluster.Namespace}, f.Cluster.Namespaces...) {
-		if (i > 0 || ns != "") && !namespaceRE.MatchString(ns) {
+		if (i > 0 || ns != "") && !namespaceRE().MatchString(ns) {
 			field := "cluster.namespace"
 			if i > 0 {
 				field = fmt.Sprintf("cluster.namespaces[%d]", i-1)
