@@ -2,9 +2,11 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -15,6 +17,7 @@ import (
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
@@ -44,6 +47,9 @@ type Factory struct {
 	flags  *pflag.FlagSet
 	viper  *viper.Viper
 	config *fabric.Config
+	// noted holds the count of unpushed commits last noted per fabric.
+	noted   map[string]int
+	notedMu sync.Mutex
 }
 
 // NewFactory returns a Factory on the given streams and the process
@@ -87,21 +93,30 @@ func (f *Factory) changed(name string) bool {
 // ResolvedConfigPath returns the config file path: --config, HNP_CONFIG, or
 // the default location.
 func (f *Factory) ResolvedConfigPath() string {
-	if f.ConfigPath != "" {
-		return f.ConfigPath
-	}
-	if p := f.Getenv("HNP_CONFIG"); p != "" {
-		return p
-	}
-	return fabric.DefaultConfigPath(f.Getenv)
+	p, _ := f.configPath()
+	return p
 }
 
-// Config loads the config file once.
+// configPath returns the config file path and what named it: "--config",
+// "HNP_CONFIG", or "" for the default location.
+func (f *Factory) configPath() (path, namedBy string) {
+	if f.ConfigPath != "" {
+		return f.ConfigPath, "--config"
+	}
+	if p := f.Getenv("HNP_CONFIG"); p != "" {
+		return p, "HNP_CONFIG"
+	}
+	return fabric.DefaultConfigPath(f.Getenv), ""
+}
+
+// Config loads the config file once. A file named by --config or HNP_CONFIG
+// must exist (a *fabric.ConfigNotFoundError otherwise); a missing file at
+// the default location is an empty config.
 func (f *Factory) Config() (*fabric.Config, error) {
 	if f.config != nil {
 		return f.config, nil
 	}
-	c, err := fabric.Load(f.ResolvedConfigPath())
+	c, err := fabric.LoadNamed(f.configPath())
 	if err != nil {
 		return nil, err
 	}
@@ -111,15 +126,20 @@ func (f *Factory) Config() (*fabric.Config, error) {
 
 // Fabrics resolves the fabrics a command acts on (see fabric.Resolve).
 func (f *Factory) Fabrics(single bool) ([]fabric.Fabric, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return nil, err
-	}
 	names := f.FabricNames
 	if !f.changed("fabric") && len(names) == 0 {
 		if env := f.Getenv("HNP_FABRIC"); env != "" {
 			names = []string{env}
 		}
+	}
+	cfg, err := f.Config()
+	var notFound *fabric.ConfigNotFoundError
+	if errors.As(err, &notFound) && f.Repo != "" && len(names) == 0 {
+		// An ad-hoc fabric borrows nothing from the config file.
+		cfg, err = &fabric.Config{}, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	return fabric.Resolve(cfg, fabric.Selection{Names: names, Repo: AbsRepo(f.Repo), Dir: f.Dir, Branch: f.Branch}, single)
 }
@@ -162,14 +182,22 @@ func (f *Factory) home() string {
 }
 
 // Workspace opens the fabric's Git workspace: clones or fetches a remote
-// into the cache, or points at a local working tree.
+// into the cache, or points at a local working tree. A cache clone is at
+// the remote tip; Workspace.Pending counts the fabric's commits not pushed.
 func (f *Factory) Workspace(ctx context.Context, fab *fabric.Fabric) (*gitstate.Workspace, error) {
-	return f.openWorkspace(ctx, fab, false)
+	return f.openWorkspace(ctx, fab, gitstate.OpenOptions{})
 }
 
-// openWorkspace opens the workspace; fastForwardOnly refreshes the way
-// sync does (see gitstate.OpenOptions.FastForwardOnly).
-func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, fastForwardOnly bool) (*gitstate.Workspace, error) {
+// ChangeWorkspace opens the fabric's Git workspace for a command that
+// changes it: a cache clone holds the fabric's unpushed commits on top of
+// the remote tip, for the change to build on.
+func (f *Factory) ChangeWorkspace(ctx context.Context, fab *fabric.Fabric) (*gitstate.Workspace, error) {
+	return f.openWorkspace(ctx, fab, gitstate.OpenOptions{CheckoutPending: true})
+}
+
+// openWorkspace opens the workspace with opts, completed with the
+// factory's cache, offline mode and environment and the fabric's name.
+func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, opts gitstate.OpenOptions) (*gitstate.Workspace, error) {
 	spec := fab.Git
 	if spec.Auth != nil && spec.Auth.SSHKey != "" {
 		a := *spec.Auth
@@ -177,7 +205,8 @@ func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, fastFor
 		spec.Auth = &a
 	}
 	spec.URL = fabric.ExpandHome(spec.URL, f.home())
-	return gitstate.Open(ctx, spec, gitstate.OpenOptions{CacheDir: f.CacheDir(), Offline: f.Offline, Getenv: f.Getenv, FastForwardOnly: fastForwardOnly})
+	opts.CacheDir, opts.Offline, opts.Getenv, opts.Fabric = f.CacheDir(), f.Offline, f.Getenv, fab.Name
+	return gitstate.Open(ctx, spec, opts)
 }
 
 // Cluster holds the clients of one fabric's cluster.
@@ -203,6 +232,12 @@ func (c *Cluster) Reader() *clusterstate.Reader {
 func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	flags := f.kubeFlagsFor(fab)
 	rc, err := flags.ToRESTConfig()
+	if err != nil || rc.Host == clientcmd.ClusterDefaults.Server {
+		// client-go falls back to localhost:8080 when no context applies.
+		if nc := noCurrentContext(flags); nc != nil {
+			return nil, nc
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading the cluster's kubeconfig: %w", err)
 	}

@@ -7,13 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
+	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -48,9 +48,10 @@ func New(t time.Time) *Snapshot {
 
 // serverOwned are the metadata fields a snapshot leaves out: noise that the
 // drift engine never compares. Labels and annotations stay, the
-// last-applied-configuration included, so drift on a snapshot equals drift
-// on the live cluster.
-var serverOwned = []string{"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink"}
+// last-applied-configuration included, and so do the managed fields (without
+// their times): drift reads an object's deployer and what it applied from
+// them, so drift on a snapshot equals drift on the live cluster.
+var serverOwned = []string{"uid", "resourceVersion", "generation", "creationTimestamp", "selfLink"}
 
 // Clean returns a copy of a cluster object without status and server-owned
 // metadata.
@@ -59,6 +60,14 @@ func Clean(u *unstructured.Unstructured) map[string]interface{} {
 	unstructured.RemoveNestedField(c.Object, "status")
 	for _, f := range serverOwned {
 		unstructured.RemoveNestedField(c.Object, "metadata", f)
+	}
+	if mf, ok, _ := unstructured.NestedSlice(c.Object, "metadata", "managedFields"); ok {
+		for _, e := range mf {
+			if m, ok := e.(map[string]interface{}); ok {
+				delete(m, "time")
+			}
+		}
+		_ = unstructured.SetNestedSlice(c.Object, mf, "metadata", "managedFields")
 	}
 	return c.Object
 }
@@ -79,19 +88,7 @@ func Write(path string, s *Snapshot) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".snapshot-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, append(b, '\n'), 0o600)
 }
 
 // Read loads and checks a snapshot file.
