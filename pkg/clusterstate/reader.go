@@ -27,8 +27,11 @@ const DefaultPageSize = 500
 type Reader struct {
 	Dynamic   dynamic.Interface
 	Discovery discovery.DiscoveryInterface
-	// Namespace is the fabric's namespace.
+	// Namespace is the fabric's namespace (Get reads from it).
 	Namespace string
+	// Namespaces, when more than one, are every namespace the fabric
+	// spans: Load lists each of them. Empty means Namespace alone.
+	Namespaces []string
 	// Host is the server address, used in errors (never credentials).
 	Host string
 	// PageSize is the LIST limit; 0 means DefaultPageSize.
@@ -113,7 +116,7 @@ func (r *Reader) Resolve(ctx context.Context, ks []*kinds.Kind) ([]*kinds.Kind, 
 }
 
 // Load lists every object of the given kinds (at the versions given; see
-// Resolve) in the reader's namespace, concurrently per kind and paginated.
+// Resolve) in the reader's namespaces, concurrently per kind and paginated.
 // selector is a label selector ("" for all).
 func (r *Reader) Load(ctx context.Context, ks []*kinds.Kind, selector string) (resource.Set, error) {
 	type result struct {
@@ -154,12 +157,41 @@ func (r *Reader) Load(ctx context.Context, ks []*kinds.Kind, selector string) (r
 	return set, errors.Join(errs...)
 }
 
+// namespaces returns the namespaces Load lists.
+func (r *Reader) namespaces() []string {
+	if len(r.Namespaces) == 0 {
+		return []string{r.Namespace}
+	}
+	return r.Namespaces
+}
+
+// listAll lists one kind in each of the reader's namespaces, one after the
+// other (a LIST per namespace needs no cluster-wide permission), sorted by
+// namespace and name.
 func (r *Reader) listAll(ctx context.Context, k *kinds.Kind, selector string) ([]unstructured.Unstructured, error) {
+	var items []unstructured.Unstructured
+	for _, ns := range r.namespaces() {
+		got, err := r.listIn(ctx, k, ns, selector)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, got...)
+	}
+	sort.Slice(items, func(i, j int) bool {
+		if a, b := items[i].GetNamespace(), items[j].GetNamespace(); a != b {
+			return a < b
+		}
+		return items[i].GetName() < items[j].GetName()
+	})
+	return items, nil
+}
+
+func (r *Reader) listIn(ctx context.Context, k *kinds.Kind, ns, selector string) ([]unstructured.Unstructured, error) {
 	limit := r.PageSize
 	if limit == 0 {
 		limit = DefaultPageSize
 	}
-	client := r.Dynamic.Resource(k.GVR()).Namespace(r.Namespace)
+	client := r.Dynamic.Resource(k.GVR()).Namespace(ns)
 	var items []unstructured.Unstructured
 	opts := metav1.ListOptions{LabelSelector: selector, Limit: limit}
 	for {
@@ -180,7 +212,6 @@ func (r *Reader) listAll(ctx context.Context, k *kinds.Kind, selector string) ([
 			break
 		}
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].GetName() < items[j].GetName() })
 	return items, nil
 }
 

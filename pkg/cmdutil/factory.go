@@ -215,6 +215,8 @@ type Cluster struct {
 	Dynamic    dynamic.Interface
 	Discovery  discovery.DiscoveryInterface
 	Namespace  string
+	// Namespaces are every namespace the fabric spans (Namespace first).
+	Namespaces []string
 	Host       string
 	// Timeout is --request-timeout (0: none).
 	Timeout time.Duration
@@ -222,7 +224,7 @@ type Cluster struct {
 
 // Reader returns a reader of the cluster's actual state.
 func (c *Cluster) Reader() *clusterstate.Reader {
-	return &clusterstate.Reader{Dynamic: c.Dynamic, Discovery: c.Discovery, Namespace: c.Namespace, Host: c.Host}
+	return &clusterstate.Reader{Dynamic: c.Dynamic, Discovery: c.Discovery, Namespace: c.Namespace, Namespaces: c.Namespaces, Host: c.Host}
 }
 
 // Cluster builds the clients of a fabric's cluster: the fabric's
@@ -253,7 +255,7 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Cluster{RestConfig: rc, Dynamic: dyn, Discovery: disc, Namespace: ns, Host: rc.Host, Timeout: rc.Timeout}, nil
+	return &Cluster{RestConfig: rc, Dynamic: dyn, Discovery: disc, Namespace: ns, Namespaces: f.Namespaces(fab), Host: rc.Host, Timeout: rc.Timeout}, nil
 }
 
 // Namespace is the fabric's namespace: -n when given, else the fabric's
@@ -264,6 +266,15 @@ func (f *Factory) Namespace(fab *fabric.Fabric) string {
 		return *f.KubeFlags.Namespace
 	}
 	return fab.Namespace()
+}
+
+// Namespaces are every namespace the fabric spans: -n alone when given,
+// else the fabric's cluster.namespace and cluster.namespaces.
+func (f *Factory) Namespaces(fab *fabric.Fabric) []string {
+	if f.changed("namespace") && f.KubeFlags.Namespace != nil && *f.KubeFlags.Namespace != "" {
+		return []string{*f.KubeFlags.Namespace}
+	}
+	return fab.Namespaces()
 }
 
 // kubeFlagsFor builds kube flags for one fabric: the user's flags where set,

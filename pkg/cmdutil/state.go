@@ -58,6 +58,11 @@ type LoadOptions struct {
 	Refresh bool
 	// Progress, when set, is told about each kind read from a cluster.
 	Progress func(fabric, kind string, n int)
+	// Fleet bounds how many fabrics are read at once and how long each may take.
+	Fleet FleetOptions
+	// Each, when set, is called with each fabric's state in the order of
+	// the fabrics, as soon as it and the ones before it are read.
+	Each func(*FabricState)
 }
 
 // FabricState is what was read of one fabric. Err is set when reading
@@ -83,20 +88,16 @@ type FabricState struct {
 	Err   error
 }
 
-// LoadFabrics reads the selected sources of each fabric, fabrics in
-// parallel and Git and cluster of each fabric in parallel.
+// LoadFabrics reads the selected sources of each fabric: fabrics
+// concurrently (at most opts.Fleet.Concurrency at once, each within
+// opts.Fleet.Timeout), Git and cluster of each fabric in parallel. The
+// states come back in the order of fabs, and opts.Each sees them in that
+// order as soon as each one and those before it are read.
 func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts LoadOptions) []*FabricState {
-	out := make([]*FabricState, len(fabs))
-	var wg sync.WaitGroup
-	for i := range fabs {
-		out[i] = &FabricState{Fabric: fabs[i], Kinds: opts.Kinds}
-		wg.Add(1)
-		go func(st *FabricState) {
-			defer wg.Done()
-			f.loadFabric(ctx, st, opts)
-		}(out[i])
-	}
-	wg.Wait()
+	blank := func(fab fabric.Fabric) *FabricState { return &FabricState{Fabric: fab, Kinds: opts.Kinds} }
+	out := runFleet(ctx, fabs, opts.Fleet, opts.Each, blank, func(ctx context.Context, st *FabricState) {
+		f.loadFabric(ctx, st, opts)
+	})
 	for _, st := range out {
 		if st.Workspace != nil {
 			f.NotePending(st.Fabric.Name, st.Workspace)

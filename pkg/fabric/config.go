@@ -3,6 +3,8 @@
 // which fabrics a command acts on.
 package fabric
 
+import "slices"
+
 // Config file identity.
 const (
 	ConfigAPIVersion = "hnp.githedgehog.com/v1alpha1"
@@ -69,7 +71,13 @@ type GitAuth struct {
 type ClusterSpec struct {
 	Kubeconfig string `json:"kubeconfig,omitempty" mapstructure:"kubeconfig"`
 	Context    string `json:"context,omitempty" mapstructure:"context"`
-	Namespace  string `json:"namespace,omitempty" mapstructure:"namespace"`
+	// Namespace is where Git objects that name no namespace belong, and the
+	// namespace read from the cluster.
+	Namespace string `json:"namespace,omitempty" mapstructure:"namespace"`
+	// Namespaces are further namespaces the fabric spans: every one of them
+	// (and Namespace) is read from the cluster. Without Namespace, the first
+	// of them is where Git objects that name no namespace belong.
+	Namespaces []string `json:"namespaces,omitempty" mapstructure:"namespaces"`
 }
 
 // IgnoreRule excludes fields from drift comparison for matching objects.
@@ -82,10 +90,26 @@ type IgnoreRule struct {
 	Paths []string `json:"paths" mapstructure:"paths"`
 }
 
-// Namespace returns the fabric's namespace, "default" when unset.
+// Namespace returns the fabric's namespace: cluster.namespace, else the
+// first of cluster.namespaces, else "default".
 func (f *Fabric) Namespace() string {
-	if f.Cluster.Namespace == "" {
-		return "default"
+	switch {
+	case f.Cluster.Namespace != "":
+		return f.Cluster.Namespace
+	case len(f.Cluster.Namespaces) > 0:
+		return f.Cluster.Namespaces[0]
 	}
-	return f.Cluster.Namespace
+	return "default"
+}
+
+// Namespaces returns every namespace the fabric spans, Namespace first,
+// without duplicates.
+func (f *Fabric) Namespaces() []string {
+	out := []string{f.Namespace()}
+	for _, ns := range f.Cluster.Namespaces {
+		if !slices.Contains(out, ns) {
+			out = append(out, ns)
+		}
+	}
+	return out
 }

@@ -54,7 +54,7 @@ func TestLoadReadsEveryField(t *testing.T) {
 	if lab.Git.Auth == nil || lab.Git.Auth.TokenEnv != "HNP_GIT_TOKEN" {
 		t.Errorf("auth = %+v", lab.Git.Auth)
 	}
-	if lab.Cluster != (ClusterSpec{Kubeconfig: "~/.kube/config", Context: "lab-ctrl", Namespace: "fab"}) {
+	if c := lab.Cluster; c.Kubeconfig != "~/.kube/config" || c.Context != "lab-ctrl" || c.Namespace != "fab" || len(c.Namespaces) != 0 {
 		t.Errorf("cluster = %+v", lab.Cluster)
 	}
 	if len(lab.Ignore) != 1 || lab.Ignore[0].Kind != "Switch" || lab.Ignore[0].Name != "leaf-*" || lab.Ignore[0].Paths[0] != "/spec/boot/mac" {
@@ -72,6 +72,25 @@ func TestLoadReadsEveryField(t *testing.T) {
 	}
 }
 
+func TestNamespacesOfAFabricSpanningSeveral(t *testing.T) {
+	cfg, err := Load(writeConfig(t, "fabrics:\n- name: a\n  git: {url: /r}\n  cluster: {namespaces: [net-a, net-b, net-a]}\n"+
+		"- name: b\n  git: {url: /r}\n  cluster: {namespace: main, namespaces: [extra, main]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cfg.Fabrics[0], cfg.Fabrics[1]
+	if a.Namespace() != "net-a" || strings.Join(a.Namespaces(), ",") != "net-a,net-b" {
+		t.Errorf("a: namespace %q, namespaces %v", a.Namespace(), a.Namespaces())
+	}
+	if b.Namespace() != "main" || strings.Join(b.Namespaces(), ",") != "main,extra" {
+		t.Errorf("b: namespace %q, namespaces %v", b.Namespace(), b.Namespaces())
+	}
+	var none Fabric
+	if strings.Join(none.Namespaces(), ",") != "default" {
+		t.Errorf("unset: namespaces %v", none.Namespaces())
+	}
+}
+
 func TestLoadMissingFileIsEmpty(t *testing.T) {
 	cfg, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
 	if err != nil || len(cfg.Fabrics) != 0 {
@@ -81,23 +100,25 @@ func TestLoadMissingFileIsEmpty(t *testing.T) {
 
 func TestLoadRejectsBadConfigs(t *testing.T) {
 	tests := map[string]string{
-		"not yaml":      "fabrics: [",
-		"wrong kind":    "kind: Other\n",
-		"wrong version": "apiVersion: hnp.githedgehog.com/v9\n",
-		"no url":        "fabrics:\n- name: a\n  git: {dir: x}\n",
-		"bad name":      "fabrics:\n- name: A B\n  git: {url: /r}\n",
-		"twice":         "fabrics:\n- name: a\n  git: {url: /r}\n- name: a\n  git: {url: /s}\n",
-		"escaping dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: ../x}\n",
-		"absolute dir":  "fabrics:\n- name: a\n  git: {url: /r, dir: /etc}\n",
-		"escaping path": "fabrics:\n- name: a\n  git: {url: /r, dir: x, path: x/../../y}\n",
-		"absolute path": "fabrics:\n- name: a\n  git: {url: /r, path: /etc}\n",
-		"bad default":   "defaultFabric: b\nfabrics:\n- name: a\n  git: {url: /r}\n",
-		"two auths":     "fabrics:\n- name: a\n  git: {url: /r, auth: {tokenEnv: X, sshKey: k}}\n",
-		"ignore kind":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: Pod, paths: [/spec]}]\n",
-		"ignore path":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw, paths: [spec.boot]}]\n",
-		"ignore empty":  "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw}]\n",
-		"flux no ns":    "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {flux: {kustomization: lab}}\n",
-		"argo bad name": "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {argocd: {application: argocd/Lab_1}}\n",
+		"not yaml":       "fabrics: [",
+		"wrong kind":     "kind: Other\n",
+		"wrong version":  "apiVersion: hnp.githedgehog.com/v9\n",
+		"no url":         "fabrics:\n- name: a\n  git: {dir: x}\n",
+		"bad name":       "fabrics:\n- name: A B\n  git: {url: /r}\n",
+		"twice":          "fabrics:\n- name: a\n  git: {url: /r}\n- name: a\n  git: {url: /s}\n",
+		"escaping dir":   "fabrics:\n- name: a\n  git: {url: /r, dir: ../x}\n",
+		"absolute dir":   "fabrics:\n- name: a\n  git: {url: /r, dir: /etc}\n",
+		"escaping path":  "fabrics:\n- name: a\n  git: {url: /r, dir: x, path: x/../../y}\n",
+		"absolute path":  "fabrics:\n- name: a\n  git: {url: /r, path: /etc}\n",
+		"bad default":    "defaultFabric: b\nfabrics:\n- name: a\n  git: {url: /r}\n",
+		"two auths":      "fabrics:\n- name: a\n  git: {url: /r, auth: {tokenEnv: X, sshKey: k}}\n",
+		"ignore kind":    "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: Pod, paths: [/spec]}]\n",
+		"ignore path":    "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw, paths: [spec.boot]}]\n",
+		"ignore empty":   "fabrics:\n- name: a\n  git: {url: /r}\n  ignore: [{kind: sw}]\n",
+		"flux no ns":     "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {flux: {kustomization: lab}}\n",
+		"argo bad name":  "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {argocd: {application: argocd/Lab_1}}\n",
+		"bad namespace":  "fabrics:\n- name: a\n  git: {url: /r}\n  cluster: {namespace: Fab_1}\n",
+		"bad namespaces": "fabrics:\n- name: a\n  git: {url: /r}\n  cluster: {namespaces: [ok, \"\"]}\n",
 	}
 	for name, body := range tests {
 		p := writeConfig(t, body)

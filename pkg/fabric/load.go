@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/viper"
 
@@ -75,7 +76,12 @@ func LoadNamed(path, namedBy string) (*Config, error) {
 	return cfg, nil
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
+// The patterns are compiled on first use, not in package init: every
+// command (version and completion too) starts with this package linked in.
+var (
+	nameRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`) })
+	namespaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`) })
+)
 
 // Validate checks the config: identity, unique valid names, a default that
 // exists, and a Git URL for each fabric.
@@ -107,7 +113,7 @@ func (c *Config) Validate() error {
 
 // Validate checks one fabric's settings.
 func (f *Fabric) Validate() error {
-	if !nameRE.MatchString(f.Name) {
+	if !nameRE().MatchString(f.Name) {
 		return fmt.Errorf("fabric name %q is invalid: use lower-case letters, digits, '-', '_' and '.'", f.Name)
 	}
 	if strings.TrimSpace(f.Git.URL) == "" {
@@ -121,6 +127,15 @@ func (f *Fabric) Validate() error {
 			if seg == ".." {
 				return fmt.Errorf("fabric %q: %s %q leaves the repository", f.Name, d.field, d.value)
 			}
+		}
+	}
+	for i, ns := range append([]string{f.Cluster.Namespace}, f.Cluster.Namespaces...) {
+		if (i > 0 || ns != "") && !namespaceRE().MatchString(ns) {
+			field := "cluster.namespace"
+			if i > 0 {
+				field = fmt.Sprintf("cluster.namespaces[%d]", i-1)
+			}
+			return fmt.Errorf("fabric %q: %s %q is not a valid namespace name (lower-case letters, digits and '-', at most 63)", f.Name, field, ns)
 		}
 	}
 	if f.Git.Auth != nil && f.Git.Auth.TokenEnv != "" && f.Git.Auth.SSHKey != "" {

@@ -25,6 +25,8 @@ import (
 type Options struct {
 	genericiooptions.IOStreams
 	f *cmdutil.Factory
+	// Fleet bounds the fabrics read at once and the time each may take.
+	Fleet cmdutil.FleetOptions
 
 	Selector         string
 	Output           string
@@ -116,6 +118,7 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	fl.BoolVarP(&o.Watch, "watch", "w", false, "keep running: watch the clusters and poll Git, printing a line per status change")
 	fl.DurationVar(&o.GitPoll, "git-poll", 30*time.Second, "with --watch: how often to fetch Git")
 	fl.StringVar(&o.Snapshot, "snapshot", "", "compare with a snapshot file (sync --save-snapshot) instead of the live clusters")
+	cmdutil.AddFleetFlags(cmd.Flags(), &o.Fleet)
 	return cmd
 }
 
@@ -137,6 +140,9 @@ func (o *Options) Complete(args []string) error {
 		o.rules = append(o.rules, r)
 	}
 	if err := printers.CheckFormat(o.Output, formats...); err != nil {
+		return err
+	}
+	if err := o.Fleet.Validate(); err != nil {
 		return err
 	}
 	if o.Snapshot != "" && (o.Watch || o.ServerSide) {
@@ -162,17 +168,16 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Watch {
 		return o.watch(ctx, fabs)
 	}
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector}
+	var comps []*comparison
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet,
+		// Each fabric is compared while the later ones are still read.
+		Each: func(st *cmdutil.FabricState) { comps = append(comps, o.compare(ctx, st)) }}
 	if o.Snapshot != "" {
 		if lo.Snapshot, err = snapshot.Read(o.Snapshot); err != nil {
 			return err
 		}
 	}
 	states := o.f.LoadFabrics(ctx, fabs, lo)
-	comps := make([]*comparison, len(states))
-	for i, st := range states {
-		comps[i] = o.compare(ctx, st)
-	}
 	rep := report(comps)
 	for _, st := range states {
 		for _, n := range st.Scalars {

@@ -32,6 +32,8 @@ type Options struct {
 	Snapshot string
 	// SortBy is a JSONPath whose value orders the objects, as kubectl's --sort-by.
 	SortBy string
+	// Fleet bounds the fabrics read at once and the time each may take.
+	Fleet cmdutil.FleetOptions
 
 	format   printers.ObjectFormat
 	kinds    []*kinds.Kind
@@ -94,6 +96,7 @@ compares Git with the cluster: inSync, drifted, missingFromCluster, notInGit.`,
 	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
 	cmd.Flags().StringVar(&o.Snapshot, "snapshot", "", "read the actual state from a snapshot file (sync --save-snapshot) instead of the clusters")
 	cmd.Flags().BoolVar(&o.ShowManagedFields, "show-managed-fields", false, "keep metadata.managedFields in json and yaml output")
+	cmdutil.AddFleetFlags(cmd.Flags(), &o.Fleet)
 	return cmd
 }
 
@@ -117,6 +120,9 @@ func (o *Options) Complete(args []string) error {
 			return err
 		}
 	}
+	if err := o.Fleet.Validate(); err != nil {
+		return err
+	}
 	o.format, err = printers.ParseObjectFormat(o.Output, formats...)
 	return err
 }
@@ -127,20 +133,21 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lo := cmdutil.LoadOptions{Source: o.source, Kinds: o.kinds, Selector: o.selector}
+	failed := 0
+	lo := cmdutil.LoadOptions{Source: o.source, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet,
+		// Errors are told as soon as a fabric and those before it are read.
+		Each: func(st *cmdutil.FabricState) {
+			if st.Err != nil {
+				failed++
+				fmt.Fprintf(o.ErrOut, "Error: %v\n", st.Err)
+			}
+		}}
 	if o.Snapshot != "" {
 		if lo.Snapshot, err = snapshot.Read(o.Snapshot); err != nil {
 			return err
 		}
 	}
 	states := o.f.LoadFabrics(ctx, fabs, lo)
-	failed := 0
-	for _, st := range states {
-		if st.Err != nil {
-			failed++
-			fmt.Fprintf(o.ErrOut, "Error: %v\n", st.Err)
-		}
-	}
 	items := Items(states, o.source)
 	if err := o.print(items, len(fabs) > 1); err != nil {
 		return err

@@ -1,0 +1,224 @@
+package root
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+)
+
+// ipns renders an IPv4Namespace; ns "" leaves the namespace to the fabric.
+func ipns(name, ns, subnet string) string {
+	meta := "  name: " + name + "\n"
+	if ns != "" {
+		meta += "  namespace: " + ns + "\n"
+	}
+	return "apiVersion: vpc.githedgehog.com/v1beta1\nkind: IPv4Namespace\nmetadata:\n" + meta + "spec:\n  subnets:\n  - " + subnet + "\n"
+}
+
+// fleetOnProd puts three fabrics on the prod control plane, each in its
+// own namespaces: fa (hnp-fa) and fb (hnp-fb) hold an IPv4Namespace of the
+// same name; span spans hnp-span-a and hnp-span-b, with a stray object in
+// the cluster that Git lacks. It returns the Git remote.
+func fleetOnProd(t *testing.T) string {
+	t.Helper()
+	setup := sync.OnceValue(func() error {
+		var docs []string
+		for _, ns := range []string{"hnp-fa", "hnp-fb", "hnp-span-a", "hnp-span-b"} {
+			docs = append(docs, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "+ns+"\n")
+		}
+		docs = append(docs, ipns("pool", "hnp-fa", "10.1.0.0/16"), ipns("pool", "hnp-fb", "10.2.0.0/16"),
+			ipns("pool-a", "hnp-span-a", "10.3.0.0/16"), ipns("pool-b", "hnp-span-b", "10.4.0.0/16"),
+			ipns("stray", "hnp-span-b", "10.5.0.0/16"))
+		_, err := prod.CreateYAML(context.Background(), strings.Join(docs, "---\n"))
+		return err
+	})
+	fleetSetupOnce.Do(func() { fleetSetupErr = setup() })
+	if fleetSetupErr != nil {
+		t.Fatal(fleetSetupErr)
+	}
+	return testbed.NewBareRemote(t, map[string]string{
+		"fa/pool.yaml":     ipns("pool", "", "10.1.0.0/16"),
+		"fb/pool.yaml":     ipns("pool", "", "10.2.0.0/16"),
+		"span/pool-a.yaml": ipns("pool-a", "", "10.3.0.0/16"),
+		"span/pool-b.yaml": ipns("pool-b", "hnp-span-b", "10.4.0.0/16"),
+	})
+}
+
+var (
+	fleetSetupOnce sync.Once
+	fleetSetupErr  error
+)
+
+// fleetFabric renders a config entry of a fabric on the prod control plane
+// with the given cluster namespace settings.
+func fleetFabric(name, remote, dir, kubeconfig, kctx, nsYAML string) string {
+	return fmt.Sprintf("- name: %s\n  git: {url: %q, dir: %s}\n  cluster: {kubeconfig: %q, context: %s, %s}\n", name, remote, dir, kubeconfig, kctx, nsYAML)
+}
+
+func wantStatuses(t *testing.T, rep *drift.Report, want map[string]drift.Status) {
+	t.Helper()
+	got := map[string]drift.Status{}
+	for _, f := range rep.Fabrics {
+		for _, r := range f.Resources {
+			got[f.Name+" "+r.Namespace+"/"+r.Name] = r.Status
+		}
+	}
+	for k, s := range want {
+		if got[k] != s {
+			t.Errorf("%s: status %q, want %q", k, got[k], s)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("results %v, want %v", got, want)
+	}
+}
+
+func TestFleetFabricsShareAClusterAndOneSpansTwoNamespaces(t *testing.T) {
+	remote := fleetOnProd(t)
+	h := newHarness(t)
+	h.writeConfig("fabrics:\n" +
+		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
+		fleetFabric("fb", remote, "fb", prod.KubeconfigPath, prod.Context, "namespace: hnp-fb") +
+		fleetFabric("span", remote, "span", prod.KubeconfigPath, prod.Context, "namespaces: [hnp-span-a, hnp-span-b]"))
+	r := h.run("drift", "ipns", "-o", "json", "--concurrency", "2")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (the stray object): %s", r.code, r.stderr)
+	}
+	rep := driftReport(t, r)
+	// No false missingFromCluster: pool-b is in the fabric's second
+	// namespace; the same name in two fabrics' namespaces is two objects.
+	wantStatuses(t, rep, map[string]drift.Status{
+		"fa hnp-fa/pool":         drift.StatusInSync,
+		"fb hnp-fb/pool":         drift.StatusInSync,
+		"span hnp-span-a/pool-a": drift.StatusInSync,
+		"span hnp-span-b/pool-b": drift.StatusInSync,
+		"span hnp-span-b/stray":  drift.StatusNotInGit,
+	})
+	r = h.run("list", "ipns", "--fabric", "span", "--no-headers", "-o", "wide")
+	if r.code != 0 {
+		t.Fatalf("list: exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"pool-a\thnp-span-a\tinSync", "pool-b\thnp-span-b\tinSync", "stray\thnp-span-b\tnotInGit"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("list: missing %q in\n%s", want, r.stdout)
+		}
+	}
+	// -n narrows a fabric to one namespace: pool-b is then missing.
+	r = h.run("drift", "ipns", "--fabric", "span", "-n", "hnp-span-a", "-o", "json")
+	wantStatuses(t, driftReport(t, r), map[string]drift.Status{
+		"span hnp-span-a/pool-a": drift.StatusInSync,
+		"span hnp-span-b/pool-b": drift.StatusMissingFromCluster,
+	})
+}
+
+// deadKubeconfig writes a kubeconfig whose server is addr.
+func deadKubeconfig(t *testing.T, addr string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "kubeconfig")
+	body := "apiVersion: v1\nkind: Config\nclusters:\n- name: dead\n  cluster: {server: \"https://" + addr + "\", insecure-skip-tls-verify: true}\n" +
+		"users:\n- name: u\n  user: {token: not-a-secret}\ncontexts:\n- name: dead\n  context: {cluster: dead, user: u}\ncurrent-context: dead\n"
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// hungServer accepts connections and never answers.
+func hungServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
+
+// closedPort returns a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func TestFleetDeadFabricsDoNotHoldTheOthers(t *testing.T) {
+	remote := fleetOnProd(t)
+	hung, closed := hungServer(t), closedPort(t)
+	h := newHarness(t)
+	// The hung fabric comes first: the others finish before it, and the
+	// output keeps the config's order all the same.
+	h.writeConfig("fabrics:\n" +
+		fleetFabric("hung", remote, "fa", deadKubeconfig(t, hung), "dead", "namespace: hnp-fa") +
+		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
+		fleetFabric("closed", remote, "fb", deadKubeconfig(t, closed), "dead", "namespace: hnp-fb") +
+		fleetFabric("fb", remote, "fb", prod.KubeconfigPath, prod.Context, "namespace: hnp-fb"))
+	r := h.run("drift", "ipns", "-o", "json", "--fabric-timeout", "3s", "--concurrency", "2")
+	if r.code != 2 {
+		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
+	}
+	rep := driftReport(t, r)
+	var names []string
+	for _, f := range rep.Fabrics {
+		names = append(names, f.Name)
+	}
+	if strings.Join(names, ",") != "hung,fa,closed,fb" {
+		t.Errorf("fabrics in order %v, want the config's", names)
+	}
+	wantStatuses(t, rep, map[string]drift.Status{"fa hnp-fa/pool": drift.StatusInSync, "fb hnp-fb/pool": drift.StatusInSync})
+	if !strings.Contains(rep.Fabrics[0].Error, "--fabric-timeout 3s") {
+		t.Errorf("hung fabric: error %q should name the timeout", rep.Fabrics[0].Error)
+	}
+	if !strings.Contains(rep.Fabrics[2].Error, closed) {
+		t.Errorf("closed fabric: error %q should name the server", rep.Fabrics[2].Error)
+	}
+
+	r = h.run("list", "ipns", "--no-headers", "--fabric-timeout", "3s", "--concurrency", "1")
+	if r.code != 2 {
+		t.Fatalf("list: exit %d, want 2: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"fa\tpool\tinSync", "fb\tpool\tinSync"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("list: missing %q in\n%s", want, r.stdout)
+		}
+	}
+	i, j := strings.Index(r.stderr, "fabric hung:"), strings.Index(r.stderr, "fabric closed:")
+	if i < 0 || j < 0 || i > j {
+		t.Errorf("list: errors not in the config's order:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "not-a-secret") {
+		t.Errorf("credentials printed")
+	}
+}
