@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -73,7 +74,9 @@ type FabricState struct {
 	Actual resource.Set
 	// Kinds are the selected kinds, at the versions the cluster serves.
 	Kinds []*kinds.Kind
-	Err   error
+	// Elapsed is how long reading the fabric took (by the Factory's clock).
+	Elapsed time.Duration
+	Err     error
 }
 
 // LoadFabrics reads the selected sources of each fabric, fabrics in
@@ -86,7 +89,9 @@ func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts Lo
 		wg.Add(1)
 		go func(st *FabricState) {
 			defer wg.Done()
+			start := f.Now()
 			f.loadFabric(ctx, st, opts)
+			st.Elapsed = f.Now().Sub(start)
 		}(out[i])
 	}
 	wg.Wait()

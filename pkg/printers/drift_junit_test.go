@@ -19,9 +19,9 @@ type parsedJUnit struct {
 	Errors   int      `xml:"errors,attr"`
 	Time     string   `xml:"time,attr"`
 	Suites   []struct {
-		Name     string `xml:"name,attr"`
-		Tests    int    `xml:"tests,attr"`
-		Failures int    `xml:"failures,attr"`
+		Name      string `xml:"name,attr"`
+		Tests     int    `xml:"tests,attr"`
+		Failures  int    `xml:"failures,attr"`
 		Errors    int    `xml:"errors,attr"`
 		Time      string `xml:"time,attr"`
 		Timestamp string `xml:"timestamp,attr"`
