@@ -39,7 +39,7 @@ type Options struct {
 	Snapshot         string
 	OutputFiles      []string
 
-	files    []outputFile
+	files []outputFile
 
 	kinds    []*kinds.Kind
 	name     string
