@@ -107,6 +107,7 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	fl.StringVarP(&o.Selector, "selector", "l", "", "label selector (e.g. -l key=value)")
 	fl.StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml, diff, junit, markdown, sarif or github")
 	fl.StringArrayVar(&o.OutputFiles, "output-file", nil, "also write the report as FORMAT to PATH (FORMAT=PATH, e.g. sarif=drift.sarif; repeatable): several formats from one read, each file written whole or not at all")
+	_ = cmd.RegisterFlagCompletionFunc("output-file", completeOutputFile)
 	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
 	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found")
 	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 )
@@ -38,6 +40,21 @@ func parseOutputFiles(values []string) ([]outputFile, error) {
 		out = append(out, outputFile{format: format, path: path})
 	}
 	return out, nil
+}
+
+// completeOutputFile completes --output-file: the formats as "FORMAT="
+// until one is typed, then file names.
+func completeOutputFile(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if strings.Contains(toComplete, "=") {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	var out []cobra.Completion
+	for _, f := range formats {
+		if strings.HasPrefix(f, toComplete) {
+			out = append(out, f+"=")
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 }
 
 // writeFiles renders the report in each --output-file format and writes
