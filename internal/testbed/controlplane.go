@@ -92,6 +92,7 @@ type ControlPlane struct {
 
 	env     *envtest.Environment
 	tmpDir  string
+	certDir string
 	dyn     dynamic.Interface
 	mapper  meta.ResettableRESTMapper
 	stopMu  sync.Mutex
@@ -221,6 +222,15 @@ func Start(opts Options) (_ *ControlPlane, retErr error) {
 	env.ControlPlane.GetAPIServer().Out = apiW
 	env.ControlPlane.GetAPIServer().Err = apiW
 	env.ControlPlane.Etcd = &envtest.Etcd{Path: etcdBin, Out: etcdW, Err: etcdW}
+	// A certificate directory of our own (envtest would make a random one
+	// and remove it on every stop) keeps the serving certificate, and so the
+	// kubeconfig, valid across StopAPIServer and StartAPIServer.
+	certDir, err := os.MkdirTemp("", "hnp-testbed-certs-")
+	if err != nil {
+		return nil, err
+	}
+	c.certDir = certDir
+	env.ControlPlane.GetAPIServer().CertDir = certDir
 	c.env = env
 
 	if _, err := env.Start(); err != nil {
@@ -330,6 +340,9 @@ func (c *ControlPlane) Stop() error {
 	}
 	if c.tmpDir != "" {
 		errs = append(errs, os.RemoveAll(c.tmpDir))
+	}
+	if c.certDir != "" {
+		errs = append(errs, os.RemoveAll(c.certDir))
 	}
 	c.stopErr = errors.Join(errs...)
 	return c.stopErr

@@ -9,7 +9,6 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/http/cgi"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -175,6 +174,14 @@ func checkoutBase(t testing.TB, work, branch string, inPlace bool) string {
 // the server is open. It returns the repository's URL.
 func ServeHTTP(t testing.TB, bareRepoDir, user, token string) string {
 	t.Helper()
+	return NewHTTPRemote(t, bareRepoDir, user, token).URL
+}
+
+// gitHandler serves the repositories next to bareRepoDir through `git
+// http-backend`, behind basic auth with user and token (none when both are
+// empty).
+func gitHandler(t testing.TB, bareRepoDir, user, token string) (http.Handler, string) {
+	t.Helper()
 	abs, err := filepath.Abs(bareRepoDir)
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +195,7 @@ func ServeHTTP(t testing.TB, bareRepoDir, user, token string) string {
 		Args: []string{"http-backend"},
 		Env:  append(GitEnv(), "GIT_PROJECT_ROOT="+filepath.Dir(abs), "GIT_HTTP_EXPORT_ALL=1"),
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if user != "" || token != "" {
 			u, p, ok := r.BasicAuth()
 			if !ok || subtle.ConstantTimeCompare([]byte(u), []byte(user)) != 1 ||
@@ -199,7 +206,5 @@ func ServeHTTP(t testing.TB, bareRepoDir, user, token string) string {
 			}
 		}
 		backend.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/" + filepath.Base(abs)
+	}), filepath.Base(abs)
 }

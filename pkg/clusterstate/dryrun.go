@@ -60,15 +60,7 @@ func (r *Reader) DryRunApply(ctx context.Context, served map[string]*kinds.Kind,
 }
 
 func (r *Reader) dryRunApply(ctx context.Context, k *kinds.Kind, o *resource.Object) (*unstructured.Unstructured, error) {
-	u := o.Obj.DeepCopy()
-	u.SetAPIVersion(k.APIVersion())
-	u.SetNamespace(o.Key.Namespace)
-	// Fields the server owns may not be sent in an apply.
-	u.SetResourceVersion("")
-	u.SetManagedFields(nil)
-	u.SetUID("")
-	u.SetCreationTimestamp(metav1.Time{})
-	unstructured.RemoveNestedField(u.Object, "status")
+	u := applyBody(k, o)
 	return r.Dynamic.Resource(k.GVR()).Namespace(o.Key.Namespace).Apply(ctx, u.GetName(), u,
 		metav1.ApplyOptions{FieldManager: FieldManager, Force: true, DryRun: []string{metav1.DryRunAll}})
 }

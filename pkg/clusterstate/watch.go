@@ -2,8 +2,13 @@ package clusterstate
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"sync"
+	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic/dynamicinformer"
@@ -20,15 +25,74 @@ type Event struct {
 	Obj *unstructured.Unstructured
 }
 
+// WatchOptions configures StartWatch.
+type WatchOptions struct {
+	// Selector is a label selector ("" for all).
+	Selector string
+	// SyncTimeout bounds the informers' first listing (0: until ctx ends).
+	SyncTimeout time.Duration
+	// OnError, when set, is called with each failure that ends an
+	// informer's list-and-watch after the caches have synced, such as a
+	// failed list (from informer goroutines; the informers keep retrying on
+	// their own). Failures before that make StartWatch fail instead.
+	// client-go retries a refused or broken watch quietly, so a dead server
+	// may not show here: Probe it too.
+	OnError func(error)
+}
+
+// Watching is a running watch. Its informers run until Stop or until the
+// context given to StartWatch ends.
+type Watching struct {
+	// Initial holds the objects the informers held when their caches had
+	// synced.
+	Initial resource.Set
+
+	cancel  context.CancelFunc
+	factory dynamicinformer.DynamicSharedInformerFactory
+	once    sync.Once
+}
+
+// Stop stops the informers and returns once all their goroutines have
+// ended. It is safe to call more than once.
+func (w *Watching) Stop() {
+	w.once.Do(func() {
+		w.cancel()
+		w.factory.Shutdown()
+	})
+}
+
 // Watch starts informers on the given kinds (at their served versions) in
 // the reader's namespace and sends an Event for every add, update and
 // delete after the initial listing, until ctx is done. It returns once the
 // informers' caches are synced, with the objects they hold.
 func (r *Reader) Watch(ctx context.Context, ks []*kinds.Kind, selector string, events chan<- Event) (resource.Set, error) {
+	w, err := r.StartWatch(ctx, ks, events, WatchOptions{Selector: selector})
+	if err != nil {
+		return nil, err
+	}
+	context.AfterFunc(ctx, w.Stop)
+	return w.Initial, nil
+}
+
+// StartWatch starts informers on the given kinds (at their served versions)
+// in the reader's namespace and sends an Event for every add, update and
+// delete after the initial listing. It returns once the informers' caches
+// have synced. When they cannot sync — a list fails, SyncTimeout passes or
+// ctx ends — it stops every informer it started, waits for their
+// goroutines to end, and returns the error.
+func (r *Reader) StartWatch(ctx context.Context, ks []*kinds.Kind, events chan<- Event, opts WatchOptions) (_ *Watching, retErr error) {
+	wctx, cancel := context.WithCancel(ctx)
 	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(r.Dynamic, 0, r.Namespace, func(o *metav1.ListOptions) {
-		o.LabelSelector = selector
+		o.LabelSelector = opts.Selector
 	})
+	w := &Watching{cancel: cancel, factory: factory}
+	defer func() {
+		if retErr != nil {
+			w.Stop()
+		}
+	}()
 	synced := make(chan struct{})
+	startErr := make(chan error, 1)
 	send := func(kind *kinds.Kind, obj interface{}, deleted bool) {
 		select {
 		case <-synced:
@@ -51,12 +115,32 @@ func (r *Reader) Watch(ctx context.Context, ks []*kinds.Kind, selector string, e
 		}
 		select {
 		case events <- ev:
-		case <-ctx.Done():
+		case <-wctx.Done():
 		}
 	}
 	informers := make([]cache.SharedIndexInformer, len(ks))
 	for i, k := range ks {
 		inf := factory.ForResource(k.GVR()).Informer()
+		onError := func(_ context.Context, _ *cache.Reflector, err error) {
+			if benignWatchError(err) || wctx.Err() != nil {
+				return
+			}
+			err = r.wrap(err, "watching "+k.Plural)
+			select {
+			case <-synced:
+				if opts.OnError != nil {
+					opts.OnError(err)
+				}
+			default:
+				select {
+				case startErr <- err:
+				default:
+				}
+			}
+		}
+		if err := inf.SetWatchErrorHandlerWithContext(onError); err != nil {
+			return nil, err
+		}
 		_, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    func(obj interface{}) { send(k, obj, false) },
 			UpdateFunc: func(_, obj interface{}) { send(k, obj, false) },
@@ -67,16 +151,14 @@ func (r *Reader) Watch(ctx context.Context, ks []*kinds.Kind, selector string, e
 		}
 		informers[i] = inf
 	}
-	factory.Start(ctx.Done())
-	for i, inf := range informers {
-		if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
-			return nil, fmt.Errorf("watching %s at %s: %w", ks[i].Plural, r.Host, context.Cause(ctx))
-		}
+	factory.Start(wctx.Done())
+	if err := r.waitSynced(wctx, informers, startErr, opts.SyncTimeout); err != nil {
+		return nil, err
 	}
 	// Events from now on are sent; one that lands between this and the
 	// snapshot below is both sent and in the snapshot, which is harmless.
 	close(synced)
-	set := resource.Set{}
+	w.Initial = resource.Set{}
 	for i, inf := range informers {
 		for _, obj := range inf.GetStore().List() {
 			if u, ok := obj.(*unstructured.Unstructured); ok {
@@ -84,9 +166,46 @@ func (r *Reader) Watch(ctx context.Context, ks []*kinds.Kind, selector string, e
 				u.SetAPIVersion(ks[i].APIVersion())
 				u.SetKind(ks[i].Kind)
 				key := resource.KeyOf(u)
-				set[key] = &resource.Object{Key: key, Obj: u}
+				w.Initial[key] = &resource.Object{Key: key, Obj: u}
 			}
 		}
 	}
-	return set, nil
+	return w, nil
+}
+
+// waitSynced waits until every informer has synced, the first list or
+// watch failure arrives on failed, timeout passes (0: none) or ctx ends.
+func (r *Reader) waitSynced(ctx context.Context, informers []cache.SharedIndexInformer, failed <-chan error, timeout time.Duration) error {
+	hasSynced := make([]cache.InformerSynced, len(informers))
+	for i, inf := range informers {
+		hasSynced[i] = inf.HasSynced
+	}
+	syncCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan bool, 1)
+	go func() { done <- cache.WaitForCacheSync(syncCtx.Done(), hasSynced...) }()
+	var expired <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		expired = t.C
+	}
+	select {
+	case ok := <-done:
+		if ok {
+			return nil
+		}
+		return context.Cause(ctx)
+	case err := <-failed:
+		return err
+	case <-expired:
+		return fmt.Errorf("watching from the cluster at %s: the informers did not sync within %s", r.Host, timeout)
+	}
+}
+
+// benignWatchError tells the ends of a watch that informers take in their
+// stride (a closed stream, an expired resource version) from failures.
+func benignWatchError(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		apierrors.IsResourceExpired(err) || apierrors.IsGone(err)
 }

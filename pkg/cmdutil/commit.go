@@ -2,10 +2,12 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/pflag"
@@ -22,6 +24,9 @@ type CommitFlags struct {
 	NewBranch string
 	DryRun    bool
 	Validate  string
+	// RetryTimeout is how long to keep replaying the change on a remote
+	// branch that moves on (--retry-timeout).
+	RetryTimeout time.Duration
 }
 
 // AddCommitFlags binds the shared flags to fs.
@@ -30,9 +35,24 @@ func (c *CommitFlags) AddCommitFlags(fs *pflag.FlagSet, validate bool) {
 	fs.BoolVar(&c.NoPush, "no-push", false, "commit, but do not push")
 	fs.StringVar(&c.NewBranch, "branch", "", "commit on this new branch, made from the fabric's branch, and push it (for a review flow)")
 	fs.BoolVar(&c.DryRun, "dry-run", false, "print the diff of the file and validate; change nothing")
+	AddRetryTimeoutFlag(fs, &c.RetryTimeout)
 	if validate {
 		fs.StringVar(&c.Validate, "validate", "", "strict (schema + server-side dry run; the default when the cluster is reachable), schema (the CRD's schema, cached for offline use) or none")
 	}
+}
+
+// AddRetryTimeoutFlag binds --retry-timeout to d.
+func AddRetryTimeoutFlag(fs *pflag.FlagSet, d *time.Duration) {
+	fs.DurationVar(d, "retry-timeout", gitstate.DefaultRetryTimeout, "how long to keep replaying the change when others push to the branch first (with growing, jittered pauses); 0 tries once")
+}
+
+// retryTimeout maps the flag to gitstate.ChangeOptions: 0 there means the
+// default, a negative value never.
+func retryTimeout(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 // Change is one change to a fabric's repository, ready to commit.
@@ -48,6 +68,9 @@ type Change struct {
 	Edit []byte
 	// What names the change for messages, e.g. "VPC default/vpc-1".
 	What string
+	// Retry, when set, is the command that makes the change again from
+	// the saved edit at path, offered when the remote kept moving.
+	Retry func(path string) string
 }
 
 // FileDiff renders a unified diff of one file, old against new.
@@ -84,6 +107,7 @@ func (f *Factory) Commit(ctx context.Context, c *Change, flags CommitFlags) (*gi
 	}
 	res, err := c.Workspace.Change(ctx, c.Fn, gitstate.ChangeOptions{
 		Message: msg, Push: !flags.NoPush, NewBranch: flags.NewBranch, Getenv: f.Getenv, Dir: c.Fabric.Git.Dir,
+		RetryTimeout: retryTimeout(flags.RetryTimeout),
 	})
 	if err != nil {
 		if res != nil && res.Commit != "" {
@@ -102,16 +126,30 @@ func (f *Factory) Commit(ctx context.Context, c *Change, flags CommitFlags) (*gi
 }
 
 // Keep saves the user's edit after a failure and returns err with a note
-// saying where the edit is.
+// saying where the edit is; when the remote kept moving, also how to make
+// the change again.
 func (f *Factory) Keep(c *Change, err error) error {
+	var moved *gitstate.MovedError
+	isMoved := errors.As(err, &moved)
 	if len(c.Edit) == 0 {
+		if isMoved {
+			return fmt.Errorf("%w\nTry again later, or give it longer with --retry-timeout 5m", err)
+		}
 		return err
 	}
 	p, serr := SaveEdit(c.What, c.Edit)
 	if serr != nil {
 		return fmt.Errorf("%w\n(your edit could not be saved either: %v)", err, serr)
 	}
-	return fmt.Errorf("%w\nYour edit was saved to %s", err, p)
+	err = fmt.Errorf("%w\nYour edit was saved to %s", err, p)
+	if isMoved {
+		again := "run the command again"
+		if c.Retry != nil {
+			again = c.Retry(p)
+		}
+		err = fmt.Errorf("%w\nTry again later with it: %s (add --retry-timeout 5m to keep trying longer)", err, again)
+	}
+	return err
 }
 
 // Report prints the outcome of a committed change.
@@ -131,9 +169,19 @@ func (f *Factory) Report(c *Change, res *gitstate.ChangeResult) {
 		fmt.Fprintf(out, "pushed to branch %s\n", res.Branch)
 	case c.Workspace.Local:
 		fmt.Fprintf(out, "not pushed: branch %s has no upstream (or --no-push)\n", res.Branch)
+	case res.Branch != c.Workspace.Branch || c.Workspace.PendingRef == "":
+		fmt.Fprintf(out, "not pushed (--no-push): the commit is on branch %s in the cache clone %s (git -C %s push origin %s)\n",
+			res.Branch, c.Workspace.Root, c.Workspace.Root, res.Branch)
 	default:
-		fmt.Fprintf(out, "not pushed (--no-push): the commit is in the cache clone %s on branch %s;\n"+
-			"the next kubectl-hnp command on this fabric resets that clone, so push or export it first (git -C %s format-patch -1)\n",
-			c.Workspace.Root, res.Branch, c.Workspace.Root)
+		fmt.Fprintf(out, "not pushed (--no-push): kept in the cache clone %s on %s, %s not pushed in all;\n"+
+			"later changes build on it; push with: kubectl hnp push --fabric %s\n",
+			c.Workspace.Root, c.Workspace.PendingRef, Commits(res.Pending), c.Fabric.Name)
+	}
+	switch {
+	case res.Pushed && res.Carried > 0 && res.Branch == c.Workspace.Branch:
+		fmt.Fprintf(out, "pushed with the %s made earlier without pushing\n", Commits(res.Carried))
+	case res.Carried > 0 && res.Branch != c.Workspace.Branch:
+		fmt.Fprintf(out, "branch %s includes the %s not pushed to %s, which stay pending there (kubectl hnp push)\n",
+			res.Branch, Commits(res.Carried), c.Workspace.Branch)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -44,6 +45,9 @@ type Factory struct {
 	flags  *pflag.FlagSet
 	viper  *viper.Viper
 	config *fabric.Config
+	// noted holds the count of unpushed commits last noted per fabric.
+	noted   map[string]int
+	notedMu sync.Mutex
 }
 
 // NewFactory returns a Factory on the given streams and the process
@@ -162,14 +166,22 @@ func (f *Factory) home() string {
 }
 
 // Workspace opens the fabric's Git workspace: clones or fetches a remote
-// into the cache, or points at a local working tree.
+// into the cache, or points at a local working tree. A cache clone is at
+// the remote tip; Workspace.Pending counts the fabric's commits not pushed.
 func (f *Factory) Workspace(ctx context.Context, fab *fabric.Fabric) (*gitstate.Workspace, error) {
-	return f.openWorkspace(ctx, fab, false)
+	return f.openWorkspace(ctx, fab, gitstate.OpenOptions{})
 }
 
-// openWorkspace opens the workspace; fastForwardOnly refreshes the way
-// sync does (see gitstate.OpenOptions.FastForwardOnly).
-func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, fastForwardOnly bool) (*gitstate.Workspace, error) {
+// ChangeWorkspace opens the fabric's Git workspace for a command that
+// changes it: a cache clone holds the fabric's unpushed commits on top of
+// the remote tip, for the change to build on.
+func (f *Factory) ChangeWorkspace(ctx context.Context, fab *fabric.Fabric) (*gitstate.Workspace, error) {
+	return f.openWorkspace(ctx, fab, gitstate.OpenOptions{CheckoutPending: true})
+}
+
+// openWorkspace opens the workspace with opts, completed with the
+// factory's cache, offline mode and environment and the fabric's name.
+func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, opts gitstate.OpenOptions) (*gitstate.Workspace, error) {
 	spec := fab.Git
 	if spec.Auth != nil && spec.Auth.SSHKey != "" {
 		a := *spec.Auth
@@ -177,7 +189,8 @@ func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, fastFor
 		spec.Auth = &a
 	}
 	spec.URL = fabric.ExpandHome(spec.URL, f.home())
-	return gitstate.Open(ctx, spec, gitstate.OpenOptions{CacheDir: f.CacheDir(), Offline: f.Offline, Getenv: f.Getenv, FastForwardOnly: fastForwardOnly})
+	opts.CacheDir, opts.Offline, opts.Getenv, opts.Fabric = f.CacheDir(), f.Offline, f.Getenv, fab.Name
+	return gitstate.Open(ctx, spec, opts)
 }
 
 // Cluster holds the clients of one fabric's cluster.

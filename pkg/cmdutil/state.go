@@ -14,6 +14,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
+	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 )
 
 // Source says which side(s) of a fabric a command reads.
@@ -74,6 +75,12 @@ type FabricState struct {
 	Actual resource.Set
 	// Kinds are the selected kinds, at the versions the cluster serves.
 	Kinds []*kinds.Kind
+	// Scalars are Git's plain scalars that YAML 1.1 (kubectl, Argo CD)
+	// reads differently from YAML 1.2; Desired holds the YAML 1.1 values.
+	Scalars []gitstate.ScalarNote
+	// Model is the write-path model of the fabric's CRDs, read with both
+	// sides (nil when unavailable).
+	Model *writepath.Model
 	// Elapsed is how long reading the fabric took (by the Factory's clock).
 	Elapsed time.Duration
 	Err     error
@@ -95,6 +102,11 @@ func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts Lo
 		}(out[i])
 	}
 	wg.Wait()
+	for _, st := range out {
+		if st.Workspace != nil {
+			f.NotePending(st.Fabric.Name, st.Workspace)
+		}
+	}
 	return out
 }
 
@@ -115,6 +127,13 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 			clusterErr = f.loadCluster(ctx, st, opts)
 		}()
 	}
+	if opts.Source == SourceBoth {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st.Model = f.WriteModel(ctx, &st.Fabric, opts.Snapshot == nil)
+		}()
+	}
 	wg.Wait()
 	switch {
 	case gitErr != nil && clusterErr != nil:
@@ -127,13 +146,15 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 }
 
 func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions) error {
-	ws, err := f.openWorkspace(ctx, &st.Fabric, opts.Refresh)
+	ws, err := f.openWorkspace(ctx, &st.Fabric, gitstate.OpenOptions{FastForwardOnly: opts.Refresh})
 	if err != nil {
 		return err
 	}
 	st.Workspace = ws
 	d, err := render.LoadDesired(ws.Root, st.Fabric.Git.Dir, st.Fabric.Git.RenderPath())
 	if d != nil {
+		// Read as kubectl and Argo CD deploy it; the notes become warnings.
+		st.Scalars, _ = gitstate.YAML11(ws.Root, d.Objects, true)
 		st.Desired = InNamespace(Filter(d.Objects, opts.Kinds, opts.Selector), f.Namespace(&st.Fabric))
 		st.Skipped = d.Skipped
 	}

@@ -31,7 +31,7 @@ func (f *Factory) LocateTarget(ctx context.Context, k *kinds.Kind, name string) 
 		return nil, err
 	}
 	fab := &fabs[0]
-	ws, err := f.Workspace(ctx, fab)
+	ws, err := f.ChangeWorkspace(ctx, fab)
 	if err != nil {
 		return nil, err
 	}

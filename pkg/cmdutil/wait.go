@@ -10,6 +10,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -29,11 +30,10 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 	if err != nil {
 		return err
 	}
-	rules, err := drift.RulesFromConfig(fab.Ignore)
+	opts, err := judge.Options(fab, f.WriteModel(ctx, fab, true), judge.Settings{})
 	if err != nil {
 		return err
 	}
-	opts := drift.Options{BuiltinIgnores: true, Ignores: rules}
 	want := resource.Set{key: {Key: key, Obj: &unstructured.Unstructured{Object: desired}}}
 
 	start := f.Now()

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 )
 
 // parallelThreshold is the number of objects from which Compare spreads
@@ -137,6 +138,7 @@ func (c *comparer) compareOne(w *walker, k resource.Key, d, a *resource.Object) 
 		r.Status = StatusNotInGit
 	default:
 		c.selectRules(w, k)
+		w.root = c.root(d, a)
 		r.Diffs = w.compareObjects(content(d), content(a))
 		r.Status = StatusInSync
 		if len(r.Diffs) > 0 {
@@ -152,4 +154,13 @@ func content(o *resource.Object) map[string]interface{} {
 		return map[string]interface{}{}
 	}
 	return o.Obj.Object
+}
+
+// root returns the schema of a compared object (nil without a model).
+func (c *comparer) root(d, a *resource.Object) *writepath.Node {
+	if c.opts.Model == nil {
+		return nil
+	}
+	apiVersion, kind := identityOf(d, a)
+	return c.opts.Model.Root(apiVersion, kind)
 }

@@ -15,6 +15,8 @@ package drift
 import (
 	"encoding/json"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
+
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -31,6 +33,9 @@ const (
 	StatusMissingFromCluster Status = "missingFromCluster"
 	// StatusNotInGit means the object is in the cluster only.
 	StatusNotInGit Status = "notInGit"
+	// StatusError means the object could not be judged: the server refused
+	// the deployer's (dry-run) apply of Git's version (--server-side).
+	StatusError Status = "error"
 )
 
 // DiffType says how one field differs.
@@ -57,6 +62,12 @@ type Options struct {
 	Ignores []Rule
 	// BuiltinIgnores adds BuiltinRules to Ignores.
 	BuiltinIgnores bool
+	// Model is the write-path model of the fabric's CRDs: with it, fields
+	// the server prunes are not compared and a field only in the cluster is
+	// judged against its schema default. Without it (or for a kind it does
+	// not know) a field only in the cluster inside a list Git sets is taken
+	// for a server default.
+	Model *writepath.Model
 }
 
 // Result is the outcome of a comparison.
@@ -83,6 +94,8 @@ type ResourceResult struct {
 	Line int    `json:"line,omitempty"`
 	// Diffs lists the differing fields of a drifted object, sorted by path.
 	Diffs []FieldDiff `json:"diffs,omitempty"`
+	// Error says why an object with StatusError could not be judged.
+	Error string `json:"error,omitempty"`
 }
 
 // Key returns the identity of the compared object.
@@ -132,6 +145,8 @@ type Summary struct {
 	Drifted            int `json:"drifted"`
 	MissingFromCluster int `json:"missingFromCluster"`
 	NotInGit           int `json:"notInGit"`
+	// Errors counts objects with StatusError.
+	Errors int `json:"errors,omitempty"`
 }
 
 func (s *Summary) add(st Status) {
@@ -145,5 +160,19 @@ func (s *Summary) add(st Status) {
 		s.MissingFromCluster++
 	case StatusNotInGit:
 		s.NotInGit++
+	case StatusError:
+		s.Errors++
+	}
+}
+
+// SetError marks one object of the result as not judged, with the reason,
+// and counts it again.
+func (r *Result) SetError(k resource.Key, err error) {
+	for i := range r.Resources {
+		if r.Resources[i].Key() == k {
+			r.Resources[i].Status, r.Resources[i].Diffs, r.Resources[i].Error = StatusError, nil, err.Error()
+			r.Summary = SummaryOf(r.Resources)
+			return
+		}
 	}
 }

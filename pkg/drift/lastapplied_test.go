@@ -67,15 +67,15 @@ spec:
 	}{
 		{[]string{"spec", "a"}, true},
 		{[]string{"spec", "nothing"}, false},
-		{[]string{"spec", "emptyMap"}, false},
-		{[]string{"spec", "emptyList"}, false},
+		// Empty values are values: an apply that no longer sets them deletes them.
+		{[]string{"spec", "emptyMap"}, true},
+		{[]string{"spec", "emptyList"}, true},
 		{[]string{"spec", "list"}, true},
 		{[]string{"spec", "list", "0"}, true},
 		{[]string{"spec", "sub"}, true},
 		{[]string{"spec", "sub", "b", "c"}, true},
 		{[]string{"spec", "sub", "x"}, false},
 		{[]string{"spec", "zzz"}, false},
-		{[]string{"metadata"}, false}, // the name is identity, not content
 	}
 	for _, tt := range tests {
 		w.path = append(w.path[:0], tt.path...)

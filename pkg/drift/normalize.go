@@ -26,8 +26,10 @@ func serverMetadata(field string) bool {
 // managedFields, selfLink, deletionTimestamp, deletionGracePeriodSeconds)
 // and the last-applied-configuration annotation are dropped; a missing
 // namespace becomes "default"; numbers become int64 when integral and
-// float64 otherwise; null values and empty maps and lists are removed,
-// recursively. The input is not modified.
+// float64 otherwise; null values are removed, recursively. Empty maps and
+// lists are kept (an apply stores them), except in metadata, which the
+// server decodes as ObjectMeta and stores without them. The input is not
+// modified.
 func Normalize(obj map[string]interface{}) map[string]interface{} {
 	var w walker
 	out, _ := w.prune(obj).(map[string]interface{})

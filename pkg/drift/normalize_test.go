@@ -51,7 +51,7 @@ spec: {ipv4Namespace: default}
 		in:   `{kind: VPC, metadata: {name: v}}`,
 		want: `{kind: VPC, metadata: {name: v, namespace: default}}`,
 	}, {
-		name: "empty maps, lists and nulls are removed recursively",
+		name: "nulls are removed recursively; empty maps and lists are values except in metadata",
 		in: `
 kind: VPC
 metadata: {name: v, labels: {}, annotations: {kubectl.kubernetes.io/last-applied-configuration: x}}
@@ -67,8 +67,11 @@ spec:
 kind: VPC
 metadata: {name: v, namespace: default}
 spec:
+  subnets: {}
+  permit: []
+  nested: {a: {b: {}}, c: []}
   keep: {a: 1}
-  list: [null, null, 2]
+  list: [{}, null, 2]
 `,
 	}}
 	for _, tt := range tests {

@@ -32,6 +32,7 @@ func Views(desired, actual *resource.Object, opts Options) (git, cluster map[str
 		return nil, nil
 	}
 	c.selectRules(w, key)
+	w.root = c.root(desired, actual)
 	if desired != nil {
 		w.reset(nil)
 		git = asMap(w.prune(content(desired)))

@@ -105,7 +105,7 @@ spec: {subnets: {s1: {vlan: 1, dhcp: {enable: false}}, s4: {vlan: 4}}, permit: [
 apiVersion: vpc.githedgehog.com/v1beta1
 kind: VPC
 metadata: {name: v, namespace: default, labels: {team: a}}
-spec: {subnets: {s1: {vlan: 1}, s2: {vlan: 2}}, permit: [[s1, s2]]}
+spec: {subnets: {s1: {vlan: 1}, s2: {vlan: 2}, s3: {}}, permit: [[s1, s2]]}
 `))
 	wantCluster := intify(mustMap(t, `
 apiVersion: vpc.githedgehog.com/v1beta1

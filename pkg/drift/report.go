@@ -48,15 +48,17 @@ func (r *Report) Add(f FabricReport) {
 	r.Summary.Drifted += f.Summary.Drifted
 	r.Summary.MissingFromCluster += f.Summary.MissingFromCluster
 	r.Summary.NotInGit += f.Summary.NotInGit
+	r.Summary.Errors += f.Summary.Errors
 }
 
 // HasDrift reports whether any resource of any fabric is not in sync.
 func (r *Report) HasDrift() bool { return r.Summary.Total != r.Summary.InSync }
 
-// HasErrors reports whether any fabric failed.
+// HasErrors reports whether any fabric failed or any object could not be
+// judged.
 func (r *Report) HasErrors() bool {
 	for _, f := range r.Fabrics {
-		if f.Error != "" {
+		if f.Error != "" || f.Summary.Errors > 0 {
 			return true
 		}
 	}

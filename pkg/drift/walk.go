@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 )
 
 // walker compares, measures and prunes object trees. It tracks the JSON
@@ -18,12 +20,20 @@ type walker struct {
 	// which the identity match already compared.
 	identity bool
 	path     []string
+	// nodes are the schema nodes of path (nil: no schema there); root is
+	// the object's, nil when the comparison has no write-path model.
+	nodes []*writepath.Node
+	root  *writepath.Node
+	// atomic counts the atomic lists the current path is inside: an apply
+	// replaces such a list whole, so every field in it is compared.
+	atomic int
 
 	// actual is the cluster object; its last-applied annotation is read
-	// into laRaw on first need.
+	// into laRaw on first need, and its deployer is found on first need.
 	actual map[string]interface{}
 	laRead bool
 	laRaw  string
+	dep    *deployer
 
 	diffs []pendingDiff
 }
@@ -33,8 +43,49 @@ type pendingDiff struct {
 	diff FieldDiff
 }
 
-func (w *walker) push(s string) { w.path = append(w.path, s) }
-func (w *walker) pop()          { w.path = w.path[:len(w.path)-1] }
+// push enters a map key and reports whether the server keeps it (a key
+// the schema does not declare is pruned).
+func (w *walker) push(s string) bool {
+	var n *writepath.Node
+	known := true
+	switch {
+	case len(w.path) == 0:
+		if s == "metadata" {
+			break // decoded as ObjectMeta, not by the schema
+		}
+		n, known = w.root.Child(s)
+	default:
+		if parent := w.nodes[len(w.nodes)-1]; parent != nil {
+			n, known = parent.Child(s)
+		}
+	}
+	w.path = append(w.path, s)
+	w.nodes = append(w.nodes, n)
+	return known
+}
+
+// pushIndex enters a list element.
+func (w *walker) pushIndex(i int) {
+	var n *writepath.Node
+	if len(w.nodes) > 0 {
+		n = w.nodes[len(w.nodes)-1].Items()
+	}
+	w.path = append(w.path, strconv.Itoa(i))
+	w.nodes = append(w.nodes, n)
+}
+
+func (w *walker) pop() {
+	w.path = w.path[:len(w.path)-1]
+	w.nodes = w.nodes[:len(w.nodes)-1]
+}
+
+// node is the schema of the current path.
+func (w *walker) node() *writepath.Node {
+	if len(w.nodes) == 0 {
+		return w.root
+	}
+	return w.nodes[len(w.nodes)-1]
+}
 
 // ignored reports whether the current path is left out of comparison.
 func (w *walker) ignored() bool {
@@ -72,16 +123,19 @@ func (w *walker) ignored() bool {
 }
 
 // present reports whether a value at the current path survives pruning:
-// it is not null, not an empty list, and not a map whose every entry is
-// ignored or absent.
+// it is not null, and not a non-empty map whose every entry is ignored or
+// pruned. Empty maps and lists are values: an apply stores them.
 func (w *walker) present(v interface{}) bool {
 	switch t := v.(type) {
 	case nil:
 		return false
 	case map[string]interface{}:
+		if len(t) == 0 {
+			return !w.inMetadata()
+		}
 		for k, c := range t {
-			w.push(k)
-			ok := !w.ignored() && w.present(c)
+			known := w.push(k)
+			ok := known && !w.ignored() && w.present(c)
 			w.pop()
 			if ok {
 				return true
@@ -89,23 +143,33 @@ func (w *walker) present(v interface{}) bool {
 		}
 		return false
 	case []interface{}:
-		return len(t) > 0
+		return len(t) > 0 || !w.inMetadata()
 	}
 	return true
 }
 
+// inMetadata reports whether the current path is below metadata, where the
+// server decodes ObjectMeta and so stores an empty map or list as absent.
+func (w *walker) inMetadata() bool { return len(w.path) > 1 && w.path[0] == "metadata" }
+
 // prune returns a normalised copy of a value at the current path without
-// ignored subtrees, nulls and empty maps and lists; nil when nothing is left.
-// List elements keep their positions (an ignored element becomes null).
+// ignored or pruned subtrees and nulls; nil when nothing is left. Empty maps
+// and lists are kept; a map emptied by ignoring is dropped. List elements
+// keep their positions (an ignored element becomes null).
 func (w *walker) prune(v interface{}) interface{} {
 	switch t := v.(type) {
 	case nil:
 		return nil
 	case map[string]interface{}:
+		if len(t) == 0 {
+			if w.inMetadata() {
+				return nil
+			}
+			return map[string]interface{}{}
+		}
 		var out map[string]interface{}
 		for k, c := range t {
-			w.push(k)
-			if !w.ignored() {
+			if w.push(k) && !w.ignored() {
 				if pc := w.prune(c); pc != nil {
 					if out == nil {
 						out = make(map[string]interface{}, len(t))
@@ -120,12 +184,12 @@ func (w *walker) prune(v interface{}) interface{} {
 		}
 		return out
 	case []interface{}:
-		if len(t) == 0 {
+		if len(t) == 0 && w.inMetadata() {
 			return nil
 		}
 		out := make([]interface{}, len(t))
 		for i, c := range t {
-			w.push(strconv.Itoa(i))
+			w.pushIndex(i)
 			if !w.ignored() {
 				out[i] = w.prune(c)
 			}
@@ -136,52 +200,60 @@ func (w *walker) prune(v interface{}) interface{} {
 	return canonicalScalar(v)
 }
 
-// walkValue compares a desired and an actual value at the current path
-// and reports whether each survives pruning. A desired value that prunes to
-// nothing is judged exactly as if it were absent, and so is an actual one.
-func (w *walker) walkValue(dv, av interface{}) (dp, ap bool) {
+// walkValue compares a desired and an actual value at the current path,
+// both present, as an apply of the desired value onto the actual one would
+// leave it: maps merge key by key, lists are replaced whole (atomic), and
+// scalars are replaced.
+func (w *walker) walkValue(dv, av interface{}) {
 	if len(w.path) == 1 && w.path[0] == "metadata" {
 		if d, a, ok := metadataMaps(dv, av); ok {
-			return w.walkMap(d, a)
+			w.walkMap(d, a)
+			return
 		}
 	}
 	switch d := dv.(type) {
 	case map[string]interface{}:
 		if a, ok := av.(map[string]interface{}); ok {
-			mark := len(w.diffs)
-			if dp, ap = w.walkMap(d, a); dp && ap {
-				return dp, ap
-			}
-			// One side holds nothing: judge the other as a whole.
-			w.diffs = w.diffs[:mark]
-			w.judge(dv, av, dp, ap)
-			return dp, ap
+			w.walkMap(d, a)
+			return
 		}
 	case []interface{}:
-		if a, ok := av.([]interface{}); ok && len(a) == len(d) && len(d) > 0 {
+		if a, ok := av.([]interface{}); ok && len(a) == len(d) {
+			w.atomic++
 			for i := range d {
-				w.push(strconv.Itoa(i))
+				w.pushIndex(i)
 				if !w.ignored() {
-					w.walkValue(d[i], a[i])
+					w.walkElement(d[i], a[i])
 				}
 				w.pop()
 			}
-			return true, true
+			w.atomic--
+			return
 		}
-	case nil:
 	default:
 		if scalarEqual(d, av) {
-			return true, true
+			return
 		}
 	}
-	dp, ap = w.present(dv), w.present(av)
-	w.judge(dv, av, dp, ap)
-	return dp, ap
+	w.judge(dv, av)
 }
 
-// judge records the difference of two values that cannot be walked in
-// step: dp and ap say whether each survives pruning.
-func (w *walker) judge(dv, av interface{}, dp, ap bool) {
+// walkElement compares the elements of two lists at the same index.
+func (w *walker) walkElement(dv, av interface{}) {
+	switch {
+	case dv == nil && av == nil:
+	case dv == nil:
+		w.onlyInCluster(av)
+	case av == nil:
+		w.emit(DiffOnlyInGit, w.prune(dv), nil)
+	default:
+		w.walkValue(dv, av)
+	}
+}
+
+// judge records the difference of two values that cannot be walked in step.
+func (w *walker) judge(dv, av interface{}) {
+	dp, ap := w.present(dv), w.present(av)
 	switch {
 	case dp && ap:
 		w.emit(DiffChanged, w.prune(dv), w.prune(av))
@@ -202,59 +274,139 @@ func metadataMaps(dv, av interface{}) (d, a map[string]interface{}, ok bool) {
 	return d, a, (dok || dv == nil) && (aok || av == nil)
 }
 
-// walkMap compares two maps entry by entry and reports whether anything
-// of each survives pruning. The actual map usually holds every desired key
-// and more, so it is walked first and the desired one only when it has
-// keys the actual one lacks.
-func (w *walker) walkMap(d, a map[string]interface{}) (dp, ap bool) {
+// walkMap compares two maps entry by entry. The actual map usually holds
+// every desired key and more, so it is walked first and the desired one
+// only when it has keys the actual one lacks. A desired key the schema does
+// not declare is pruned by the server and never compared.
+func (w *walker) walkMap(d, a map[string]interface{}) {
 	matched := 0
 	for k, av := range a {
 		dv, found := d[k]
 		if found {
 			matched++
-		} else if av == nil {
+		}
+		if av == nil && dv == nil {
 			continue
 		}
-		w.push(k)
+		known := w.push(k)
 		if !w.ignored() {
-			cdp, cp := w.walkValue(dv, av)
-			dp, ap = dp || cdp, ap || cp
+			switch {
+			case dv == nil:
+				w.onlyInCluster(av)
+			case !known:
+			case av == nil:
+				if w.present(dv) {
+					w.emit(DiffOnlyInGit, w.prune(dv), nil)
+				}
+			default:
+				w.walkValue(dv, av)
+			}
 		}
 		w.pop()
 	}
 	if matched == len(d) {
-		return dp, ap
+		return
 	}
 	for k, dv := range d {
 		if _, ok := a[k]; ok || dv == nil {
 			continue
 		}
-		w.push(k)
-		if !w.ignored() {
-			cdp, _ := w.walkValue(dv, nil)
-			dp = dp || cdp
+		if w.push(k) && !w.ignored() && w.present(dv) {
+			w.emit(DiffOnlyInGit, w.prune(dv), nil)
 		}
 		w.pop()
 	}
-	return dp, ap
 }
 
-// onlyInCluster judges a value that only the cluster has. In strict mode it
-// is drift. Otherwise it is a server default, unless the last-applied
-// configuration holds the field: then Git set it once and has removed it
-// since, and a client-side apply would delete it. Labels and annotations
-// Git does not mention are never drift outside strict mode.
+// onlyInCluster judges a value that the cluster has and Git does not set.
+// An apply leaves it alone, so it is no drift, unless
+//   - strict mode is on;
+//   - it is inside an atomic list Git sets: the apply replaces the list, and
+//     only the schema's default could put the value back;
+//   - the deployer applied it before and Git no longer sets it (the
+//     last-applied configuration for client-side apply, the deployer's
+//     managed fields for server-side apply): the apply removes it, and again
+//     only the schema's default could put it back.
 func (w *walker) onlyInCluster(av interface{}) {
+	if !w.present(av) {
+		return
+	}
 	if !w.strict {
-		p := w.path
-		if len(p) >= 2 && len(p) <= 3 && p[0] == "metadata" && (p[1] == "labels" || p[1] == "annotations") {
+		switch {
+		case w.atomic > 0:
+			if w.root == nil || w.defaultEquals(av) {
+				return // without a schema, assume a server default
+			}
+		case w.removedByApply():
+			if w.defaultEquals(av) {
+				return
+			}
+		case w.dep.mode == ModeServerSide && w.dep.shares(w.path):
+			// The deployer owns some of the map's fields, others own the
+			// rest: the apply removes the deployer's alone.
+			if m, ok := av.(map[string]interface{}); ok {
+				for k, c := range m {
+					if w.push(k) && !w.ignored() && c != nil {
+						w.onlyInCluster(c)
+					}
+					w.pop()
+				}
+			}
 			return
-		}
-		if !w.lastAppliedHas() {
+		default:
 			return
 		}
 	}
 	w.emit(DiffOnlyInCluster, nil, w.prune(av))
+}
+
+// defaultEquals reports whether the schema defaults the current field to av.
+func (w *walker) defaultEquals(av interface{}) bool {
+	d, ok := w.node().Default()
+	return ok && valueEqual(d, av)
+}
+
+// valueEqual compares two decoded values exactly, numbers by value.
+func valueEqual(d, a interface{}) bool {
+	switch dt := d.(type) {
+	case map[string]interface{}:
+		at, ok := a.(map[string]interface{})
+		if !ok || len(at) != len(dt) {
+			return false
+		}
+		for k, v := range dt {
+			if av, ok := at[k]; !ok || !valueEqual(v, av) {
+				return false
+			}
+		}
+		return true
+	case []interface{}:
+		at, ok := a.([]interface{})
+		if !ok || len(at) != len(dt) {
+			return false
+		}
+		for i := range dt {
+			if !valueEqual(dt[i], at[i]) {
+				return false
+			}
+		}
+		return true
+	case nil:
+		return a == nil
+	}
+	return scalarEqual(d, a)
+}
+
+// removedByApply reports whether applying Git removes the field at the
+// current path, which the cluster has and Git does not set.
+func (w *walker) removedByApply() bool {
+	if w.dep == nil {
+		w.dep = findDeployer(w.actual)
+	}
+	if w.dep.mode == ModeServerSide {
+		return w.dep.ownsAlone(w.path)
+	}
+	return w.lastAppliedHas()
 }
 
 // lastAppliedHas reports whether the last-applied configuration holds a
@@ -279,10 +431,6 @@ func (w *walker) lastAppliedHas() bool {
 	switch raw[0] {
 	case 'n':
 		return false // null
-	case '[':
-		return strings.TrimSpace(raw[1:len(raw)-1]) != ""
-	case '{':
-		return w.present(decodeJSON(raw))
 	}
 	return true
 }
@@ -338,8 +486,11 @@ func (w *walker) emit(t DiffType, d, a interface{}) {
 func (w *walker) reset(actual map[string]interface{}) {
 	w.path = w.path[:0]
 	w.diffs = w.diffs[:0]
+	w.nodes = w.nodes[:0]
+	w.atomic = 0
 	w.actual = actual
 	w.laRead, w.laRaw = false, ""
+	w.dep = nil
 }
 
 // compareObjects returns the sorted differences of two whole objects.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"time"
 )
 
 // ChangeFunc computes a change on the tree at root, the fabric repository's
@@ -29,10 +30,11 @@ type ChangeOptions struct {
 	// Getenv reads the identity from GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL,
 	// GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL; nil means os.Getenv.
 	Getenv func(string) string
-	// Attempts is how many times a change is replayed when its push is
-	// rejected because the remote branch moved on: 0 means 3, a negative
-	// number means never.
-	Attempts int
+	// RetryTimeout is how long a change is replayed and pushed again when
+	// its push is rejected because the remote branch moved on, with
+	// jittered exponential backoff between tries: 0 means
+	// DefaultRetryTimeout, a negative duration means never.
+	RetryTimeout time.Duration
 	// Dir is the fabric's directory, relative to Root: every path the
 	// ChangeFunc returns must lie inside it, symbolic links resolved.
 	Dir string
@@ -57,6 +59,12 @@ type ChangeResult struct {
 	// Replays counts how often the change was computed again on a remote
 	// branch that had moved on.
 	Replays int
+	// Carried counts the fabric's earlier unpushed commits (see
+	// PendingRef) the change was made on top of; with Pushed, they were
+	// pushed with it.
+	Carried int
+	// Pending counts the fabric's commits not pushed after the change.
+	Pending int
 	// NothingToDo says the files already held the contents asked for, so
 	// nothing was committed.
 	NothingToDo bool
@@ -81,8 +89,9 @@ func (e *ConflictError) Error() string {
 	return e.File + ": " + msg
 }
 
-// defaultAttempts is how many replays Change tries by default.
-const defaultAttempts = 3
+// DefaultRetryTimeout is how long Change keeps replaying a change on a
+// remote branch that moves on, unless ChangeOptions.RetryTimeout says.
+const DefaultRetryTimeout = 60 * time.Second
 
 // Change commits one change to the fabric's repository and pushes it.
 //
@@ -90,10 +99,19 @@ const defaultAttempts = 3
 // hard-resets the clone to the remote branch's tip, calls fn there, writes
 // the files fn returned, commits exactly those and pushes the commit to the
 // fabric's branch (or to opts.NewBranch). If the push is rejected because
-// the remote branch moved on, it fetches again and replays: fn runs again
-// on the new tip and decides whether the change still applies. On any
+// the remote branch moved on, it waits a little (jittered exponential
+// backoff), fetches again and replays: fn runs again on the new tip and
+// decides whether the change still applies. It keeps trying until
+// opts.RetryTimeout has passed, then fails with a *MovedError. On any
 // failure the clone is restored to the remote tip, clean, and the error
 // names the remote (redacted) and branch.
+//
+// A workspace opened for a fabric (OpenOptions.Fabric) keeps the commits
+// made without pushing on PendingRef(fabric), which no refresh resets. A
+// later change is made on top of them, replayed on the remote tip (see
+// PendingConflictError); without Push it adds to them, with Push it
+// pushes them all to the fabric's branch, even when fn changes nothing,
+// and deletes the ref. On a new branch they are pushed along but kept.
 //
 // For a local working tree it writes and commits in place, refusing a file
 // that has uncommitted changes; the user's other staged changes are left
@@ -112,10 +130,10 @@ func (w *Workspace) Change(ctx context.Context, fn ChangeFunc, opts ChangeOption
 		opts.Getenv = os.Getenv
 	}
 	switch {
-	case opts.Attempts == 0:
-		opts.Attempts = defaultAttempts
-	case opts.Attempts < 0:
-		opts.Attempts = 0
+	case opts.RetryTimeout == 0:
+		opts.RetryTimeout = DefaultRetryTimeout
+	case opts.RetryTimeout < 0:
+		opts.RetryTimeout = 0
 	}
 	if w.Local {
 		return w.changeLocal(ctx, fn, opts)

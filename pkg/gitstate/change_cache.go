@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/backoff"
 )
 
 // changeCache is Change for the cache clone of a remote.
@@ -44,7 +47,13 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 	}()
 
 	res = &ChangeResult{Branch: target}
-	var base plumbing.Hash
+	now := w.clock
+	if now == nil {
+		now = time.Now
+	}
+	retry := backoff.Policy{Timeout: opts.RetryTimeout, Now: now}.Start()
+	started := now()
+	var tip plumbing.Hash
 	var lastPush error
 	for attempt := 0; ; attempt++ {
 		_ = log.undo()
@@ -56,15 +65,20 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 		if repo, err = git.PlainOpen(w.Root); err != nil {
 			return nil, fmt.Errorf("opening the cache clone %s: %w", w.Root, err)
 		}
-		if lastPush != nil && w.Revision == base.String() {
+		if lastPush != nil && w.Revision == tip.String() {
 			return nil, lastPush // refused although the branch did not move
 		}
-		base = plumbing.NewHash(w.Revision)
+		tip = plumbing.NewHash(w.Revision)
 		if attempt == 0 && opts.NewBranch != "" && opts.Push {
 			if err := w.refuseExistingBranch(ctx, opts.NewBranch); err != nil {
 				return nil, err
 			}
 		}
+		if res.Carried, err = w.loadPending(repo, true); err != nil {
+			return nil, err
+		}
+		res.Pending = w.Pending
+		base := plumbing.NewHash(w.Revision)
 		changes, err := fn(w.Root)
 		if err != nil {
 			return nil, err
@@ -73,24 +87,33 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 		if err != nil {
 			return nil, err
 		}
+		ref := plumbing.NewBranchReferenceName(target)
 		if len(planned) == 0 {
 			res.NothingToDo, res.Commit, res.Files = true, base.String(), nil
-			return res, nil
-		}
-		res.Files = relsOf(planned)
-		ref := plumbing.NewBranchReferenceName(target)
-		if target != branch {
-			if err := checkoutNew(repo, ref, base); err != nil {
+			if res.Carried == 0 || !opts.Push || target != branch {
+				return res, nil
+			}
+		} else {
+			res.Files = relsOf(planned)
+			if target != branch {
+				if err := checkoutNew(repo, ref, base); err != nil {
+					return nil, err
+				}
+			}
+			var commit plumbing.Hash
+			log, commit, err = applyChange(repo, planned, base, ref, id, commitMessage(opts.Message, res.Files))
+			if err != nil {
 				return nil, err
 			}
+			res.Commit, w.Revision = commit.String(), commit.String()
 		}
-		var commit plumbing.Hash
-		log, commit, err = applyChange(repo, planned, base, ref, id, commitMessage(opts.Message, res.Files))
-		if err != nil {
-			return nil, err
-		}
-		res.Commit, w.Revision = commit.String(), commit.String()
 		if !opts.Push {
+			if target == branch && w.fabric != "" && !res.NothingToDo {
+				if err := w.keepPending(repo, plumbing.NewHash(res.Commit)); err != nil {
+					return nil, err
+				}
+				res.Pending = w.Pending
+			}
 			return res, nil
 		}
 		perr := pushBranch(ctx, repo, "origin", w.loc.plain, target, ref, w.auth)
@@ -101,11 +124,31 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 				if err := w.restoreCache(branch, target); err != nil {
 					return nil, err
 				}
+				return res, nil
 			}
+			if w.fabric != "" && res.Carried > 0 {
+				if err := repo.Storer.RemoveReference(PendingRef(w.fabric)); err != nil {
+					return nil, fmt.Errorf("pushed, but removing %s from the cache clone %s: %w", PendingRef(w.fabric), w.Root, err)
+				}
+			}
+			res.Pending, w.Pending = 0, 0
 			return res, nil
 		}
 		rej := classifyPush(perr)
-		if rej == notRejected || target != branch || attempt >= opts.Attempts {
+		if rej == notRejected {
+			return nil, w.gitError("pushing to", target, perr)
+		}
+		if rej == rejectedStale {
+			perr = &MovedError{Branch: target, Tries: attempt + 1, Waited: now().Sub(started), err: perr}
+		}
+		if target != branch {
+			return nil, w.gitError("pushing to", target, perr)
+		}
+		again, werr := retry.Wait(ctx)
+		if werr != nil {
+			return nil, w.gitError("pushing to", target, errors.Join(perr, werr))
+		}
+		if !again {
 			return nil, w.gitError("pushing to", target, perr)
 		}
 		lastPush = nil
@@ -114,6 +157,22 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 		}
 		res.Replays++
 	}
+}
+
+// keepPending points the fabric's pending ref at commit, made without
+// pushing on top of the earlier pending commits, and counts them again.
+func (w *Workspace) keepPending(repo *git.Repository, commit plumbing.Hash) error {
+	ref := PendingRef(w.fabric)
+	if err := repo.Storer.SetReference(plumbing.NewHashReference(ref, commit)); err != nil {
+		return fmt.Errorf("keeping the commit on %s in the cache clone %s: %w", ref, w.Root, err)
+	}
+	tip, _, err := trackedTip(repo, plumbing.NewRemoteReferenceName("origin", w.Branch))
+	if err != nil {
+		return err
+	}
+	chain, _, err := pendingChain(repo, ref, tip)
+	w.Pending = len(chain)
+	return err
 }
 
 // refuseExistingBranch fails if the remote has the branch already.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 )
@@ -85,25 +86,57 @@ func TestChangeConflictOnTheSameDocument(t *testing.T) {
 	assertCleanAt(t, w, remote)
 }
 
-func TestChangeGivesUpAfterAttempts(t *testing.T) {
-	remote, w := newCache(t)
-	calls, seen := 0, ""
-	fn := func(root string) (map[string][]byte, error) {
-		calls++
-		seen = testbed.Git(t, root, "rev-parse", "HEAD")
-		testbed.CommitFiles(t, remote, map[string]string{"README.md": strings.Repeat("x", calls)}, "busy")
+// busyRemote returns a ChangeFunc that adds mine.yaml while someone else
+// pushes to the remote every time, so that the change never lands; it
+// counts its calls and records the tree it last saw.
+func busyRemote(t *testing.T, remote string, calls *int, seen *string) ChangeFunc {
+	return func(root string) (map[string][]byte, error) {
+		*calls++
+		*seen = testbed.Git(t, root, "rev-parse", "HEAD")
+		testbed.CommitFiles(t, remote, map[string]string{"README.md": strings.Repeat("x", *calls)}, "busy")
 		return map[string][]byte{"fabrics/lab/mine.yaml": []byte(vpc("mine"))}, nil
 	}
+}
+
+func TestChangeGivesUpAtTheRetryDeadline(t *testing.T) {
+	remote, w := newCache(t)
+	calls, seen := 0, ""
+	// Each try takes 10s on the workspace's clock: tries at 0s, 10s and
+	// 20s fit into 25s; a fourth would not.
+	clock := time.Unix(0, 0)
+	w.clock = func() time.Time { return clock }
+	busy := busyRemote(t, remote, &calls, &seen)
+	fn := func(root string) (map[string][]byte, error) {
+		clock = clock.Add(10 * time.Second)
+		return busy(root)
+	}
 	opts := pushOpts()
-	opts.Attempts = 2
+	opts.RetryTimeout = 25 * time.Second
 	res, err := w.Change(context.Background(), fn, opts)
-	if err == nil || res != nil || calls != 3 || !strings.Contains(err.Error(), "non-fast-forward") ||
-		!strings.Contains(err.Error(), "pushing to "+remote+" (branch main)") {
-		t.Fatalf("want a rejected push after 3 calls, got %+v, %v (%d calls)", res, err, calls)
+	var moved *MovedError
+	if !errors.As(err, &moved) || res != nil || calls != 3 || moved.Tries != 3 || moved.Waited != 30*time.Second {
+		t.Fatalf("want a *MovedError after several tries, got %+v, %v (%d calls)", res, err, calls)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "non-fast-forward") || !strings.Contains(msg, "kept moving: each of 3 pushes over 30s") ||
+		!strings.Contains(msg, "pushing to "+remote+" (branch main)") {
+		t.Errorf("the error should say the remote kept moving, in words, naming remote and branch: %v", err)
 	}
 	// Clean at the tip last fetched: the remote moved on after that.
 	assertClean(t, w, seen)
 	if exists(filepath.Join(w.Root, "fabrics/lab/mine.yaml")) {
 		t.Error("the change's file is left in the clone")
+	}
+}
+
+func TestChangeWithoutRetries(t *testing.T) {
+	remote, w := newCache(t)
+	calls, seen := 0, ""
+	opts := pushOpts()
+	opts.RetryTimeout = -1
+	_, err := w.Change(context.Background(), busyRemote(t, remote, &calls, &seen), opts)
+	var moved *MovedError
+	if !errors.As(err, &moved) || calls != 1 || !strings.Contains(err.Error(), "moved on while pushing") {
+		t.Fatalf("want one try and a *MovedError, got %v (%d calls)", err, calls)
 	}
 }

@@ -10,7 +10,8 @@ import (
 // fastForwardCache brings the freshly fetched cache clone to the remote
 // tip unless that would drop local commits, and fills w.Refresh. A branch
 // with commits the remote lacks (a change committed without pushing) stays
-// where it is, checked out; a branch only behind moves to the tip. A clone
+// where it is, checked out, unless a fabric's pending ref holds those
+// commits (see PendingRef); a branch only behind moves to the tip. A clone
 // found on another branch (a new branch left unpushed, which keeps its
 // commits) is switched back to the fabric's branch. The caller holds the
 // lock.
@@ -35,6 +36,19 @@ func (w *Workspace) fastForwardCache(repo *git.Repository, branch string, fresh 
 	}
 	if err := st.compare(repo.Storer, local, tip); err != nil {
 		return fmt.Errorf("cache clone %s: %w", w.Root, err)
+	}
+	if st.Ahead > 0 {
+		// A commit made without pushing stays on its fabric's pending ref:
+		// the branch itself may move to the tip.
+		saved, err := savedAsPending(repo, local)
+		if err != nil {
+			return fmt.Errorf("cache clone %s: %w", w.Root, err)
+		}
+		if saved {
+			st.Ahead, st.Behind, st.Diverged = 0, 0, false
+			st.Message = "up to date"
+			return w.checkoutTip(repo, branch)
+		}
 	}
 	if st.Ahead == 0 {
 		st.FastForwarded = st.Behind > 0

@@ -34,6 +34,16 @@ type OpenOptions struct {
 	// is fetched, and fast-forwarded when it is only behind and has no
 	// uncommitted changes in the way; otherwise it is left alone.
 	FastForwardOnly bool
+	// Fabric names the fabric read, whose commits made without pushing a
+	// cache clone keeps on PendingRef(Fabric); Open counts them into
+	// Workspace.Pending. Empty: none are tracked.
+	Fabric string
+	// CheckoutPending puts the fabric's unpushed commits, replayed on the
+	// remote tip, on the cache clone's working tree, for a command that
+	// builds on them (edit, create, delete). Ignored offline and with
+	// FastForwardOnly. When they no longer apply, Open fails with a
+	// *PendingConflictError.
+	CheckoutPending bool
 }
 
 // Workspace is a fabric's Git repository on local disk, ready to read.
@@ -56,7 +66,14 @@ type Workspace struct {
 	// Refresh says what Open's fetch did; set only with
 	// OpenOptions.FastForwardOnly.
 	Refresh *RefreshStatus
+	// Pending counts the fabric's commits made without pushing that the
+	// remote branch lacks, kept in the cache clone on PendingRef(fabric);
+	// 0 for a local working tree or when OpenOptions.Fabric is empty.
+	Pending int
+	// PendingRef is the ref holding them; "" when no fabric is tracked.
+	PendingRef string
 
+	fabric string
 	loc    remoteLoc
 	auth   transport.AuthMethod
 	secret string
@@ -66,6 +83,8 @@ type Workspace struct {
 	getenv  func(string) string
 	// onLockWait, when set, is called once when Lock finds the lock taken.
 	onLockWait func()
+	// clock, when set, stands in for time.Now in Change's retry deadline.
+	clock func() time.Time
 }
 
 // Open makes a fabric's repository readable. A local path to a working tree
@@ -185,7 +204,10 @@ func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc 
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the cache directory: %w", err)
 	}
-	w := &Workspace{Root: dir, URL: RedactURL(spec.URL), loc: loc, auth: auth, secret: secret, lock: flock.New(dir + ".lock")}
+	w := &Workspace{Root: dir, URL: RedactURL(spec.URL), loc: loc, auth: auth, secret: secret, lock: flock.New(dir + ".lock"), fabric: opts.Fabric}
+	if opts.Fabric != "" {
+		w.PendingRef = PendingRef(opts.Fabric).String()
+	}
 	if err := w.Lock(ctx); err != nil {
 		return nil, err
 	}
@@ -203,9 +225,13 @@ func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc 
 		return nil, err
 	}
 	repo, err := git.PlainOpen(dir)
-	if err == nil {
-		err = w.readCommitTime(repo)
+	if err != nil {
+		return nil, fmt.Errorf("reading the cache clone %s: %w", dir, err)
 	}
+	if _, err := w.loadPending(repo, opts.CheckoutPending && !opts.Offline && !opts.FastForwardOnly); err != nil {
+		return nil, err
+	}
+	err = w.readCommitTime(repo)
 	if err != nil {
 		return nil, fmt.Errorf("reading the cache clone %s: %w", dir, err)
 	}

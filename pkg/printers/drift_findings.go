@@ -29,6 +29,9 @@ var DriftRules = []Rule{
 	{ID: statusRule(drift.StatusNotInGit), Name: "ObjectNotInGit", Level: LevelError, HelpURI: driftHelpURI,
 		Short: "The object is in the cluster but not in Git.",
 		Full:  "The cluster has an object of a managed kind that Git does not declare: it was made by hand or by another tool, or removed from Git and not pruned. The finding is placed at the top of a file of the fabric that holds objects of its kind."},
+	{ID: statusRule(drift.StatusError), Name: "ObjectNotJudged", Level: LevelError, HelpURI: driftHelpURI,
+		Short: "The object could not be judged.",
+		Full:  "The API server refused the object's server-side dry run (--server-side), so whether it drifted is unknown; the message gives the server's reason."},
 	{ID: RuleFabricError, Name: "FabricNotRead", Level: LevelError, HelpURI: driftHelpURI,
 		Short: "The fabric could not be read.",
 		Full:  "Git or the cluster of the fabric could not be read, so its drift is unknown."},
@@ -40,8 +43,10 @@ var DriftRules = []Rule{
 func statusRule(s drift.Status) string { return "drift/" + string(s) }
 
 // DriftFindings maps r into findings: one per differing field of a drifted
-// object, one per other object not in sync, one per fabric that could not
-// be read (without a file), and a note per skipped document. An object only
+// object, one per other object not in sync or not judged (status error),
+// one per fabric that could not be read (without a file), and a note per
+// skipped document. Failed is set when a fabric or an object could not be
+// judged. An object only
 // in the cluster has no document; its finding is placed on line 1 of the
 // first file of the fabric that holds its kind (else any file of the
 // fabric), so that code scanning, which needs a location, can show it.
@@ -62,6 +67,9 @@ func DriftFindings(r *drift.Report) Findings {
 		for _, res := range f.Resources {
 			if res.Status == drift.StatusInSync {
 				continue
+			}
+			if res.Status == drift.StatusError {
+				out.Failed = true
 			}
 			if id := statusRule(res.Status); !known[id] {
 				known[id] = true
@@ -124,6 +132,10 @@ func resourceFindings(f drift.FabricReport, res drift.ResourceResult) []Finding 
 		base.Title = obj + " not in Git"
 		base.Message = fmt.Sprintf("fabric %s: %s is in the cluster but not in Git", f.Name, obj)
 		return []Finding{base}
+	case drift.StatusError:
+		base.Title = obj + " not judged"
+		base.Message = fmt.Sprintf("fabric %s: %s could not be judged: %s", f.Name, obj, res.Error)
+		return []Finding{base}
 	}
 	base.Title = fmt.Sprintf("%s %s", obj, res.Status)
 	base.Message = fmt.Sprintf("fabric %s: %s is %s", f.Name, obj, res.Status)
@@ -163,7 +175,10 @@ func driftSummaryLine(r *drift.Report) string {
 	}
 	s := r.Summary
 	line := fmt.Sprintf("kubectl-hnp drift: %d of %s not in sync (drifted %d, missingFromCluster %d, notInGit %d)",
-		s.Total-s.InSync, plural(s.Total, "object"), s.Drifted, s.MissingFromCluster, s.NotInGit)
+		s.Total-s.InSync-s.Errors, plural(s.Total, "object"), s.Drifted, s.MissingFromCluster, s.NotInGit)
+	if s.Errors > 0 {
+		line += fmt.Sprintf("; %d not judged (error)", s.Errors)
+	}
 	if len(failed) > 0 {
 		line += fmt.Sprintf("; %s could not be read: %s", plural(len(failed), "fabric"), strings.Join(failed, ", "))
 	}

@@ -99,7 +99,10 @@ func junitFabric(f drift.FabricReport) junitSuite {
 	}
 	for _, res := range f.Resources {
 		c := junitCase{Classname: f.Name + "." + res.Kind, Name: resourceName(res), File: res.File, Line: res.Line, Time: junitSeconds(0)}
-		if res.Status != drift.StatusInSync {
+		if res.Status == drift.StatusError {
+			c.Error = &junitProblem{Message: sanitize(res.Error), Type: "error"}
+			s.Errors++
+		} else if res.Status != drift.StatusInSync {
 			c.Failure = junitFailure(res)
 			s.Failures++
 		}

@@ -15,6 +15,7 @@ var markdownStatus = map[drift.Status]string{
 	drift.StatusDrifted:            "⚠️ drifted",
 	drift.StatusMissingFromCluster: "❌ missingFromCluster",
 	drift.StatusNotInGit:           "↻ notInGit",
+	drift.StatusError:              "❗ error",
 }
 
 // WriteDriftMarkdown writes r as GitHub-flavoured Markdown for a pull

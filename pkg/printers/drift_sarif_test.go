@@ -240,17 +240,40 @@ func TestDriftSARIFInSync(t *testing.T) {
 	}
 }
 
-func TestDriftSARIFUnknownStatusGetsARule(t *testing.T) {
-	rs := []drift.ResourceResult{{Kind: "VPC", Namespace: "default", Name: "v", Status: drift.Status("error"), File: "a b/v.yaml", Line: 7}}
+// An object the server refused is a result of its own rule at its
+// document, and the run is not successful.
+func TestDriftSARIFObjectNotJudged(t *testing.T) {
+	rs := []drift.ResourceResult{{Kind: "VPC", Namespace: "default", Name: "v", Status: drift.StatusError, File: "a b/v.yaml", Line: 7,
+		Error: ".spec.notAField: field not declared in schema"}}
 	r := drift.NewReport()
 	r.Add(drift.FabricReport{Name: "lab", Summary: drift.SummaryOf(rs), Resources: rs})
 	run := parseSARIFRun(t, writeSARIF(t, r))
-	if len(run.Results) != 1 || run.Results[0].RuleID != "drift/error" ||
-		run.Tool.Driver.Rules[run.Results[0].RuleIndex].ID != "drift/error" {
+	if len(run.Results) != 1 || run.Results[0].RuleID != "drift/error" || run.Results[0].Level != "error" ||
+		run.Tool.Driver.Rules[run.Results[0].RuleIndex].ID != "drift/error" ||
+		run.Results[0].Message.Text != "fabric lab: VPC default/v could not be judged: .spec.notAField: field not declared in schema" {
 		t.Fatalf("results %+v", run.Results)
 	}
 	if uri := run.Results[0].Locations[0].PhysicalLocation.ArtifactLocation.URI; uri != "a%20b/v.yaml" {
 		t.Errorf("uri %q, want a%%20b/v.yaml", uri)
+	}
+	if run.Invocations[0].ExecutionSuccessful {
+		t.Error("a run with an object not judged is successful")
+	}
+	fs := DriftFindings(r)
+	if fs.Summary != "kubectl-hnp drift: 0 of 1 object not in sync (drifted 0, missingFromCluster 0, notInGit 0); 1 not judged (error)" {
+		t.Errorf("summary %q", fs.Summary)
+	}
+}
+
+// A status this printer does not know yet still gets a rule of its own.
+func TestDriftSARIFUnknownStatusGetsARule(t *testing.T) {
+	rs := []drift.ResourceResult{{Kind: "VPC", Namespace: "default", Name: "v", Status: drift.Status("pendingDeploy"), File: "v.yaml", Line: 7}}
+	r := drift.NewReport()
+	r.Add(drift.FabricReport{Name: "lab", Summary: drift.SummaryOf(rs), Resources: rs})
+	run := parseSARIFRun(t, writeSARIF(t, r))
+	if len(run.Results) != 1 || run.Results[0].RuleID != "drift/pendingDeploy" ||
+		run.Tool.Driver.Rules[run.Results[0].RuleIndex].ID != "drift/pendingDeploy" {
+		t.Fatalf("results %+v", run.Results)
 	}
 }
 

@@ -42,6 +42,7 @@ var statusStyles = map[drift.Status]struct{ symbol, color string }{
 	drift.StatusDrifted:            {"⚠", ansiYellow},
 	drift.StatusMissingFromCluster: {"✗", ansiRed},
 	drift.StatusNotInGit:           {"↻", ansiCyan},
+	drift.StatusError:              {"!", ansiRed},
 }
 
 var driftHeader = []string{"FABRIC", "KIND", "NAME", "STATUS", "FIELDS", "FILE"}
@@ -76,7 +77,7 @@ func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
 			}
 			t.Rows = append(t.Rows, []string{
 				sanitize(f.Name), sanitize(res.Kind), sanitize(resourceName(res)),
-				statusCell(res.Status, o.Color), fieldsCell(res.Diffs, o.Wide), sanitize(file),
+				statusCell(res.Status, o.Color), resultCell(res, o.Wide), sanitize(file),
 			})
 		}
 	}
@@ -103,8 +104,12 @@ func fabricSummaryLine(f drift.FabricReport) string {
 		name += " (revision " + sanitize(rev) + ")"
 	}
 	s := f.Summary
-	return fmt.Sprintf("%s: %s, %d in sync, %d drifted, %d missing from cluster, %d not in Git",
+	line := fmt.Sprintf("%s: %s, %d in sync, %d drifted, %d missing from cluster, %d not in Git",
 		name, plural(s.Total, "resource"), s.InSync, s.Drifted, s.MissingFromCluster, s.NotInGit)
+	if s.Errors > 0 {
+		line += fmt.Sprintf(", %d not judged (error)", s.Errors)
+	}
+	return line
 }
 
 // statusCell is the status word, with colour its symbol too, coloured.
@@ -114,4 +119,13 @@ func statusCell(s drift.Status, color bool) string {
 		return sanitize(string(s))
 	}
 	return st.color + st.symbol + " " + string(s) + ansiReset
+}
+
+// resultCell is the FIELDS cell: the differing fields, or why an object
+// could not be judged.
+func resultCell(res drift.ResourceResult, wide bool) string {
+	if res.Status == drift.StatusError {
+		return sanitize(res.Error)
+	}
+	return fieldsCell(res.Diffs, wide)
 }

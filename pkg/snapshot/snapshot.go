@@ -48,9 +48,10 @@ func New(t time.Time) *Snapshot {
 
 // serverOwned are the metadata fields a snapshot leaves out: noise that the
 // drift engine never compares. Labels and annotations stay, the
-// last-applied-configuration included, so drift on a snapshot equals drift
-// on the live cluster.
-var serverOwned = []string{"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink"}
+// last-applied-configuration included, and so do the managed fields (without
+// their times): drift reads an object's deployer and what it applied from
+// them, so drift on a snapshot equals drift on the live cluster.
+var serverOwned = []string{"uid", "resourceVersion", "generation", "creationTimestamp", "selfLink"}
 
 // Clean returns a copy of a cluster object without status and server-owned
 // metadata.
@@ -59,6 +60,14 @@ func Clean(u *unstructured.Unstructured) map[string]interface{} {
 	unstructured.RemoveNestedField(c.Object, "status")
 	for _, f := range serverOwned {
 		unstructured.RemoveNestedField(c.Object, "metadata", f)
+	}
+	if mf, ok, _ := unstructured.NestedSlice(c.Object, "metadata", "managedFields"); ok {
+		for _, e := range mf {
+			if m, ok := e.(map[string]interface{}); ok {
+				delete(m, "time")
+			}
+		}
+		_ = unstructured.SetNestedSlice(c.Object, mf, "metadata", "managedFields")
 	}
 	return c.Object
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -21,7 +22,8 @@ const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 // with LoadCache, such as for --offline. Cluster bookkeeping (status, managed
 // fields, resource version, uid, timestamps, kubectl's last-applied
 // annotation) is left out. Each file is written atomically: it is complete
-// or not replaced. Files of other CRDs in dir are left alone.
+// or not replaced; a file that already holds the same text is not written.
+// Files of other CRDs in dir are left alone.
 func SaveCache(dir string, crds ...*apiextensionsv1.CustomResourceDefinition) error {
 	docs := make(map[string][]byte, len(crds))
 	for i, crd := range crds {
@@ -38,7 +40,11 @@ func SaveCache(dir string, crds ...*apiextensionsv1.CustomResourceDefinition) er
 		return fmt.Errorf("saving the CRD cache: %w", err)
 	}
 	for _, crd := range crds {
-		if err := writeFileAtomic(filepath.Join(dir, crd.Name+".yaml"), docs[crd.Name]); err != nil {
+		path := filepath.Join(dir, crd.Name+".yaml")
+		if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, docs[crd.Name]) {
+			continue // unchanged: no write, no fsync
+		}
+		if err := writeFileAtomic(path, docs[crd.Name]); err != nil {
 			return fmt.Errorf("saving the CRD cache: %w", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
@@ -42,17 +43,29 @@ func Fetch(ctx context.Context, cfg *rest.Config, crdNames []string) ([]*apiexte
 		return nil, fmt.Errorf("fetching CRDs: %w", err)
 	}
 	client := cs.ApiextensionsV1().CustomResourceDefinitions()
+	// Concurrently: one round trip for all of them, not one per CRD.
+	got := make([]*apiextensionsv1.CustomResourceDefinition, len(crdNames))
+	errs := make([]error, len(crdNames))
+	var wg sync.WaitGroup
+	for i, name := range crdNames {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = client.Get(ctx, name, metav1.GetOptions{})
+		}()
+	}
+	wg.Wait()
 	var out []*apiextensionsv1.CustomResourceDefinition
 	var missing []string
-	for _, name := range crdNames {
-		crd, err := client.Get(ctx, name, metav1.GetOptions{})
-		switch {
+	for i, name := range crdNames {
+		switch err := errs[i]; {
 		case apierrors.IsNotFound(err):
 			missing = append(missing, name)
 			continue
 		case err != nil:
 			return nil, fmt.Errorf("fetching CRD %s from %s: %w", name, cfg.Host, err)
 		}
+		crd := got[i]
 		crd.APIVersion, crd.Kind = crdAPIVersion, crdKindName
 		out = append(out, crd)
 	}

@@ -145,7 +145,7 @@ func (o *Options) Run(ctx context.Context) error {
 	for _, file := range order {
 		fns = append(fns, writeback.Create(fab.Git.Dir, ns, file, groups[file].keys, groups[file].docs))
 	}
-	ws, err := o.f.Workspace(ctx, fab)
+	ws, err := o.f.ChangeWorkspace(ctx, fab)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,14 @@ func (o *Options) Run(ctx context.Context) error {
 		fn = writeback.ListNewFiles(fab.Git.RenderPath(), fn)
 	}
 	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: fn, Edit: src, What: what,
-		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name)}
+		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name),
+		Retry: func(path string) string {
+			into := ""
+			if o.Into != "" {
+				into = " --into " + o.Into
+			}
+			return fmt.Sprintf("kubectl hnp create --fabric %s -f %s%s", fab.Name, path, into)
+		}}
 	if o.DryRun {
 		files, err := change.Fn(ws.Root)
 		if err != nil {

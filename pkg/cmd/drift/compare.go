@@ -8,7 +8,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
-	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -34,56 +34,26 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 	}
 	start := o.f.Now()
 	defer func() { c.elapsed = st.Elapsed + o.f.Now().Sub(start) }()
-	if c.opts, c.err = o.options(st); c.err != nil {
-		return c
-	}
 	desired, actual := st.Desired, st.Actual
 	if o.name != "" {
 		desired, actual = byName(desired, o.name), byName(actual, o.name)
 	}
-	c.desired = desired
+	in := judge.Input{Fabric: &st.Fabric, Desired: desired, Actual: actual, Model: st.Model, Settings: o.settings()}
 	if o.ServerSide {
-		c.desired, c.err = o.serverSide(ctx, st, desired, actual)
-		if c.err != nil {
+		cl, err := o.f.Cluster(&st.Fabric)
+		if err != nil {
+			c.err = fmt.Errorf("fabric %s: %w", st.Fabric.Name, err)
 			return c
 		}
-		// The server's answer holds every field the cluster would store,
-		// so everything is compared: what differs is real.
-		c.opts.Strict = true
+		in.ServerSide = &judge.ServerSide{Reader: cl.Reader(), Served: st.Kinds}
 	}
-	c.result = driftpkg.Compare(c.desired, actual, c.opts)
+	out, err := judge.Compare(ctx, in)
+	if err != nil {
+		c.err = err
+		return c
+	}
+	c.opts, c.desired, c.result = out.Options, out.Desired, out.Result
 	return c
-}
-
-// serverSide replaces each desired object that exists in the cluster by the
-// result of a server-side dry-run apply of it. Objects missing from the
-// cluster stay as they are: they are missing whatever the server says.
-func (o *Options) serverSide(ctx context.Context, st *cmdutil.FabricState, desired, actual resource.Set) (resource.Set, error) {
-	cl, err := o.f.Cluster(&st.Fabric)
-	if err != nil {
-		return nil, fmt.Errorf("fabric %s: %w", st.Fabric.Name, err)
-	}
-	served := map[string]*kinds.Kind{}
-	for _, k := range st.Kinds {
-		served[k.Kind] = k
-	}
-	var objs []*resource.Object
-	out := make(resource.Set, len(desired))
-	for k, d := range desired {
-		if _, ok := actual[k]; ok {
-			objs = append(objs, d)
-		} else {
-			out[k] = d
-		}
-	}
-	res, err := cl.Reader().DryRunApply(ctx, served, objs, 0)
-	for k, v := range res {
-		out[k] = v
-	}
-	if err != nil {
-		return nil, fmt.Errorf("fabric %s: %w", st.Fabric.Name, err)
-	}
-	return out, nil
 }
 
 func byName(set resource.Set, name string) resource.Set {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
@@ -57,15 +58,21 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Short: "Compare desired state (Git) with actual state (cluster), field by field",
 		Long: `Compare each fabric's desired state in Git with the actual state in its cluster.
 
-Every object gets a status: inSync, drifted, missingFromCluster (in Git only) or
-notInGit (in the cluster only). Drifted objects list their differing fields as JSON
+Every object gets a status: inSync, drifted, missingFromCluster (in Git only),
+notInGit (in the cluster only), or error (--server-side: the server refused the
+deployer's apply of it). Drifted objects list their differing fields as JSON
 pointers with the Git and cluster values.
 
-Server defaults (fields the cluster has and Git never set), server-owned metadata,
-status, and labels or annotations Git does not mention are not drift. A field that
-the last-applied-configuration shows Git once set, and Git no longer sets, is drift.
---strict compares everything; --server-side asks the API server what applying Git
-would store (defaults and webhooks included) and compares that.
+Drift is what deploying Git would change, as kubectl diff judges it. Git is read
+as kubectl and Argo CD read it (YAML 1.1; a warning names every scalar Flux would
+read otherwise), then the API server's write path is modelled from the CRDs'
+schemas: unknown fields pruned, defaults applied, lists replaced whole. A field
+only in the cluster is left alone by an apply, unless the deployer applied it
+before and Git has removed it since (last-applied-configuration for client-side
+apply, the deployer's managedFields for server-side apply) or it sits in a list
+Git sets; a removed field the schema defaults back to the same value is in sync.
+--strict compares everything; --server-side asks the API server instead: each
+object is dry-run applied the way its deployer applies it.
 
 Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=false),
 2 an error (with several fabrics, the others are still reported).`,
@@ -111,7 +118,7 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
 	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found")
 	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")
-	fl.BoolVar(&o.ServerSide, "server-side", false, "compare the result of a server-side dry-run apply of each Git object with the live object (one request per object)")
+	fl.BoolVar(&o.ServerSide, "server-side", false, "ask the API server: dry-run apply each Git object as its deployer does (client-side apply's patch, or server-side apply under the deployer's field manager) and compare (one request per object)")
 	fl.StringArrayVar(&o.Ignores, "ignore", nil, "ignore a field: KIND:/json/pointer or KIND/NAME-GLOB:/pointer, '*' for all kinds or any key/index (repeatable)")
 	fl.BoolVar(&o.NoBuiltinIgnores, "no-builtin-ignores", false, "turn off the built-in Hedgehog ignore profile (fabric controller labels and annotations)")
 	fl.BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
@@ -184,6 +191,11 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	rep := report(comps)
 	timing := timingOf(start, o.f.Now(), comps)
+	for _, st := range states {
+		for _, n := range st.Scalars {
+			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %s\n", st.Fabric.Name, n)
+		}
+	}
 	for _, fr := range rep.Fabrics {
 		if fr.Error != "" {
 			fmt.Fprintf(o.ErrOut, "Error: fabric %s: %s\n", fr.Name, fr.Error)
@@ -204,13 +216,9 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-// options returns the comparison options for one fabric.
-func (o *Options) options(st *cmdutil.FabricState) (driftpkg.Options, error) {
-	rules, err := driftpkg.RulesFromConfig(st.Fabric.Ignore)
-	if err != nil {
-		return driftpkg.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", st.Fabric.Name, err)
-	}
-	return driftpkg.Options{Strict: o.Strict, Ignores: append(rules, o.rules...), BuiltinIgnores: !o.NoBuiltinIgnores}, nil
+// settings are the comparison choices of the flags.
+func (o *Options) settings() judge.Settings {
+	return judge.Settings{Strict: o.Strict, Ignores: o.rules, NoBuiltinIgnores: o.NoBuiltinIgnores}
 }
 
 // print writes the report in format; tty is false for files, which get

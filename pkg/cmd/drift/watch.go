@@ -2,19 +2,16 @@ package drift
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"strings"
 	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
 
-	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -25,7 +22,9 @@ const StatusDeleted driftpkg.Status = "deleted"
 
 // Change is one status change printed by --watch (a JSON line with -o json).
 type Change struct {
-	Time      time.Time            `json:"time"`
+	Time time.Time `json:"time"`
+	// Type is TypeStatusChanged, telling these lines from Reachability's.
+	Type      string               `json:"type"`
 	Fabric    string               `json:"fabric"`
 	Kind      string               `json:"kind"`
 	Namespace string               `json:"namespace"`
@@ -35,55 +34,19 @@ type Change struct {
 	Diffs     []driftpkg.FieldDiff `json:"diffs,omitempty"`
 }
 
-// ChangeWriter returns a function printing changes as lines (or JSON
-// lines), safe for concurrent use.
-func ChangeWriter(w io.Writer, jsonLines bool) func(Change) {
-	return (&changeWriter{w: w, json: jsonLines}).write
-}
-
-// changeWriter prints changes, one line each, from several goroutines.
-type changeWriter struct {
-	mu   sync.Mutex
-	w    io.Writer
-	json bool
-}
-
-func (cw *changeWriter) write(c Change) {
-	cw.mu.Lock()
-	defer cw.mu.Unlock()
-	if cw.json {
-		b, err := json.Marshal(c)
-		if err == nil {
-			fmt.Fprintf(cw.w, "%s\n", b)
-		}
-		return
-	}
-	prev := string(c.Previous)
-	if prev == "" {
-		prev = "(new)"
-	}
-	line := fmt.Sprintf("%s %s %s %s/%s: %s → %s", c.Time.UTC().Format(time.RFC3339), c.Fabric, c.Kind, c.Namespace, c.Name, prev, c.Status)
-	if len(c.Diffs) > 0 {
-		var parts []string
-		for _, d := range c.Diffs {
-			parts = append(parts, d.Path)
-		}
-		line += " (" + strings.Join(parts, ", ") + ")"
-	}
-	fmt.Fprintln(cw.w, line)
-}
-
-// watch prints the initial drift, then a line per status change until ctx
-// is done (Ctrl-C), which is a clean exit.
+// watch prints the initial drift, then a line per status change or change
+// of reachability until ctx is done (Ctrl-C), which is a clean exit.
 func (o *Options) watch(ctx context.Context, fabs []fabric.Fabric) error {
-	cw := &changeWriter{w: o.Out, json: o.Output == "json"}
+	lw := NewLineWriter(o.Out, o.Output == "json")
 	w := &Watcher{F: o.f, Kinds: o.kinds, Name: o.name, Selector: o.selector, GitPoll: o.GitPoll,
-		Rules: o.rules, Strict: o.Strict, NoBuiltinIgnores: o.NoBuiltinIgnores, OnChange: cw.write}
+		Rules: o.rules, Strict: o.Strict, NoBuiltinIgnores: o.NoBuiltinIgnores,
+		OnChange: lw.Change, OnReachability: lw.Reachability}
 	return w.Run(ctx, fabs)
 }
 
 // Watcher keeps the drift of fabrics up to date from informers on their
-// clusters and Git fetches, and reports each status change.
+// clusters and Git fetches, and reports each status change, and each loss
+// and return of a cluster or Git remote.
 type Watcher struct {
 	F                *cmdutil.Factory
 	Kinds            []*kinds.Kind
@@ -93,9 +56,15 @@ type Watcher struct {
 	Rules            []driftpkg.Rule
 	Strict           bool
 	NoBuiltinIgnores bool
+	// Health sets how lost clusters and Git remotes are noticed and
+	// retried; zero fields take the defaults.
+	Health Health
 	// OnChange is called for each status change (from one goroutine per
 	// fabric: it must be safe for concurrent use).
 	OnChange func(Change)
+	// OnReachability, when set, is called when a fabric's cluster or Git
+	// remote is lost or back (same goroutines as OnChange).
+	OnReachability func(Reachability)
 	// Refresh fetches Git fast-forward only (sync): commits the remote
 	// lacks are kept, not reset away.
 	Refresh bool
@@ -105,7 +74,8 @@ type Watcher struct {
 }
 
 // Run watches until ctx is done; a failing fabric is reported at the end
-// and makes the exit code 2.
+// and makes the exit code 2. A lost cluster or Git remote is not a
+// failure: it is reported and retried.
 func (w *Watcher) Run(ctx context.Context, fabs []fabric.Fabric) error {
 	errs := make(chan error, len(fabs))
 	var wg sync.WaitGroup
@@ -133,107 +103,50 @@ func (w *Watcher) Run(ctx context.Context, fabs []fabric.Fabric) error {
 
 // fabricWatch is the live state of one watched fabric.
 type fabricWatch struct {
-	name     string
-	opts     driftpkg.Options
-	desired  resource.Set
+	name string
+	opts driftpkg.Options
+	// desired is nil until Git was read once.
+	desired resource.Set
+	// actual is nil until the cluster was watched once; live tells
+	// whether it is being watched now.
 	actual   resource.Set
+	live     bool
 	statuses map[resource.Key]driftpkg.Status
 	now      func() time.Time
 	onChange func(Change)
 }
 
-func (w *Watcher) options(fab fabric.Fabric) (driftpkg.Options, error) {
-	rules, err := driftpkg.RulesFromConfig(fab.Ignore)
-	if err != nil {
-		return driftpkg.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", fab.Name, err)
-	}
-	return driftpkg.Options{Strict: w.Strict, Ignores: append(rules, w.Rules...), BuiltinIgnores: !w.NoBuiltinIgnores}, nil
-}
-
-func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
-	cl, err := w.F.Cluster(&fab)
-	if err != nil {
-		return fmt.Errorf("fabric %s: %w", fab.Name, err)
-	}
-	r := cl.Reader()
-	ks, err := r.Resolve(ctx, w.Kinds)
-	if err != nil {
-		return fmt.Errorf("fabric %s: %w", fab.Name, err)
-	}
-	sel := ""
-	if w.Selector != nil && !w.Selector.Empty() {
-		sel = w.Selector.String()
-	}
-	events := make(chan clusterstate.Event, 256)
-	actual, err := r.Watch(ctx, ks, sel, events)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return fmt.Errorf("fabric %s: %w", fab.Name, err)
-	}
-	desired, err := w.loadGit(ctx, fab)
-	if err != nil {
-		return err
-	}
-	fw := &fabricWatch{name: fab.Name, actual: w.filterName(actual), statuses: map[resource.Key]driftpkg.Status{}, now: w.F.Now, onChange: w.OnChange}
-	if fw.opts, err = w.options(fab); err != nil {
-		return err
-	}
-	fw.setDesired(desired)
-	w.update(fw)
-	ticker := time.NewTicker(w.GitPoll)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev := <-events:
-			if w.Name != "" && ev.Key.Name != w.Name {
-				continue
-			}
-			if ev.Obj == nil {
-				delete(fw.actual, ev.Key)
-			} else {
-				fw.actual[ev.Key] = &resource.Object{Key: ev.Key, Obj: ev.Obj}
-			}
-			fw.recompute(ev.Key)
-			w.update(fw)
-		case <-ticker.C:
-			desired, err := w.loadGit(ctx, fab)
-			if err != nil {
-				fmt.Fprintf(w.F.IOStreams.ErrOut, "Error: %v (will retry)\n", err)
-				continue
-			}
-			fw.setDesired(desired)
-			w.update(fw)
-		}
-	}
+func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Options, error) {
+	model := w.F.WriteModel(ctx, &fab, true)
+	return judge.Options(&fab, model, judge.Settings{Strict: w.Strict, Ignores: w.Rules, NoBuiltinIgnores: w.NoBuiltinIgnores})
 }
 
 func (w *Watcher) update(fw *fabricWatch) {
-	if w.OnUpdate != nil {
+	if w.OnUpdate != nil && fw.comparable() {
 		w.OnUpdate(fw.name, fw.desired, fw.actual)
 	}
 }
 
-func (w *Watcher) loadGit(ctx context.Context, fab fabric.Fabric) (resource.Set, error) {
-	st := w.F.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: w.Kinds, Selector: w.Selector, Refresh: w.Refresh})[0]
-	return w.filterName(st.Desired), st.Err
-}
-
 func (w *Watcher) filterName(set resource.Set) resource.Set {
-	if w.Name == "" {
+	if w.Name == "" || set == nil {
 		return set
 	}
 	return byName(set, w.Name)
 }
 
-// setDesired replaces the desired state and reports every status change.
-func (fw *fabricWatch) setDesired(d resource.Set) {
-	fw.desired = d
+// comparable tells whether statuses can be judged: Git was read and the
+// cluster is being watched.
+func (fw *fabricWatch) comparable() bool {
+	return fw.desired != nil && fw.actual != nil && fw.live
+}
+
+// compareAll compares every object again and reports each status change.
+func (fw *fabricWatch) compareAll() {
+	if !fw.comparable() {
+		return
+	}
 	keys := map[resource.Key]bool{}
-	for k := range d {
+	for k := range fw.desired {
 		keys[k] = true
 	}
 	for k := range fw.actual {
@@ -266,7 +179,7 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	if len(d) == 0 && len(a) == 0 {
 		if seen {
 			delete(fw.statuses, k)
-			fw.onChange(Change{Time: fw.now(), Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev})
+			fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev})
 		}
 		return
 	}
@@ -275,5 +188,5 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	if res.Status == prev || (!seen && res.Status == driftpkg.StatusInSync) {
 		return
 	}
-	fw.onChange(Change{Time: fw.now(), Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: res.Status, Previous: prev, Diffs: res.Diffs})
+	fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: res.Status, Previous: prev, Diffs: res.Diffs})
 }

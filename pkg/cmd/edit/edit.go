@@ -167,6 +167,9 @@ func (o *Options) Run(ctx context.Context) error {
 	change := &cmdutil.Change{
 		Fabric: fab, Workspace: ws, Fn: loc.Replace(fab.Git.Dir, ns, newDoc), Edit: newDoc, What: what,
 		Message: fmt.Sprintf("kubectl-hnp: edit %s (fabric %s)", what, fab.Name),
+		Retry: func(path string) string {
+			return fmt.Sprintf("kubectl hnp edit %s %s --fabric %s -f %s", strings.ToLower(o.kind.Kind), o.name, fab.Name, path)
+		},
 	}
 	if bytes.Equal(newDoc, loc.DocBytes) {
 		fmt.Fprintf(o.Out, "%s: no change, nothing committed\n", what)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -48,8 +49,8 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 		if source == cmdutil.SourceBoth && st.Err == nil {
 			// The fabric's ignore rules were validated when the config was
 			// loaded; a bad one here only loses its effect on SYNC.
-			rules, _ := drift.RulesFromConfig(st.Fabric.Ignore)
-			res := drift.Compare(st.Desired, st.Actual, drift.Options{BuiltinIgnores: true, Ignores: rules})
+			opts, _ := judge.Options(&st.Fabric, st.Model, judge.Settings{})
+			res := drift.Compare(st.Desired, st.Actual, opts)
 			status = make(map[resource.Key]drift.Status, len(res.Resources))
 			for _, r := range res.Resources {
 				status[resource.Key{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}] = r.Status

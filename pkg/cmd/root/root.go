@@ -16,6 +16,7 @@ import (
 	fabriccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/get"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/list"
+	pushcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/push"
 	synccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/sync"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/version"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
@@ -49,6 +50,7 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 		create.NewCmd(f, nil),
 		deletecmd.NewCmd(f, nil),
 		synccmd.NewCmd(f, nil),
+		pushcmd.NewCmd(f, nil),
 		fabriccmd.NewCmd(f),
 		version.NewCmd(f),
 	)

@@ -94,34 +94,6 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 }
 
-// A cache clone holding a commit the remote lacks (edit --no-push) while
-// the remote moved on is reported as diverged and left alone by sync.
-func TestSyncReportsDivergedClone(t *testing.T) {
-	h, remote := editFabric(t)
-	if r := h.run("edit", "vpc", "vpc-1", "--set", "spec.subnets.default.vlan=1101", "--no-push"); r.code != 0 {
-		t.Fatalf("edit: exit %d: %s", r.code, r.stderr)
-	}
-	testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/other.txt": "x\n"}, "elsewhere")
-	r := h.run("sync", "-o", "json")
-	if r.code != 0 || !strings.Contains(r.stdout, "diverged") {
-		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
-	}
-	// The local commit is still what the clone reads.
-	if r := h.run("get", "vpc", "vpc-1", "-o", "yaml", "--offline"); !strings.Contains(r.stdout, "1101") {
-		t.Errorf("the diverged clone was reset: %s", r.stdout)
-	}
-	// Resolving would reset the clone: adopt refuses, apply keeps it.
-	if r := h.run("sync", "--adopt", "--dry-run"); r.code != 2 || !strings.Contains(r.stderr, "the remote lacks") {
-		t.Errorf("adopt over unpushed commits: exit %d %s", r.code, r.stderr)
-	}
-	if r := h.run("sync", "--apply", "vpc", "vpc-1", "--dry-run"); r.code != 1 || !strings.Contains(r.stdout, "1101") {
-		t.Errorf("apply plan from the clone's own commit: exit %d %s %s", r.code, r.stdout, r.stderr)
-	}
-	if r := h.run("get", "vpc", "vpc-1", "-o", "yaml", "--offline"); !strings.Contains(r.stdout, "1101") {
-		t.Errorf("sync --adopt/--apply reset the clone: %s", r.stdout)
-	}
-}
-
 func TestSyncWatchPrintsChanges(t *testing.T) {
 	cs, err := kubernetes.NewForConfig(lab.RestConfig)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -203,12 +204,13 @@ func (o *Options) compare(st *cmdutil.FabricState) *fabricPlan {
 	if p.err != nil {
 		return p
 	}
-	rules, err := drift.RulesFromConfig(st.Fabric.Ignore)
+	// The options drift uses, so that --apply plans exactly what drift reports.
+	opts, err := judge.Options(&st.Fabric, st.Model, judge.Settings{})
 	if err != nil {
-		p.err = fmt.Errorf("fabric %s: ignore rules in the config file: %w", st.Fabric.Name, err)
+		p.err = err
 		return p
 	}
-	p.opts = drift.Options{Ignores: rules, BuiltinIgnores: true}
+	p.opts = opts
 	if o.name != "" {
 		st.Desired, st.Actual = onlyNamed(st.Desired, o.name), onlyNamed(st.Actual, o.name)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
@@ -110,11 +111,11 @@ func summarize(st *cmdutil.FabricState, res *drift.Result) FabricSummary {
 // compareState runs the drift engine on a loaded fabric with its ignore
 // rules and the built-in profile.
 func compareState(st *cmdutil.FabricState) (*drift.Result, error) {
-	rules, err := drift.RulesFromConfig(st.Fabric.Ignore)
+	opts, err := judge.Options(&st.Fabric, st.Model, judge.Settings{})
 	if err != nil {
-		return nil, fmt.Errorf("fabric %s: ignore rules: %w", st.Fabric.Name, err)
+		return nil, err
 	}
-	return drift.Compare(st.Desired, st.Actual, drift.Options{Ignores: rules, BuiltinIgnores: true}), nil
+	return drift.Compare(st.Desired, st.Actual, opts), nil
 }
 
 func (o *Options) runSummary(ctx context.Context) error {

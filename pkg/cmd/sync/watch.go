@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	gosync "sync"
+	"time"
 
 	driftcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
@@ -14,8 +15,9 @@ import (
 )
 
 // runWatch keeps an informer-backed view of each fabric: on a terminal it
-// redraws the summary after every change; in a pipe it prints a line per
-// status change. Ctrl-C ends it with exit 0.
+// redraws the summary after every change, with a status line for each lost
+// cluster or Git remote; in a pipe it prints a line per status change and
+// per loss or return of a cluster or Git remote. Ctrl-C ends it with exit 0.
 func (o *Options) runWatch(ctx context.Context) error {
 	fabs, err := o.f.Fabrics(false)
 	if err != nil {
@@ -23,12 +25,13 @@ func (o *Options) runWatch(ctx context.Context) error {
 	}
 	w := &driftcmd.Watcher{F: o.f, Kinds: o.kinds, Name: o.name, Selector: o.selector, GitPoll: o.GitPoll, Refresh: true}
 	if !o.f.IsTerminal() {
-		w.OnChange = driftcmd.ChangeWriter(o.Out, o.Output == "json")
+		lw := driftcmd.NewLineWriter(o.Out, o.Output == "json")
+		w.OnChange, w.OnReachability = lw.Change, lw.Reachability
 		return w.Run(ctx, fabs)
 	}
 	w.OnChange = func(driftcmd.Change) {}
-	board := &board{o: o, fabrics: fabs, sums: map[string]FabricSummary{}}
-	w.OnUpdate = board.update
+	board := &board{o: o, fabrics: fabs, sums: map[string]FabricSummary{}, lost: map[string]map[string]driftcmd.Reachability{}}
+	w.OnUpdate, w.OnReachability = board.update, board.reach
 	return w.Run(ctx, fabs)
 }
 
@@ -38,6 +41,30 @@ type board struct {
 	o       *Options
 	fabrics []fabric.Fabric
 	sums    map[string]FabricSummary
+	// lost holds, per fabric, what is unreachable now ("cluster", "Git").
+	lost map[string]map[string]driftcmd.Reachability
+}
+
+// reach records a lost or recovered cluster or Git remote and redraws.
+func (b *board) reach(r driftcmd.Reachability) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	what := "cluster"
+	if r.Type == driftcmd.TypeGitUnreachable || r.Type == driftcmd.TypeGitReachable {
+		what = "Git"
+	}
+	if b.lost == nil {
+		b.lost = map[string]map[string]driftcmd.Reachability{}
+	}
+	if b.lost[r.Fabric] == nil {
+		b.lost[r.Fabric] = map[string]driftcmd.Reachability{}
+	}
+	if r.Type == driftcmd.TypeClusterUnreachable || r.Type == driftcmd.TypeGitUnreachable {
+		b.lost[r.Fabric][what] = r
+	} else {
+		delete(b.lost[r.Fabric], what)
+	}
+	b.redraw()
 }
 
 func (b *board) update(name string, desired, actual resource.Set) {
@@ -56,6 +83,12 @@ func (b *board) update(name string, desired, actual resource.Set) {
 		res = &drift.Result{}
 	}
 	b.sums[name] = summarize(st, res)
+	b.redraw()
+}
+
+// redraw clears the terminal and prints every fabric's summary (as last
+// seen), then a status line for each lost cluster or Git remote (b.mu held).
+func (b *board) redraw() {
 	sum := Summary{Time: b.o.f.Now().UTC()}
 	for _, f := range b.fabrics {
 		if s, ok := b.sums[f.Name]; ok {
@@ -67,6 +100,14 @@ func (b *board) update(name string, desired, actual resource.Set) {
 	if err := writeSummary(&buf, sum, true); err != nil {
 		return
 	}
-	fmt.Fprintf(&buf, "\nwatching %d fabric(s); Git is fetched every %s; Ctrl-C to stop\n", len(b.fabrics), b.o.GitPoll)
+	fmt.Fprintln(&buf)
+	for _, f := range b.fabrics {
+		for _, what := range []string{"cluster", "Git"} {
+			if r, ok := b.lost[f.Name][what]; ok {
+				fmt.Fprintf(&buf, "fabric %s: %s unreachable since %s, retrying: %s\n", f.Name, what, r.Time.UTC().Format(time.RFC3339), r.Error)
+			}
+		}
+	}
+	fmt.Fprintf(&buf, "watching %d fabric(s); Git is fetched every %s; Ctrl-C to stop\n", len(b.fabrics), b.o.GitPoll)
 	_, _ = b.o.Out.Write(buf.Bytes())
 }

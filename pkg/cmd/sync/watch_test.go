@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	driftcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -67,5 +68,40 @@ func TestBoardRedraws(t *testing.T) {
 	// Fabrics keep their configured order whichever updates first.
 	if strings.Index(last, "fabric lab") > strings.Index(last, "fabric prod") {
 		t.Errorf("fabric order:\n%s", last)
+	}
+}
+
+// A lost cluster or Git remote shows as a status line under the summary
+// until it is back.
+func TestBoardShowsLostSources(t *testing.T) {
+	var out bytes.Buffer
+	f := cmdutil.NewFactory(genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
+	at := time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC)
+	f.Now = func() time.Time { return at }
+	vpcKind, _ := kinds.Lookup("vpc")
+	o := &Options{IOStreams: f.IOStreams, f: f, kinds: []*kinds.Kind{vpcKind}, GitPoll: 30 * time.Second}
+	b := &board{o: o, fabrics: []fabric.Fabric{{Name: "lab"}, {Name: "prod"}}, sums: map[string]FabricSummary{}}
+	lastFrame := func() string {
+		frames := strings.Split(out.String(), "\033[H\033[2J")
+		return frames[len(frames)-1]
+	}
+
+	b.update("lab", set(vpc("a", 1)), set(vpc("a", 1)))
+	b.reach(driftcmd.Reachability{Time: at, Type: driftcmd.TypeClusterUnreachable, Fabric: "lab", Error: "connection refused"})
+	b.reach(driftcmd.Reachability{Time: at.Add(time.Minute), Type: driftcmd.TypeGitUnreachable, Fabric: "prod", Error: "fetch failed"})
+	frame := lastFrame()
+	for _, want := range []string{
+		"fabric lab: cluster unreachable since 2026-11-26T07:00:00Z, retrying: connection refused\n",
+		"fabric prod: Git unreachable since 2026-11-26T07:01:00Z, retrying: fetch failed\n",
+		"fabric lab: Git revision -", // the last summary stays
+	} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("frame lacks %q:\n%s", want, frame)
+		}
+	}
+	b.reach(driftcmd.Reachability{Time: at.Add(2 * time.Minute), Type: driftcmd.TypeClusterReachable, Fabric: "lab"})
+	frame = lastFrame()
+	if strings.Contains(frame, "fabric lab: cluster unreachable") || !strings.Contains(frame, "fabric prod: Git unreachable") {
+		t.Errorf("after the cluster is back:\n%s", frame)
 	}
 }

@@ -1,0 +1,128 @@
+// Package judge is the one place where a fabric's desired and actual
+// objects are compared: drift, list's SYNC column, sync's summary and plan,
+// the watchers and edit --wait all call it, so that they share one set of
+// semantics. It assembles the drift options (the fabric's ignore rules, the
+// command's, the built-in profile, the write-path model of the CRDs) and,
+// for --server-side, asks the API server what each object's deployer would
+// store, judging a refused object alone as an error.
+package judge
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
+)
+
+// Settings are a command's choices about the comparison.
+type Settings struct {
+	// Strict compares everything (see drift.Options.Strict).
+	Strict bool
+	// Ignores are the command line's rules, after the fabric's own.
+	Ignores []drift.Rule
+	// NoBuiltinIgnores turns the built-in Hedgehog profile off.
+	NoBuiltinIgnores bool
+}
+
+// Options returns the drift options for one fabric.
+func Options(fab *fabric.Fabric, model *writepath.Model, s Settings) (drift.Options, error) {
+	rules, err := drift.RulesFromConfig(fab.Ignore)
+	if err != nil {
+		return drift.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", fab.Name, err)
+	}
+	return drift.Options{
+		Strict:         s.Strict,
+		Ignores:        append(rules, s.Ignores...),
+		BuiltinIgnores: !s.NoBuiltinIgnores,
+		Model:          model,
+	}, nil
+}
+
+// Input is one fabric's comparison.
+type Input struct {
+	Fabric          *fabric.Fabric
+	Desired, Actual resource.Set
+	Model           *writepath.Model
+	Settings        Settings
+	// ServerSide, when set, replaces each desired object the cluster has by
+	// the server's dry run of its deployer's apply.
+	ServerSide *ServerSide
+}
+
+// ServerSide is the cluster asked for --server-side.
+type ServerSide struct {
+	Reader *clusterstate.Reader
+	// Served are the kinds at the versions the cluster serves.
+	Served []*kinds.Kind
+}
+
+// Output is the comparison of one fabric.
+type Output struct {
+	Result *drift.Result
+	// Options are the drift options used; Desired the desired side compared
+	// (the server's answers for --server-side): with Actual, what renders
+	// the views and diffs of the result.
+	Options drift.Options
+	Desired resource.Set
+}
+
+// Compare compares one fabric's desired and actual objects.
+func Compare(ctx context.Context, in Input) (*Output, error) {
+	opts, err := Options(in.Fabric, in.Model, in.Settings)
+	if err != nil {
+		return nil, err
+	}
+	out := &Output{Options: opts, Desired: in.Desired}
+	if in.ServerSide == nil {
+		out.Result = drift.Compare(in.Desired, in.Actual, opts)
+		return out, nil
+	}
+	served := map[string]*kinds.Kind{}
+	for _, k := range in.ServerSide.Served {
+		served[k.Kind] = k
+	}
+	var pairs []clusterstate.DryRunPair
+	desired := make(resource.Set, len(in.Desired))
+	for k, d := range in.Desired {
+		desired[k] = d
+		if a := in.Actual[k]; a != nil {
+			pairs = append(pairs, clusterstate.DryRunPair{Desired: d, Actual: a})
+		}
+	}
+	outcomes := in.ServerSide.Reader.DeployerDryRun(ctx, served, pairs, 0)
+	for k, o := range outcomes {
+		if o.Err == nil {
+			desired[k] = &resource.Object{Key: k, Obj: o.Obj, Origin: in.Desired[k].Origin}
+		}
+	}
+	// The server's answer holds every field the cluster would store, so
+	// everything is compared: what differs is real.
+	opts.Strict = true
+	opts.Model = nil
+	out.Options, out.Desired = opts, desired
+	out.Result = drift.Compare(desired, in.Actual, opts)
+	for k, o := range outcomes {
+		if o.Err != nil {
+			out.Result.SetError(k, fmt.Errorf("the server refused the dry-run apply (as %s): %w", o.Deployer.Manager, o.Err))
+		}
+	}
+	return out, nil
+}
+
+// One judges a single object with the given options: either side may be
+// nil. The watchers and edit --wait use it.
+func One(opts drift.Options, key resource.Key, desired, actual *resource.Object) drift.ResourceResult {
+	d, a := resource.Set{}, resource.Set{}
+	if desired != nil {
+		d[key] = desired
+	}
+	if actual != nil {
+		a[key] = actual
+	}
+	return drift.Compare(d, a, opts).Resources[0]
+}
