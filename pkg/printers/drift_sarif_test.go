@@ -22,7 +22,7 @@ type sarifDef struct {
 	enums    map[string][]string
 }
 
-// sarifSchema holds, from the SARIF 2.1.0 JSON schema, the definitions of
+// sarifSchemaDefs holds, from the SARIF 2.1.0 JSON schema, the definitions of
 // the objects the writer emits.
 var sarifSchemaDefs = map[string]sarifDef{
 	"sarifLog": {required: []string{"version", "runs"}, props: map[string]string{"$schema": "", "version": "", "runs": "run"},
@@ -127,7 +127,7 @@ func writeSARIF(t *testing.T, r *drift.Report) map[string]interface{} {
 	return log
 }
 
-// sarifRun is the first run of a parsed log, as a CI system reads it.
+// parsedSARIFRun is the first run of a parsed log, as a CI system reads it.
 type parsedSARIFRun struct {
 	Tool struct {
 		Driver struct {
