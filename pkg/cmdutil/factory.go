@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
@@ -91,21 +93,30 @@ func (f *Factory) changed(name string) bool {
 // ResolvedConfigPath returns the config file path: --config, HNP_CONFIG, or
 // the default location.
 func (f *Factory) ResolvedConfigPath() string {
-	if f.ConfigPath != "" {
-		return f.ConfigPath
-	}
-	if p := f.Getenv("HNP_CONFIG"); p != "" {
-		return p
-	}
-	return fabric.DefaultConfigPath(f.Getenv)
+	p, _ := f.configPath()
+	return p
 }
 
-// Config loads the config file once.
+// configPath returns the config file path and what named it: "--config",
+// "HNP_CONFIG", or "" for the default location.
+func (f *Factory) configPath() (path, namedBy string) {
+	if f.ConfigPath != "" {
+		return f.ConfigPath, "--config"
+	}
+	if p := f.Getenv("HNP_CONFIG"); p != "" {
+		return p, "HNP_CONFIG"
+	}
+	return fabric.DefaultConfigPath(f.Getenv), ""
+}
+
+// Config loads the config file once. A file named by --config or HNP_CONFIG
+// must exist (a *fabric.ConfigNotFoundError otherwise); a missing file at
+// the default location is an empty config.
 func (f *Factory) Config() (*fabric.Config, error) {
 	if f.config != nil {
 		return f.config, nil
 	}
-	c, err := fabric.Load(f.ResolvedConfigPath())
+	c, err := fabric.LoadNamed(f.configPath())
 	if err != nil {
 		return nil, err
 	}
@@ -115,15 +126,20 @@ func (f *Factory) Config() (*fabric.Config, error) {
 
 // Fabrics resolves the fabrics a command acts on (see fabric.Resolve).
 func (f *Factory) Fabrics(single bool) ([]fabric.Fabric, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return nil, err
-	}
 	names := f.FabricNames
 	if !f.changed("fabric") && len(names) == 0 {
 		if env := f.Getenv("HNP_FABRIC"); env != "" {
 			names = []string{env}
 		}
+	}
+	cfg, err := f.Config()
+	var notFound *fabric.ConfigNotFoundError
+	if errors.As(err, &notFound) && f.Repo != "" && len(names) == 0 {
+		// An ad-hoc fabric borrows nothing from the config file.
+		cfg, err = &fabric.Config{}, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	return fabric.Resolve(cfg, fabric.Selection{Names: names, Repo: AbsRepo(f.Repo), Dir: f.Dir, Branch: f.Branch}, single)
 }
@@ -214,6 +230,12 @@ func (c *Cluster) Reader() *clusterstate.Reader {
 func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	flags := f.kubeFlagsFor(fab)
 	rc, err := flags.ToRESTConfig()
+	if err != nil || rc.Host == clientcmd.ClusterDefaults.Server {
+		// client-go falls back to localhost:8080 when no context applies.
+		if nc := noCurrentContext(flags); nc != nil {
+			return nil, nc
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading the cluster's kubeconfig: %w", err)
 	}

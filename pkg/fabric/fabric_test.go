@@ -198,3 +198,33 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// A config file that is a symbolic link (kept with one's dotfiles) stays a
+// link: the file it points to is replaced.
+func TestSaveFollowsASymlinkedConfig(t *testing.T) {
+	cfg, err := Load(writeConfig(t, sampleConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "dotfiles", "hnp.yaml"), filepath.Join(dir, "config.yaml")
+	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, []byte("fabrics: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(link, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("config.yaml is no longer a symbolic link: %v %v", fi, err)
+	}
+	again, err := Load(target)
+	if err != nil || len(again.Fabrics) != 2 {
+		t.Errorf("the link's target was not updated: %v %v", again, err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"sigs.k8s.io/yaml"
 )
@@ -29,11 +30,34 @@ func DefaultConfigPath(getenv func(string) string) string {
 	return filepath.Join(base, "kubectl-hnp", "config.yaml")
 }
 
-// Load reads the config file at path. A missing file is an empty config,
-// not an error, so that ad-hoc use (--repo) works without one.
+// ConfigNotFoundError is a config file that the user named (with --config
+// or HNP_CONFIG) and that does not exist.
+type ConfigNotFoundError struct {
+	// Path is the file's path; NamedBy how it was given ("--config").
+	Path, NamedBy string
+}
+
+// Error names the file, how it was named, and how to create it.
+func (e *ConfigNotFoundError) Error() string {
+	return fmt.Sprintf("config file %s not found (named by %s): check the path, or create the file with `kubectl hnp fabric add NAME --repo URL --dir DIR --config %s`", e.Path, e.NamedBy, e.Path)
+}
+
+// Load reads the config file at path (the default location). A missing file
+// is an empty config, not an error, so that ad-hoc use (--repo) works
+// without one.
 func Load(path string) (*Config, error) {
+	return LoadNamed(path, "")
+}
+
+// LoadNamed reads the config file at path. namedBy says how the user named
+// it ("--config", "HNP_CONFIG"), and then a missing file is a
+// *ConfigNotFoundError; empty, it is the default location (see Load).
+func LoadNamed(path, namedBy string) (*Config, error) {
 	cfg := &Config{APIVersion: ConfigAPIVersion, Kind: ConfigKind}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if namedBy != "" {
+			return nil, &ConfigNotFoundError{Path: path, NamedBy: namedBy}
+		}
 		return cfg, nil
 	}
 	v := viper.New()
@@ -142,8 +166,10 @@ func (c *Config) Names() []string {
 	return out
 }
 
-// Save writes the config atomically (temporary file, then rename) with mode
-// 0600, creating the directory when needed.
+// Save writes the config atomically (see internal/atomicfile) with mode
+// 0600, creating the directory when needed. A symbolic link at path (a
+// config kept with one's dotfiles) is followed: the file it points to is
+// replaced, and the link stays.
 func Save(path string, c *Config) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -153,29 +179,12 @@ func Save(path string, c *Config) error {
 	if err != nil {
 		return err
 	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".config-*.yaml")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, b, 0o600)
 }

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 )
 
 // priorFile is what a file held before a change wrote it.
@@ -101,30 +103,9 @@ func (l *writeLog) undo() error {
 	return errors.Join(errs...)
 }
 
-// writeAtomic replaces the file at abs by content with permission perm, so
-// that a reader sees either the old or the new content.
-func writeAtomic(abs string, content []byte, perm fs.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".hnp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(content); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(perm); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), abs)
+// writeAtomic replaces the file at abs by content, so that a reader sees
+// either the old or the new content. A file already there keeps its mode;
+// a new one gets perm.
+func writeAtomic(abs string, content []byte, perm fs.FileMode) error {
+	return atomicfile.ReplaceFile(abs, content, perm)
 }

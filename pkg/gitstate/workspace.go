@@ -101,6 +101,7 @@ func Open(ctx context.Context, spec fabric.GitSpec, opts OpenOptions) (*Workspac
 	if spec.URL == "" {
 		return nil, errors.New("git url is empty")
 	}
+	enableTrace()
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv

@@ -118,8 +118,15 @@ func cacheName(loc remoteLoc, branch string) string {
 }
 
 // authFor chooses how to authenticate to a remote, and returns the secret
-// involved so that it can be scrubbed from messages.
+// involved so that it can be scrubbed from messages; the secret is also
+// registered for Redact, which guards debug output (-v) and errors.
 func authFor(a *fabric.GitAuth, loc remoteLoc, getenv func(string) string) (transport.AuthMethod, string, error) {
+	auth, secret, err := chooseAuth(a, loc, getenv)
+	registerSecret(secret)
+	return auth, secret, err
+}
+
+func chooseAuth(a *fabric.GitAuth, loc remoteLoc, getenv func(string) string) (transport.AuthMethod, string, error) {
 	var cfg fabric.GitAuth
 	if a != nil {
 		cfg = *a

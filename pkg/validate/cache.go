@@ -12,6 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
+
+	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 )
 
 // lastAppliedAnnotation is kubectl's copy of the applied manifest; it only
@@ -44,7 +46,7 @@ func SaveCache(dir string, crds ...*apiextensionsv1.CustomResourceDefinition) er
 		if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, docs[crd.Name]) {
 			continue // unchanged: no write, no fsync
 		}
-		if err := writeFileAtomic(path, docs[crd.Name]); err != nil {
+		if err := atomicfile.WriteFile(path, docs[crd.Name], 0o644); err != nil {
 			return fmt.Errorf("saving the CRD cache: %w", err)
 		}
 	}
@@ -83,32 +85,4 @@ func cacheYAML(crd *apiextensionsv1.CustomResourceDefinition) ([]byte, error) {
 	}
 	delete(m, "status")
 	return yaml.Marshal(m)
-}
-
-// writeFileAtomic writes data to a temporary file next to path, syncs it,
-// and renames it over path.
-func writeFileAtomic(path string, data []byte) (retErr error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if retErr != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

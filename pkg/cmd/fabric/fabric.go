@@ -3,6 +3,7 @@
 package fabric
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -118,6 +119,11 @@ func newAddCmd(f *cmdutil.Factory) *cobra.Command {
 			}
 			path := f.ResolvedConfigPath()
 			cfg, err := f.Config()
+			var notFound *cfgpkg.ConfigNotFoundError
+			if errors.As(err, &notFound) {
+				// add creates the file it was pointed at.
+				cfg, err = &cfgpkg.Config{}, nil
+			}
 			if err != nil {
 				return err
 			}

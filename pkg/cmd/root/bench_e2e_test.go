@@ -40,7 +40,9 @@ const (
 	e2eObjects   = 10000
 	e2eFiles     = 100 // of e2eObjects/e2eFiles documents each
 	e2eDrifted   = e2eObjects / 50
-	e2eDiffEvery = e2eObjects / 500 // every 20th object goes into the kubectl diff file
+	e2eDiffEvery = e2eObjects / 500  // every 20th object goes into the kubectl diff file
+	e2eSSEvery   = e2eObjects / 1000 // every 10th object goes into the --server-side fabric
+	e2eSSDir     = "fabrics/e2e-ss"  // the --server-side fabric: 1,000 of the objects, uncommitted
 	e2eInFlight  = 32
 	e2eFabricDir = "fabrics/e2e"
 )
@@ -239,6 +241,8 @@ type e2eState struct {
 	repo      string // Git working tree; the fabric is e2eFabricDir
 	diffFile  string // e2eObjects/e2eDiffEvery of the objects, as in Git
 	diffDrift int    // how many of them drifted
+	ssFile    string // e2eObjects/e2eSSEvery of the objects, as in Git (kubectl diff input)
+	ssDrift   int    // how many of them drifted
 	drifted   map[string]bool
 	bin       string // kubectl-hnp
 	kubectl   string
@@ -283,7 +287,7 @@ var e2eFixture = sync.OnceValues(func() (*e2eState, error) {
 	// Git: e2eFiles files of e2eObjects/e2eFiles documents, committed.
 	st.repo = filepath.Join(dir, "repo")
 	per := e2eObjects / e2eFiles
-	var diffDoc strings.Builder
+	var diffDoc, ssDoc strings.Builder
 	for f := range e2eFiles {
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "# Objects %d to %d of the e2e benchmark fabric.\n", f*per, (f+1)*per-1)
@@ -294,6 +298,13 @@ var e2eFixture = sync.OnceValues(func() (*e2eState, error) {
 			}
 			sb.WriteString("---\n")
 			sb.Write(doc)
+			if i%e2eSSEvery == 0 {
+				ssDoc.WriteString("---\n")
+				ssDoc.Write(doc)
+				if drifted[i] {
+					st.ssDrift++
+				}
+			}
 			if i%e2eDiffEvery == 0 {
 				diffDoc.WriteString("---\n")
 				diffDoc.Write(doc)
@@ -319,6 +330,15 @@ var e2eFixture = sync.OnceValues(func() (*e2eState, error) {
 	}
 	st.diffFile = filepath.Join(dir, "diff-500.yaml")
 	if err := os.WriteFile(st.diffFile, []byte(diffDoc.String()), 0o644); err != nil {
+		return nil, err
+	}
+	// The same 1,000 objects as kubectl diff's input and as a second fabric
+	// directory of the working tree (read in place, uncommitted).
+	st.ssFile = filepath.Join(st.repo, e2eSSDir, "objects.yaml")
+	if err := os.MkdirAll(filepath.Dir(st.ssFile), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(st.ssFile, []byte(ssDoc.String()), 0o644); err != nil {
 		return nil, err
 	}
 
@@ -566,6 +586,51 @@ func BenchmarkE2EKubectlDiff500(b *testing.B) {
 	b.ReportMetric(diffPerObject, "ns/object")
 	b.ReportMetric(driftPerObject, "drift-ns/object")
 	b.ReportMetric(diffPerObject/driftPerObject, "drift-x-faster/object")
+}
+
+// BenchmarkE2EServerSideVsKubectlDiff measures `drift --server-side` (a
+// dry run per object, as its deployer would write it) against `kubectl diff
+// -f` on the same 1,000 objects; the other 9,000 of the namespace are
+// notInGit for drift and cost it one LIST page each.
+func BenchmarkE2EServerSideVsKubectlDiff(b *testing.B) {
+	st := e2eSetup(b)
+	ssArgs := []string{st.bin, "drift", "-o", "json", "--server-side", "--repo", st.repo, "--dir", e2eSSDir,
+		"--kubeconfig", lab.KubeconfigPath, "-n", e2eNamespace, "--exit-code=false"}
+	diffArgs := []string{st.kubectl, "diff", "-f", st.ssFile, "--kubeconfig", lab.KubeconfigPath}
+	check := func(r e2eRun) {
+		var rep drift.Report
+		if err := json.Unmarshal(r.out, &rep); err != nil {
+			b.Fatalf("drift output: %v", err)
+		}
+		objects := e2eObjects / e2eSSEvery
+		if s := rep.Summary; s.Drifted != st.ssDrift || s.InSync != objects-st.ssDrift || s.Errors != 0 || s.MissingFromCluster != 0 {
+			b.Fatalf("drift --server-side summary %+v, want %d drifted and %d in sync", s, st.ssDrift, objects-st.ssDrift)
+		}
+	}
+	checkDiff := func(r e2eRun) {
+		if n := bytes.Count(append([]byte("\n"), r.out...), []byte("\ndiff -u -N ")); n != st.ssDrift {
+			b.Fatalf("kubectl diff showed %d objects, want %d", n, st.ssDrift)
+		}
+	}
+	check(st.run(b, ssArgs))             // warm-up, untimed
+	checkDiff(st.run(b, diffArgs, 0, 1)) // likewise
+	var ssTime, diffTime time.Duration
+	var ssPeak float64
+	for b.Loop() {
+		r := st.run(b, ssArgs)
+		b.StopTimer()
+		check(r)
+		ssTime += r.wall
+		ssPeak = max(ssPeak, r.peakMB())
+		d := st.run(b, diffArgs, 0, 1)
+		checkDiff(d)
+		diffTime += d.wall
+		b.StartTimer()
+	}
+	b.ReportMetric(ssTime.Seconds()/float64(b.N), "server-side-s/op")
+	b.ReportMetric(diffTime.Seconds()/float64(b.N), "kubectl-diff-s/op")
+	b.ReportMetric(ssPeak, "server-side-peak-MB")
+	b.ReportMetric(ssTime.Seconds()/diffTime.Seconds(), "ratio-vs-kubectl-diff")
 }
 
 // TestE2EFixture checks the benchmarks' premise in detail: the fixture is

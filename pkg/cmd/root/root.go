@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/create"
 	deletecmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/delete"
@@ -42,6 +43,7 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	f.AddGlobalFlags(cmd.PersistentFlags())
+	addLogFlags(cmd.PersistentFlags()) // -v as kubectl's: logflags.go
 	cmd.AddCommand(
 		list.NewCmd(f, nil),
 		get.NewCmd(f, nil),
@@ -70,9 +72,10 @@ func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd := NewCmd(f)
 	cmd.SetArgs(args)
+	defer klog.Flush()
 	err := cmd.ExecuteContext(ctx)
 	if err != nil && !cmdutil.IsSilent(err) {
-		fmt.Fprintf(f.IOStreams.ErrOut, "Error: %s\n", gitstate.RedactURL(err.Error()))
+		fmt.Fprintf(f.IOStreams.ErrOut, "Error: %s\n", gitstate.Redact(err.Error()))
 	}
 	return cmdutil.ExitCode(err)
 }

@@ -1,0 +1,146 @@
+package cmdutil
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+)
+
+func testFactory(env map[string]string) *Factory {
+	f := NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
+	f.Getenv = func(k string) string { return env[k] }
+	return f
+}
+
+func TestConfigNamedButMissingIsAnError(t *testing.T) {
+	home := t.TempDir()
+	missing := filepath.Join(home, "nope.yaml")
+	env := map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config")}
+
+	// The default location missing is an empty config, as before.
+	cfg, err := testFactory(env).Config()
+	if err != nil || len(cfg.Fabrics) != 0 {
+		t.Fatalf("default location missing: %v, %v", cfg, err)
+	}
+
+	for _, tt := range []struct {
+		name, flag, envVar, namedBy string
+	}{
+		{name: "--config", flag: missing, namedBy: "--config"},
+		{name: "HNP_CONFIG", envVar: missing, namedBy: "HNP_CONFIG"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := map[string]string{"HOME": home, "HNP_CONFIG": tt.envVar}
+			f := testFactory(e)
+			f.ConfigPath = tt.flag
+			_, err := f.Config()
+			var nf *fabric.ConfigNotFoundError
+			if !errors.As(err, &nf) || nf.Path != missing || nf.NamedBy != tt.namedBy {
+				t.Fatalf("Config() = %v, want a ConfigNotFoundError for %s by %s", err, missing, tt.namedBy)
+			}
+			if !strings.HasPrefix(err.Error(), "config file "+missing+" not found") {
+				t.Errorf("message %q", err)
+			}
+			if _, err := f.Fabrics(false); !errors.As(err, &nf) {
+				t.Errorf("Fabrics() = %v, want the not-found error rather than \"no fabrics configured\"", err)
+			}
+			// An ad-hoc fabric does not need the file; one borrowing a
+			// configured fabric's settings does.
+			f.Repo, f.Dir = "https://git.example.com/fabrics.git", "fabrics/lab"
+			if fabs, err := f.Fabrics(false); err != nil || len(fabs) != 1 || fabs[0].Git.URL != f.Repo {
+				t.Errorf("ad-hoc Fabrics() = %v, %v", fabs, err)
+			}
+			f.FabricNames = []string{"lab"}
+			if _, err := f.Fabrics(false); !errors.As(err, &nf) {
+				t.Errorf("ad-hoc --fabric lab: Fabrics() = %v, want the not-found error", err)
+			}
+		})
+	}
+}
+
+func writeKubeconfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const twoContexts = `apiVersion: v1
+kind: Config
+clusters:
+- name: a
+  cluster: {server: "https://127.0.0.1:6443"}
+users:
+- name: u
+  user: {token: tok-never-shown}
+contexts:
+- name: prod
+  context: {cluster: a, user: u}
+- name: lab
+  context: {cluster: a, user: u}
+`
+
+func TestKubeconfigWithoutCurrentContextSaysHowToPickOne(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"empty file", "", []string{"no current context: kubeconfig ", "defines no contexts", "--kubeconfig"}},
+		{"no current-context", twoContexts, []string{"no current context in kubeconfig ", "--context NAME", "kubectl config use-context NAME", "its contexts: lab, prod"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeKubeconfig(t, tt.body)
+			f := testFactory(map[string]string{"HOME": t.TempDir()})
+			f.KubeFlags.KubeConfig = &p
+			c, err := f.Cluster(&fabric.Fabric{Name: "lab"})
+			if err == nil {
+				t.Fatalf("Cluster() succeeded: %+v", c.RestConfig)
+			}
+			for _, w := range append(tt.want, p) {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "tok-never-shown") {
+				t.Errorf("error shows the token: %q", err)
+			}
+		})
+	}
+}
+
+func TestKubeconfigContextChosenByFlagOrFabric(t *testing.T) {
+	p := writeKubeconfig(t, twoContexts)
+	f := testFactory(map[string]string{"HOME": t.TempDir()})
+	f.KubeFlags.KubeConfig = &p
+	c, err := f.Cluster(&fabric.Fabric{Name: "lab", Cluster: fabric.ClusterSpec{Context: "lab"}})
+	if err != nil || c.Host != "https://127.0.0.1:6443" {
+		t.Fatalf("fabric context: %v, %v", c, err)
+	}
+	ctx := "prod"
+	f.KubeFlags.Context = &ctx
+	if _, err := f.Cluster(&fabric.Fabric{Name: "lab"}); err != nil {
+		t.Fatalf("--context: %v", err)
+	}
+}
+
+// Without any kubeconfig file, the message says so instead of client-go's
+// "no configuration has been provided".
+func TestNoKubeconfigFileAtAll(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "absent")
+	t.Setenv("KUBECONFIG", missing)
+	t.Setenv("KUBERNETES_SERVICE_HOST", "") // not in-cluster
+	f := testFactory(map[string]string{"HOME": t.TempDir()})
+	_, err := f.Cluster(&fabric.Fabric{Name: "lab"})
+	if err == nil || !strings.Contains(err.Error(), "no current context: there is no kubeconfig file (looked for "+missing+")") {
+		t.Fatalf("Cluster() = %v", err)
+	}
+}
