@@ -3,13 +3,13 @@ package drift
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 )
@@ -58,42 +58,19 @@ func completeOutputFile(_ *cobra.Command, _ []string, toComplete string) ([]cobr
 }
 
 // writeFiles renders the report in each --output-file format and writes
-// the files. Each file is written whole or not at all; the first failure
-// stops, naming the file.
+// the files atomically (internal/atomicfile): each whole or not at all. The
+// first failure stops, naming the file.
 func (o *Options) writeFiles(rep *driftpkg.Report, comps []*comparison, timing printers.JUnitTiming) error {
 	for _, f := range o.files {
 		var b bytes.Buffer
 		if err := o.print(&b, f.format, false, rep, comps, timing); err != nil {
 			return fmt.Errorf("--output-file %s=%s: %w", f.format, f.path, err)
 		}
-		if err := writeFileAtomic(f.path, b.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(f.path, b.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("--output-file %s=%s: %w", f.format, f.path, err)
 		}
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so that a reader never sees half a report and a
-// failure leaves the old file as it was.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // timingOf is the JUnit timing of a run that started at start and ended at
