@@ -300,7 +300,14 @@ func (f *Factory) StderrIsTerminal() bool {
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 
-// Color reports whether to use colour on stdout: a terminal and no NO_COLOR.
+// Color reports whether to use colour on stdout: a terminal that is not
+// TERM=dumb, and no NO_COLOR.
 func (f *Factory) Color() bool {
-	return f.IsTerminal() && f.Getenv("NO_COLOR") == ""
+	return f.IsTerminal() && ColorAllowed(f.Getenv)
+}
+
+// ColorAllowed reports whether the environment allows colour: NO_COLOR
+// unset or empty (no-color.org) and TERM not "dumb".
+func ColorAllowed(getenv func(string) string) bool {
+	return getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 }

@@ -111,6 +111,18 @@ func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts Lo
 }
 
 func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOptions) {
+	sel := opts.Selector
+	either := opts.Source == SourceBoth && sel != nil && !sel.Empty()
+	if either {
+		// Both sides are read whole and filtered together below: an object
+		// whose label is only on one side must not look missing on the other.
+		opts.Selector = nil
+	}
+	defer func() {
+		if either {
+			st.Desired, st.Actual = MatchEither(st.Desired, st.Actual, sel)
+		}
+	}()
 	var wg sync.WaitGroup
 	var gitErr, clusterErr error
 	if opts.Source.Git() {
@@ -153,8 +165,10 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 	st.Workspace = ws
 	d, err := render.LoadDesired(ws.Root, st.Fabric.Git.Dir, st.Fabric.Git.RenderPath())
 	if d != nil {
-		// Read as kubectl and Argo CD deploy it; the notes become warnings.
-		st.Scalars, _ = gitstate.YAML11(ws.Root, d.Objects, true)
+		// Read as the deployer does: YAML 1.1 for kubectl and Argo CD, YAML
+		// 1.2 (as Load read it) for Flux and kustomize builds, which decode
+		// with kyaml. The notes become warnings either way.
+		st.Scalars, _ = gitstate.YAML11(ws.Root, d.Objects, !readsYAML12(&st.Fabric, d.Objects))
 		st.Desired = InNamespace(Filter(d.Objects, opts.Kinds, opts.Selector), f.Namespace(&st.Fabric))
 		st.Skipped = d.Skipped
 	}
@@ -209,6 +223,33 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 	return err
 }
 
+// MatchEither keeps the objects whose Git copy or cluster copy matches the
+// selector, on both sides: `-l` never makes an object look missing from one
+// side because only the other side's copy carries the label. Nil sets stay nil.
+func MatchEither(desired, actual resource.Set, sel labels.Selector) (resource.Set, resource.Set) {
+	match := map[resource.Key]bool{}
+	for _, set := range []resource.Set{desired, actual} {
+		for k, o := range set {
+			if sel.Matches(labels.Set(o.Obj.GetLabels())) {
+				match[k] = true
+			}
+		}
+	}
+	keep := func(set resource.Set) resource.Set {
+		if set == nil {
+			return nil
+		}
+		out := make(resource.Set, len(set))
+		for k, o := range set {
+			if match[k] {
+				out[k] = o
+			}
+		}
+		return out
+	}
+	return keep(desired), keep(actual)
+}
+
 // Filter keeps the objects of the given kinds that match the selector.
 func Filter(set resource.Set, ks []*kinds.Kind, sel labels.Selector) resource.Set {
 	want := map[string]bool{}
@@ -226,4 +267,17 @@ func Filter(set resource.Set, ks []*kinds.Kind, sel labels.Selector) resource.Se
 		out[key] = o
 	}
 	return out
+}
+
+// readsYAML12 reports whether the fabric's deployer decodes YAML 1.2 (Flux's
+// kustomize-controller and any kustomize build use kyaml, on yaml.v3)
+// rather than YAML 1.1 (kubectl, Argo CD's plain-directory sources).
+func readsYAML12(f *fabric.Fabric, objs resource.Set) bool {
+	if f.GitOps != nil && f.GitOps.Flux != nil {
+		return true
+	}
+	for _, o := range objs {
+		return o.Rendered
+	}
+	return false
 }

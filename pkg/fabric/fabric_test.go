@@ -165,6 +165,7 @@ func TestResolve(t *testing.T) {
 		{name: "by name", cfg: cfg, sel: Selection{Names: []string{"prod"}}, want: []string{"prod"}},
 		{name: "comma and repeat", cfg: cfg, sel: Selection{Names: []string{"prod,lab", "prod"}}, want: []string{"prod", "lab"}},
 		{name: "unknown", cfg: cfg, sel: Selection{Names: []string{"nope"}}, wantErr: `unknown fabric "nope"; configured fabrics: lab, prod`},
+		{name: "typo", cfg: cfg, sel: Selection{Names: []string{"prdo"}}, wantErr: `unknown fabric "prdo" (did you mean "prod"?); configured fabrics: lab, prod`},
 		{name: "single uses default", cfg: cfg, single: true, want: []string{"lab"}},
 		{name: "single needs a choice", cfg: &noDefault, single: true, wantErr: "choose one with --fabric"},
 		{name: "single refuses two", cfg: cfg, single: true, sel: Selection{Names: []string{"lab,prod"}}, wantErr: "one fabric"},

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/githedgehog/kubectl-hnp/internal/suggest"
 )
 
 // Selection is what the user asked for on the command line: fabric names
@@ -82,7 +84,11 @@ func Resolve(cfg *Config, sel Selection, single bool) ([]Fabric, error) {
 	for _, n := range names {
 		f, ok := cfg.Find(n)
 		if !ok {
-			return nil, fmt.Errorf("unknown fabric %q; configured fabrics: %s", n, strings.Join(cfg.Names(), ", "))
+			hint := ""
+			if h := suggest.Hint(n, cfg.Names()); h != "" {
+				hint = " (" + h + ")"
+			}
+			return nil, fmt.Errorf("unknown fabric %q%s; configured fabrics: %s", n, hint, strings.Join(cfg.Names(), ", "))
 		}
 		out = append(out, *f)
 	}

@@ -9,6 +9,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/githedgehog/kubectl-hnp/internal/suggest"
 )
 
 // API groups of the managed kinds.
@@ -151,7 +153,20 @@ func ByKind(kind string) *Kind {
 type UnknownKindError struct{ Name string }
 
 func (e *UnknownKindError) Error() string {
-	return fmt.Sprintf("unknown kind %q; valid kinds: %s (or \"all\")", e.Name, strings.Join(ValidNames(), ", "))
+	hint := ""
+	if h := suggest.Hint(e.Name, allNames()); h != "" {
+		hint = " (" + h + ")"
+	}
+	return fmt.Sprintf("unknown kind %q%s; valid kinds: %s (or \"all\")", e.Name, hint, strings.Join(ValidNames(), ", "))
+}
+
+// allNames lists every accepted kind name, kind by kind.
+func allNames() []string {
+	var out []string
+	for _, k := range registry {
+		out = append(out, k.Names()...)
+	}
+	return out
 }
 
 // ValidNames lists the accepted short names, for help and errors.
@@ -229,4 +244,49 @@ func ParseRef(args []string) (*Kind, string, error) {
 		return nil, "", &UnknownKindError{Name: kindArg}
 	}
 	return k, name, nil
+}
+
+// Ref names one object: its kind and name.
+type Ref struct {
+	Kind *Kind
+	Name string
+}
+
+// ParseRefs reads the arguments of a command that names one or more
+// objects, as `kubectl get` takes them: "KIND NAME [NAME...]" or
+// "KIND/NAME [KIND/NAME...]". Duplicates are dropped, order is kept.
+func ParseRefs(args []string) ([]Ref, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("expected KIND NAME or KIND/NAME, got no arguments")
+	}
+	var out []Ref
+	seen := map[Ref]bool{}
+	add := func(k *Kind, name string) {
+		r := Ref{Kind: k, Name: name}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	if strings.Contains(args[0], "/") {
+		for _, a := range args {
+			k, name, err := ParseRef([]string{a})
+			if err != nil {
+				return nil, fmt.Errorf("%w (with KIND/NAME, every argument is KIND/NAME)", err)
+			}
+			add(k, name)
+		}
+		return out, nil
+	}
+	if len(args) == 1 {
+		return nil, fmt.Errorf("expected KIND NAME or KIND/NAME, got %q", args[0])
+	}
+	for _, name := range args[1:] {
+		k, name, err := ParseRef([]string{args[0], name})
+		if err != nil {
+			return nil, err
+		}
+		add(k, name)
+	}
+	return out, nil
 }

@@ -68,7 +68,9 @@ func TestParse(t *testing.T) {
 		{arg: "sw,conn", want: []string{"Connection", "Switch"}},
 		{arg: "conn, sw ,conn", want: []string{"Connection", "Switch"}},
 		{arg: "vpc,all", want: kindNames(All())},
-		{arg: "vpc,pods", wantErr: `unknown kind "pods"`},
+		{arg: "vpc,pods", wantErr: `unknown kind "pods"; valid kinds:`},
+		{arg: "swtich", wantErr: `unknown kind "swtich" (did you mean "switch"?); valid kinds:`},
+		{arg: "vcps", wantErr: `unknown kind "vcps" (did you mean one of "vpc", "vpcs"?)`},
 		{arg: ",", wantErr: "no kind given"},
 	}
 	for _, tt := range tests {
@@ -203,4 +205,36 @@ func kindNames(ks []*Kind) []string {
 		out[i] = k.Kind
 	}
 	return out
+}
+
+func TestParseRefs(t *testing.T) {
+	tests := []struct {
+		args    []string
+		want    string
+		wantErr string
+	}{
+		{args: []string{"vpc", "a"}, want: "VPC/a"},
+		{args: []string{"vpc", "a", "b", "a"}, want: "VPC/a VPC/b"},
+		{args: []string{"vpc/a", "sw/leaf-1"}, want: "VPC/a Switch/leaf-1"},
+		{args: []string{"vpc"}, wantErr: `expected KIND NAME or KIND/NAME, got "vpc"`},
+		{args: []string{"vpc/a", "b"}, wantErr: "every argument is KIND/NAME"},
+		{args: []string{"vcp", "a"}, wantErr: `did you mean one of "vpc", "vpcs"?`},
+		{args: nil, wantErr: "no arguments"},
+	}
+	for _, tt := range tests {
+		refs, err := ParseRefs(tt.args)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		var got []string
+		for _, r := range refs {
+			got = append(got, r.Kind.Kind+"/"+r.Name)
+		}
+		if err != nil || strings.Join(got, " ") != tt.want {
+			t.Errorf("%v: %v %v, want %s", tt.args, got, err, tt.want)
+		}
+	}
 }

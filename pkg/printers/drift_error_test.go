@@ -25,7 +25,7 @@ func TestDriftObjectErrorIsShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"1 not judged (error)", "lab\tVPC\tdefault/bad\terror\t.spec.notAField: field not declared in schema"} {
+	for _, want := range []string{"1 not judged (error)", "lab\tVPC\tbad\terror\t.spec.notAField: field not declared in schema"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

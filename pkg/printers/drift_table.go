@@ -45,7 +45,17 @@ var statusStyles = map[drift.Status]struct{ symbol, color string }{
 	drift.StatusError:              {"!", ansiRed},
 }
 
-var driftHeader = []string{"FABRIC", "KIND", "NAME", "STATUS", "FIELDS", "FILE"}
+var (
+	driftHeader     = []string{"FABRIC", "KIND", "NAME", "STATUS", "FIELDS", "FILE"}
+	driftHeaderWide = []string{"FABRIC", "KIND", "NAME", "NAMESPACE", "STATUS", "FIELDS", "FILE"}
+)
+
+func dashEmpty(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
 
 // WriteDriftTable renders r for people: one summary line per fabric (and
 // one more when it skipped documents of other kinds), then a blank line and a table of the resources not in sync (all of them with
@@ -65,7 +75,12 @@ func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
 			}
 		}
 	}
+	// NAME is the bare name, as in list; -o wide adds NAMESPACE, as list's
+	// wide table does.
 	t := Table{Header: driftHeader}
+	if o.Wide {
+		t.Header = driftHeaderWide
+	}
 	for _, f := range r.Fabrics {
 		for _, res := range f.Resources {
 			if res.Status == drift.StatusInSync && !o.All {
@@ -75,10 +90,12 @@ func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
 			if file == "" {
 				file = "-"
 			}
-			t.Rows = append(t.Rows, []string{
-				sanitize(f.Name), sanitize(res.Kind), sanitize(resourceName(res)),
-				statusCell(res.Status, o.Color), resultCell(res, o.Wide), sanitize(file),
-			})
+			row := []string{sanitize(f.Name), sanitize(res.Kind), sanitize(res.Name)}
+			if o.Wide {
+				row = append(row, sanitize(dashEmpty(res.Namespace)))
+			}
+			t.Rows = append(t.Rows, append(row,
+				statusCell(res.Status, o.Color), resultCell(res, o.Wide), sanitize(file)))
 		}
 	}
 	if len(t.Rows) > 0 && b.Len() > 0 {

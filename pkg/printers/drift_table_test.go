@@ -118,7 +118,7 @@ func TestDriftTableRows(t *testing.T) {
 	var want []string
 	for _, f := range r.Fabrics {
 		for _, res := range f.Resources {
-			want = append(want, f.Name+" "+res.Kind+" "+resourceName(res))
+			want = append(want, f.Name+" "+res.Kind+" "+res.Name)
 		}
 	}
 	for i, l := range all[1:] {

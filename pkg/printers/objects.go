@@ -64,7 +64,8 @@ func WriteData(w io.Writer, format string, v interface{}) error {
 	return CheckFormat(format, "json", "yaml")
 }
 
-// Name renders an object as kubectl's `-o name` does: "plural.group/name".
-func Name(plural, group, name string) string {
-	return plural + "." + group + "/" + name
+// Name renders an object as kubectl's `-o name` does: "singular.group/name"
+// (kubectl prints the lower-case singular, as in vpc.vpc.githedgehog.com/vpc-1).
+func Name(singular, group, name string) string {
+	return singular + "." + group + "/" + name
 }

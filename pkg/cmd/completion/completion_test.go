@@ -135,7 +135,7 @@ func commands(t *testing.T) (all, object []string) {
 			continue
 		}
 		all = append(all, c.Name())
-		if strings.HasPrefix(c.Use, c.Name()+" KIND NAME | KIND/NAME") {
+		if strings.HasPrefix(c.Use, c.Name()+" KIND NAME") && strings.Contains(c.Use, "| KIND/NAME") {
 			object = append(object, c.Name())
 		}
 	}
@@ -282,12 +282,16 @@ func TestCompletesFlagValues(t *testing.T) {
 	}{
 		{[]string{"drift", "-o", ""}, []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown", "sarif", "github"}},
 		{[]string{"drift", "--output", "j"}, []string{"json", "junit"}},
-		{[]string{"list", "-o", ""}, []string{"table", "wide", "json", "yaml", "name"}},
-		{[]string{"get", "-o", ""}, []string{"table", "wide", "yaml", "json"}},
+		{[]string{"list", "-o", ""}, []string{"table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="}},
+		{[]string{"get", "-o", ""}, []string{"table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="}},
 		{[]string{"version", "-o", ""}, []string{"text", "json", "yaml"}},
 		{[]string{"fabric", "show", "-o", ""}, []string{"yaml", "json"}},
 		{[]string{"list", "--source", ""}, []string{"git", "cluster", "both"}},
 		{[]string{"get", "--source", ""}, []string{"git", "cluster"}},
+	}
+	// A template format is completed up to its "=", without a space.
+	if got, dir := e.complete(t, "list", "-o", "jsonp"); !slices.Equal(got, []string{"jsonpath="}) || dir != ":6" {
+		t.Errorf("list -o jsonp: got %q %s, want [jsonpath=] :6 (no space, no files)", got, dir)
 	}
 	for _, tt := range tests {
 		got, dir := e.complete(t, tt.args...)
@@ -421,10 +425,17 @@ func TestCompletesObjectNamesFromAWorkingTreeWithoutTheCluster(t *testing.T) {
 		{[]string{"drift", "--fabric", "lab", "vpc", ""}, []string{"vpc-1", "vpc-2", "web"}},
 		{[]string{"drift", "vpc,sw", ""}, nil},
 		{[]string{"drift", "all", ""}, nil},
-		// get acts on one fabric; with two and no default, names of both are offered.
-		{[]string{"get", "vpc", ""}, []string{"prod-vpc", "vpc-1", "vpc-2", "web"}},
-		// A name already given: nothing more.
-		{[]string{"get", "vpc/vpc-1", ""}, nil},
+		// get acts on one fabric; with two and no default it cannot choose
+		// one, and names of another fabric would mislead: nothing.
+		{[]string{"get", "vpc", ""}, nil},
+		// get takes several names: the ones given are not offered again.
+		{[]string{"get", "--fabric", "lab", "vpc", "vpc-1", ""}, []string{"vpc-2", "web"}},
+		{[]string{"get", "--fabric", "lab", "vpc/vpc-1", "sw/"}, []string{"sw/leaf-01", "sw/spine-01"}},
+		{[]string{"get", "--fabric", "lab", "vpc/vpc-1", "vpc/"}, []string{"vpc/vpc-2", "vpc/web"}},
+		// sync takes KINDS [NAME], as drift.
+		{[]string{"sync", "--fabric", "lab", "vpc", ""}, []string{"vpc-1", "vpc-2", "web"}},
+		// A name already given: nothing more for edit; get goes on with KIND/.
+		{[]string{"edit", "vpc/vpc-1", ""}, nil},
 		// list takes no NAME.
 		{[]string{"list", "vpc", ""}, nil},
 	}
@@ -442,6 +453,11 @@ func TestCompletesObjectNamesFromAWorkingTreeWithoutTheCluster(t *testing.T) {
 		if !slices.Equal(got, tt.want) || dir != noFileComp {
 			t.Errorf("%q: got %q %s, want %q %s", tt.args, got, dir, tt.want, noFileComp)
 		}
+	}
+
+	// get goes on after KIND/NAME with KIND/, no space after it.
+	if got, dir := e.complete(t, "get", "vpc/vpc-1", "sw"); !slices.Equal(got, []string{"switch/", "sw/", "switches/", "switchgroup/", "switchgroups/"}) || dir != ":6" {
+		t.Errorf("get vpc/vpc-1 sw: got %q %s", got, dir)
 	}
 
 	// The default fabric is the one get would act on.
@@ -488,23 +504,23 @@ func TestCompletesObjectNamesFromTheCacheOffline(t *testing.T) {
 	e.writeConfig(t, fabric.Fabric{Name: "lab", Git: fabric.GitSpec{URL: remote, Branch: "main", Dir: "fabrics/lab"}})
 	repos := filepath.Join(e.vars["XDG_CACHE_HOME"], "kubectl-hnp", "repos")
 
-	// Nothing cached yet: no names, and completion clones nothing.
-	if got, _ := e.complete(t, "get", "vpc", ""); len(got) != 0 {
-		t.Errorf("empty cache: got %q", got)
+	// Nothing cached yet, and --offline: no names, and nothing is cloned.
+	if got, _ := e.complete(t, "get", "--offline", "vpc", ""); len(got) != 0 {
+		t.Errorf("empty cache, --offline: got %q", got)
 	}
 	entries, _ := os.ReadDir(repos)
 	for _, en := range entries {
 		if !strings.HasSuffix(en.Name(), ".lock") {
-			t.Fatalf("completion cloned the remote into the cache: %s", en.Name())
+			t.Fatalf("completion with --offline cloned the remote into the cache: %s", en.Name())
 		}
 	}
 
-	// A command fills the cache; completion then reads it.
-	if code, _, errOut := e.run(t, "list", "--source", "git", "vpc"); code != 0 {
-		t.Fatalf("list --source git: exit %d: %s", code, errOut)
-	}
+	// Nothing cached yet: the first completion fills the cache.
 	if got, _ := e.complete(t, "get", "vpc", ""); !slices.Equal(got, []string{"vpc-1", "vpc-2", "web"}) {
-		t.Errorf("cached: got %q", got)
+		t.Errorf("first use: got %q", got)
+	}
+	if entries, _ = os.ReadDir(repos); len(entries) == 0 {
+		t.Errorf("the first completion should have filled the cache")
 	}
 
 	// The remote moves on; completion does not fetch, a command does.

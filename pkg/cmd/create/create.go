@@ -156,7 +156,7 @@ func (o *Options) Run(ctx context.Context) error {
 	} else if renders {
 		fn = writeback.ListNewFiles(fab.Git.RenderPath(), fn)
 	}
-	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: fn, Edit: src, What: what,
+	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: fn, Edit: stdinOnly(o.File, src), What: what,
 		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name),
 		Retry: func(path string) string {
 			into := ""
@@ -205,4 +205,13 @@ func merge(fns []gitstate.ChangeFunc) gitstate.ChangeFunc {
 		}
 		return out, nil
 	}
+}
+
+// stdinOnly returns src when it was read from standard input, the only
+// input a failure could lose; a file given with -f is still there.
+func stdinOnly(file string, src []byte) []byte {
+	if file == "-" {
+		return src
+	}
+	return nil
 }

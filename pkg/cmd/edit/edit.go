@@ -171,6 +171,11 @@ func (o *Options) Run(ctx context.Context) error {
 			return fmt.Sprintf("kubectl hnp edit %s %s --fabric %s -f %s", strings.ToLower(o.kind.Kind), o.name, fab.Name, path)
 		},
 	}
+	if !o.interactive() {
+		// --set, --patch and -f can simply be run again: no edit is at risk,
+		// so a failure saves nothing and says nothing about saving.
+		change.Edit = nil
+	}
 	if bytes.Equal(newDoc, loc.DocBytes) {
 		fmt.Fprintf(o.Out, "%s: no change, nothing committed\n", what)
 		return nil

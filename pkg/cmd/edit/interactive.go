@@ -69,7 +69,11 @@ func (o *Options) editInteractive(ctx context.Context, fab *fabric.Fabric, loc *
 			defer os.Remove(path)
 		}
 		if err != nil {
-			return nil, o.keep(what, doc, fmt.Errorf("the editor failed: %w", err))
+			err = fmt.Errorf("the editor failed: %w", err)
+			if bytes.Equal(doc, loc.DocBytes) {
+				return nil, err // nothing edited yet: nothing to save
+			}
+			return nil, o.keep(what, doc, err)
 		}
 		edited := stripHeader(saved)
 		if len(bytes.TrimSpace(edited)) == 0 || bytes.Equal(edited, loc.DocBytes) {

@@ -1,5 +1,6 @@
-// Package get implements `kubectl hnp get`: one object of one fabric, as Git
-// holds it (desired) or as the cluster holds it (actual).
+// Package get implements `kubectl hnp get`: objects of one fabric named by
+// kind and name, as Git holds them (desired) or as the cluster holds them
+// (actual).
 package get
 
 import (
@@ -35,9 +36,11 @@ type Options struct {
 	// Raw prints Git's source document as written, also for an object
 	// rendered from a kustomization.
 	Raw bool
+	// SortBy is a JSONPath whose value orders the objects, as kubectl's --sort-by.
+	SortBy string
 
-	kind   *kinds.Kind
-	name   string
+	refs   []kinds.Ref
+	format printers.ObjectFormat
 	source cmdutil.Source
 }
 
@@ -45,17 +48,21 @@ type Options struct {
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IOStreams: f.IOStreams, f: f}
 	cmd := &cobra.Command{
-		Use:   "get KIND NAME | KIND/NAME",
-		Short: "Show one object as Git (desired) or the cluster (actual) holds it",
+		Use:   "get KIND NAME [NAME...] | KIND/NAME [KIND/NAME...]",
+		Short: "Show objects as Git (desired) or the cluster (actual) holds them",
 		Example: `  # desired state, from Git
   kubectl hnp get vpc vpc-1 --fabric lab -o yaml
 
   # actual state, from the cluster
   kubectl hnp get vpc/vpc-1 --fabric lab --source cluster -o json
 
+  # several objects, and kubectl's templates
+  kubectl hnp get vpc vpc-1 vpc-2 --fabric lab -o name
+  kubectl hnp get vpc/vpc-1 sw/leaf-1 --fabric lab -o jsonpath='{.items[*].metadata.name}'
+
   # a kustomize fabric: -o yaml prints the rendered object, --raw its source document
   kubectl hnp get vpc lab-vpc-1 --fabric lab --raw`,
-		Args: cobra.RangeArgs(1, 2),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err
@@ -67,7 +74,8 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.Source, "source", "git", "where to read the object: git or cluster")
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, yaml or json")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", list.OutputUsage)
+	cmd.Flags().StringVar(&o.SortBy, "sort-by", "", "sort by the value at a JSONPath, as kubectl (e.g. .metadata.name)")
 	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
 	cmd.Flags().BoolVar(&o.Raw, "raw", false, "print the object's source document in Git as written (for a kustomize fabric: before patches and transformers)")
 	cmd.Flags().BoolVar(&o.ShowManagedFields, "show-managed-fields", false, "keep metadata.managedFields in json and yaml output")
@@ -77,7 +85,7 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 // Complete parses the arguments and checks the flags.
 func (o *Options) Complete(args []string) error {
 	var err error
-	if o.kind, o.name, err = kinds.ParseRef(args); err != nil {
+	if o.refs, err = kinds.ParseRefs(args); err != nil {
 		return err
 	}
 	if o.source, err = cmdutil.ParseSource(o.Source, cmdutil.SourceGit, cmdutil.SourceCluster); err != nil {
@@ -89,82 +97,138 @@ func (o *Options) Complete(args []string) error {
 	if o.Raw && o.Output != "table" && o.Output != "yaml" {
 		return fmt.Errorf("--raw prints the document as written (YAML); it does not go with -o %s", o.Output)
 	}
-	return printers.CheckFormat(o.Output, "table", "wide", "yaml", "json")
+	if o.SortBy != "" {
+		if err := printers.CheckSortBy(o.SortBy); err != nil {
+			return err
+		}
+	}
+	o.format, err = printers.ParseObjectFormat(o.Output, "table", "wide", "yaml", "json", "name")
+	return err
 }
 
-// Run finds the object and prints it.
+// Run finds the objects and prints them. Objects that are not found are
+// reported after the others are printed, and make the command fail.
 func (o *Options) Run(ctx context.Context) error {
 	fabs, err := o.f.Fabrics(true)
 	if err != nil {
 		return err
 	}
 	fab := &fabs[0]
-	item, root, err := o.find(ctx, fab)
+	items, root, missing, err := o.find(ctx, fab)
 	if err != nil {
 		return err
 	}
+	if items, err = list.SortItems(items, o.SortBy); err != nil {
+		return err
+	}
+	if err := o.print(items, root); err != nil {
+		return err
+	}
+	if len(missing) == 1 {
+		return missing[0]
+	}
+	if len(missing) > 1 {
+		for _, m := range missing {
+			fmt.Fprintf(o.ErrOut, "Error: %v\n", m)
+		}
+		return cmdutil.SilentExit(cmdutil.ExitError)
+	}
+	return nil
+}
+
+func (o *Options) print(items []list.Item, root string) error {
 	// Git's copy is printed as written (comments, order and all), unless
 	// it was rendered from a kustomization: then -o yaml shows what the
 	// deployer applies and --raw the source document.
-	asWritten := o.Raw || (o.Output == "yaml" && !item.Rendered)
-	if asWritten && item.Origin != nil && root != "" {
-		doc, err := document(root, item.Origin)
+	if o.Raw || (o.format.Name == "yaml" && len(items) == 1 && !items[0].Rendered) {
+		docs, err := documents(items, root)
 		if err == nil {
-			_, err = o.Out.Write(doc)
+			_, err = o.Out.Write(docs)
 			return err
 		}
 		if o.Raw {
 			return fmt.Errorf("--raw: %w", err)
 		}
 	}
-	switch o.Output {
-	case "json", "yaml":
-		obj := item.Obj
-		if !o.ShowManagedFields {
-			obj = obj.DeepCopy()
-			obj.SetManagedFields(nil)
-		}
-		return printers.WriteData(o.Out, o.Output, obj.Object)
+	many := map[string]bool{}
+	for _, it := range items {
+		many[it.Kind.Kind] = true
 	}
-	return list.WriteTables(o.Out, []list.Item{item}, list.TableOptions{
-		Wide: o.Output == "wide", NoHeaders: o.NoHeaders, Aligned: o.f.IsTerminal(),
+	return list.Print(o.Out, items, list.PrintOptions{
+		Format:            o.format,
+		Single:            len(o.refs) == 1,
+		ShowManagedFields: o.ShowManagedFields,
+		Table: list.TableOptions{
+			Wide: o.format.Name == "wide", ManyKinds: len(many) > 1,
+			NoHeaders: o.NoHeaders, Aligned: o.f.IsTerminal(),
+		},
 	})
 }
 
-// find reads the object; root is the Git workspace's root for Git objects.
-func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (list.Item, string, error) {
-	item := list.Item{Fabric: fab.Name, Kind: o.kind}
+// documents returns the Git documents of the items as written, separated
+// by "---" lines.
+func documents(items []list.Item, root string) ([]byte, error) {
+	var out []byte
+	for i, it := range items {
+		if it.Origin == nil || root == "" {
+			return nil, fmt.Errorf("%s %s has no source document", it.Kind.Kind, it.Key.Name)
+		}
+		doc, err := document(root, it.Origin)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			out = append(out, "---\n"...)
+		}
+		out = append(out, doc...)
+	}
+	return out, nil
+}
+
+// find reads the objects; root is the Git workspace's root for Git
+// objects. missing holds one error per object not found.
+func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (items []list.Item, root string, missing []error, err error) {
 	if o.source == cmdutil.SourceCluster {
 		c, err := o.f.Cluster(fab)
 		if err != nil {
-			return item, "", err
+			return nil, "", nil, err
 		}
 		r := c.Reader()
-		ks, err := r.Resolve(ctx, []*kinds.Kind{o.kind})
-		if err != nil {
-			return item, "", fmt.Errorf("fabric %s: %w", fab.Name, err)
+		for _, ref := range o.refs {
+			ks, err := r.Resolve(ctx, []*kinds.Kind{ref.Kind})
+			if err != nil {
+				return nil, "", nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+			}
+			u, err := r.Get(ctx, ks[0], ref.Name)
+			if apierrors.IsNotFound(err) {
+				missing = append(missing, fmt.Errorf("%s %q not found in namespace %q of fabric %s's cluster", ref.Kind.Kind, ref.Name, c.Namespace, fab.Name))
+				continue
+			}
+			if err != nil {
+				return nil, "", nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+			}
+			items = append(items, list.Item{Fabric: fab.Name, Kind: ks[0], Obj: u, Key: resource.KeyOf(u), Values: list.ValuesCluster})
 		}
-		u, err := r.Get(ctx, ks[0], o.name)
-		if apierrors.IsNotFound(err) {
-			return item, "", fmt.Errorf("%s %q not found in namespace %q of fabric %s's cluster", o.kind.Kind, o.name, c.Namespace, fab.Name)
-		}
-		if err != nil {
-			return item, "", fmt.Errorf("fabric %s: %w", fab.Name, err)
-		}
-		item.Kind, item.Obj, item.Key = ks[0], u, resource.KeyOf(u)
-		return item, "", nil
+		return items, "", missing, nil
 	}
-	states := o.f.LoadFabrics(ctx, []fabric.Fabric{*fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: []*kinds.Kind{o.kind}})
-	st := states[0]
+	var ks []*kinds.Kind
+	for _, ref := range o.refs {
+		ks = append(ks, ref.Kind)
+	}
+	st := o.f.LoadFabrics(ctx, []fabric.Fabric{*fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: ks})[0]
 	if st.Err != nil {
-		return item, "", st.Err
+		return nil, "", nil, st.Err
 	}
-	obj := findByName(st.Desired, o.kind.Kind, o.name, fab.Namespace())
-	if obj == nil {
-		return item, "", fmt.Errorf("%s %q not found in Git for fabric %s (directory %q)", o.kind.Kind, o.name, fab.Name, fab.Git.Dir)
+	for _, ref := range o.refs {
+		obj := findByName(st.Desired, ref.Kind.Kind, ref.Name, fab.Namespace())
+		if obj == nil {
+			missing = append(missing, fmt.Errorf("%s %q not found in Git for fabric %s (directory %q)", ref.Kind.Kind, ref.Name, fab.Name, fab.Git.Dir))
+			continue
+		}
+		items = append(items, list.Item{Fabric: fab.Name, Kind: ref.Kind, Obj: obj.Obj, Key: obj.Key, Origin: obj.Origin,
+			Rendered: obj.Rendered, Patches: obj.Patches, Values: list.ValuesGit})
 	}
-	item.Obj, item.Key, item.Origin, item.Rendered, item.Patches = obj.Obj, obj.Key, obj.Origin, obj.Rendered, obj.Patches
-	return item, st.Workspace.Root, nil
+	return items, st.Workspace.Root, missing, nil
 }
 
 // document returns the YAML document of a Git object as it is written in

@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -31,13 +30,20 @@ type Options struct {
 	ShowManagedFields bool
 	// Snapshot is a file written by `sync --save-snapshot`, read instead of the clusters.
 	Snapshot string
+	// SortBy is a JSONPath whose value orders the objects, as kubectl's --sort-by.
+	SortBy string
 
+	format   printers.ObjectFormat
 	kinds    []*kinds.Kind
 	source   cmdutil.Source
 	selector labels.Selector
 }
 
 var formats = []string{"table", "wide", "json", "yaml", "name"}
+
+// OutputUsage is the usage of -o for list and get; it ends in the formats'
+// names, which completion offers.
+const OutputUsage = "output format (jsonpath=TEMPLATE and custom-columns=SPEC as in kubectl): table, wide, json, yaml, name, jsonpath or custom-columns"
 
 // NewCmd returns the list command. runF replaces Run in tests of flag parsing.
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
@@ -61,6 +67,13 @@ compares Git with the cluster: inSync, drifted, missingFromCluster, notInGit.`,
   # connections and switches, with more columns and file:line
   kubectl hnp list conn,sw --fabric lab -o wide
 
+  # names only, as kubectl prints them (vpc.vpc.githedgehog.com/vpc-1)
+  kubectl hnp list vpcs --fabric lab -o name
+
+  # kubectl's templates and sorting
+  kubectl hnp list vpcs --fabric lab -o custom-columns=NAME:.metadata.name,SUBNETS:.spec.subnets --sort-by .metadata.name
+  kubectl hnp list vpcs --fabric lab -o jsonpath='{.items[*].metadata.name}'
+
   # no config file: a CI job in a checkout of the fabric repository
   kubectl hnp list vpcs --repo . --dir fabrics/lab --context lab`,
 		Args: cobra.MaximumNArgs(1),
@@ -76,7 +89,8 @@ compares Git with the cluster: inSync, drifted, missingFromCluster, notInGit.`,
 	}
 	cmd.Flags().StringVar(&o.Source, "source", "both", "where to read objects: git, cluster or both")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "label selector (e.g. -l key=value,key2!=v)")
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml or name")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", OutputUsage)
+	cmd.Flags().StringVar(&o.SortBy, "sort-by", "", "sort by the value at a JSONPath, as kubectl (e.g. .metadata.name, .spec.role)")
 	cmd.Flags().BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
 	cmd.Flags().StringVar(&o.Snapshot, "snapshot", "", "read the actual state from a snapshot file (sync --save-snapshot) instead of the clusters")
 	cmd.Flags().BoolVar(&o.ShowManagedFields, "show-managed-fields", false, "keep metadata.managedFields in json and yaml output")
@@ -98,7 +112,13 @@ func (o *Options) Complete(args []string) error {
 	if o.selector, err = labels.Parse(o.Selector); err != nil {
 		return fmt.Errorf("invalid label selector %q: %w", o.Selector, err)
 	}
-	return printers.CheckFormat(o.Output, formats...)
+	if o.SortBy != "" {
+		if err := printers.CheckSortBy(o.SortBy); err != nil {
+			return err
+		}
+	}
+	o.format, err = printers.ParseObjectFormat(o.Output, formats...)
+	return err
 }
 
 // Run reads the fabrics and prints the objects.
@@ -125,7 +145,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := o.print(items, len(fabs) > 1); err != nil {
 		return err
 	}
-	if o.Output == "table" || o.Output == "wide" {
+	if o.format.Name == "table" || o.format.Name == "wide" {
 		for _, st := range states {
 			if line := printers.SkippedLine(st.Skipped); line != "" {
 				fmt.Fprintf(o.ErrOut, "fabric %s: %s\n", printers.Sanitize(st.Fabric.Name), line)
@@ -139,29 +159,25 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(items []Item, manyFabrics bool) error {
-	switch o.Output {
-	case "json", "yaml":
-		objs := make([]*unstructured.Unstructured, len(items))
-		for i, it := range items {
-			objs[i] = it.Annotated(o.ShowManagedFields)
-		}
-		return printers.WriteData(o.Out, o.Output, printers.List(objs))
-	case "name":
-		for _, it := range items {
-			fmt.Fprintln(o.Out, printers.Name(it.Kind.Plural, it.Kind.Group, it.Key.Name))
-		}
-		return nil
+	var err error
+	if items, err = SortItems(items, o.SortBy); err != nil {
+		return err
 	}
-	if len(items) == 0 {
+	if len(items) == 0 && (o.format.Name == "table" || o.format.Name == "wide") {
 		fmt.Fprintln(o.ErrOut, "No resources found.")
 		return nil
 	}
-	return WriteTables(o.Out, items, TableOptions{
-		Wide:        o.Output == "wide",
-		ManyFabrics: manyFabrics,
-		ManyKinds:   len(o.kinds) > 1,
-		Sync:        o.source == cmdutil.SourceBoth,
-		NoHeaders:   o.NoHeaders,
-		Aligned:     o.f.IsTerminal(),
+	return Print(o.Out, items, PrintOptions{
+		Format:            o.format,
+		Annotate:          true,
+		ShowManagedFields: o.ShowManagedFields,
+		Table: TableOptions{
+			Wide:        o.format.Name == "wide",
+			ManyFabrics: manyFabrics,
+			ManyKinds:   len(o.kinds) > 1,
+			Sync:        o.source == cmdutil.SourceBoth,
+			NoHeaders:   o.NoHeaders,
+			Aligned:     o.f.IsTerminal(),
+		},
 	})
 }

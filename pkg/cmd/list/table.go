@@ -11,9 +11,10 @@ type TableOptions struct {
 	Wide        bool
 	ManyFabrics bool
 	ManyKinds   bool
-	Sync        bool
-	NoHeaders   bool
-	Aligned     bool
+	// Sync adds the SYNC and VALUES columns (both sides were read).
+	Sync      bool
+	NoHeaders bool
+	Aligned   bool
 }
 
 // WriteTables prints one table per kind (kind-specific columns differ),
@@ -58,7 +59,9 @@ func BuildTable(items []Item, opts TableOptions) printers.Table {
 		t.Header = append(t.Header, "NAMESPACE")
 	}
 	if opts.Sync {
-		t.Header = append(t.Header, "SYNC")
+		// With both sides read, the columns after VALUES show the cluster's
+		// copy where there is one, Git's otherwise: say which, per row.
+		t.Header = append(t.Header, "SYNC", "VALUES")
 	}
 	for _, c := range kind.Columns {
 		if !c.Wide || opts.Wide {
@@ -81,7 +84,7 @@ func BuildTable(items []Item, opts TableOptions) printers.Table {
 			row = append(row, it.Key.Namespace)
 		}
 		if opts.Sync {
-			row = append(row, string(it.Sync))
+			row = append(row, dash(string(it.Sync)), dash(it.Values))
 		}
 		for _, c := range kind.Columns {
 			if !c.Wide || opts.Wide {

@@ -21,6 +21,12 @@ const (
 	AnnotationPatches = "hnp.githedgehog.com/patches"
 )
 
+// Where an item's values come from (the VALUES column).
+const (
+	ValuesGit     = "git"
+	ValuesCluster = "cluster"
+)
+
 // Item is one object of one fabric as list shows it.
 type Item struct {
 	Fabric string
@@ -28,6 +34,8 @@ type Item struct {
 	Key    resource.Key
 	// Obj is the cluster's copy where it exists, else Git's.
 	Obj *unstructured.Unstructured
+	// Values says which side Obj was read from: "cluster" or "git".
+	Values string
 	// Sync is the drift status, "" when only one source was read.
 	Sync   drift.Status
 	Origin *resource.Origin
@@ -72,9 +80,10 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 				it := Item{Fabric: st.Fabric.Name, Kind: kind, Key: key, Sync: status[key]}
 				if d, ok := st.Desired[key]; ok {
 					it.Obj, it.Origin, it.Rendered, it.Patches = d.Obj, d.Origin, d.Rendered, d.Patches
+					it.Values = ValuesGit
 				}
 				if a, ok := st.Actual[key]; ok {
-					it.Obj = a.Obj
+					it.Obj, it.Values = a.Obj, ValuesCluster
 				}
 				out = append(out, it)
 			}

@@ -2,6 +2,7 @@ package root
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"sort"
 	"strings"
@@ -18,8 +19,9 @@ import (
 )
 
 // completionTimeout bounds the Git work of one completion request. Reading
-// the cache is fast; the bound only matters when another kubectl-hnp holds
-// the cache clone's lock, and a shell must not hang on that.
+// the cache is fast; the bound matters when the cache is filled on first
+// use (a clone) or another kubectl-hnp holds the cache clone's lock, and a
+// shell must not hang on that.
 const completionTimeout = 3 * time.Second
 
 // argShape says what the positional arguments of a command are.
@@ -32,6 +34,8 @@ const (
 	kindListName
 	// kindRef: KIND NAME | KIND/NAME — exactly one object.
 	kindRef
+	// kindRefs: KIND NAME [NAME...] | KIND/NAME [KIND/NAME...] — objects.
+	kindRefs
 )
 
 // argCommands are the commands whose arguments get dynamic completion, and
@@ -42,7 +46,8 @@ var argCommands = map[string]struct {
 }{
 	"list":   {kindList, false},
 	"drift":  {kindListName, false},
-	"get":    {kindRef, true},
+	"sync":   {kindListName, false},
+	"get":    {kindRefs, true},
 	"edit":   {kindRef, true},
 	"delete": {kindRef, true},
 }
@@ -92,12 +97,17 @@ func choicesFromUsage(usage string) []string {
 	}
 	var out []string
 	for _, part := range strings.Split(strings.Replace(m[1], " or ", ", ", 1), ",") {
-		out = append(out, strings.TrimSpace(part))
+		part = strings.TrimSpace(part)
+		if part == "jsonpath" || part == "custom-columns" {
+			part += "=" // kubectl's template formats: the template follows
+		}
+		out = append(out, part)
 	}
 	return out
 }
 
-// prefixed completes the choices that start with what was typed.
+// prefixed completes the choices that start with what was typed; a lone
+// choice ending in "=" (jsonpath=) takes no space after it.
 func prefixed(choices []string) cobra.CompletionFunc {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		var out []cobra.Completion
@@ -105,6 +115,9 @@ func prefixed(choices []string) cobra.CompletionFunc {
 			if strings.HasPrefix(c, toComplete) {
 				out = append(out, c)
 			}
+		}
+		if len(out) == 1 && strings.HasSuffix(out[0], "=") {
+			return out, noFiles | cobra.ShellCompDirectiveNoSpace
 		}
 		return out, noFiles
 	}
@@ -183,8 +196,10 @@ func (c *completer) contexts(_ *cobra.Command, _ []string, toComplete string) ([
 // shape.
 func (c *completer) args(shape argShape, single bool) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		ref := shape == kindRef || shape == kindRefs
+		slashForm := len(args) == 0 || strings.Contains(args[0], "/")
 		switch {
-		case len(args) == 0 && shape == kindRef:
+		case ref && slashForm && (len(args) == 0 || shape == kindRefs):
 			if kindArg, namePrefix, ok := strings.Cut(toComplete, "/"); ok {
 				k, found := kinds.Lookup(kindArg)
 				if !found {
@@ -192,16 +207,33 @@ func (c *completer) args(shape argShape, single bool) cobra.CompletionFunc {
 				}
 				var out []cobra.Completion
 				for _, n := range c.names(cmd.Context(), k, single, namePrefix) {
-					out = append(out, kindArg+"/"+n)
+					if !contains(strings.Join(args, ","), kindArg+"/"+n) {
+						out = append(out, kindArg+"/"+n)
+					}
 				}
 				return out, noFiles
+			}
+			if len(args) > 0 {
+				// After KIND/NAME, only KIND/NAME: offer "KIND/" to go on.
+				out := kindNames(toComplete, false)
+				for i := range out {
+					name, desc, _ := strings.Cut(out[i], "\t")
+					out[i] = cobra.CompletionWithDesc(name+"/", desc)
+				}
+				return out, noFiles | cobra.ShellCompDirectiveNoSpace
 			}
 			return kindNames(toComplete, false), noFiles
 		case len(args) == 0:
 			return kindNames(toComplete, true), noFiles
-		case len(args) == 1 && shape == kindRef && !strings.Contains(args[0], "/"):
+		case ref && (len(args) == 1 || shape == kindRefs):
 			if k, ok := kinds.Lookup(args[0]); ok {
-				return c.names(cmd.Context(), k, single, toComplete), noFiles
+				var out []cobra.Completion
+				for _, n := range c.names(cmd.Context(), k, single, toComplete) {
+					if !contains(strings.Join(args[1:], ","), n) {
+						out = append(out, n)
+					}
+				}
+				return out, noFiles
 			}
 		case len(args) == 1 && shape == kindListName:
 			if ks, err := kinds.Parse(args[0]); err == nil && len(ks) == 1 {
@@ -240,15 +272,16 @@ func kindNames(toComplete string, list bool) []cobra.Completion {
 }
 
 // names returns the names of objects of kind k that start with prefix, read
-// from the Git cache of the fabrics the command would act on. The cache is
-// read offline: no fetch, no cluster request. Fabrics that cannot be read
-// contribute nothing.
+// from the Git cache of the fabrics the command would act on: the selected
+// fabric (--fabric, else the default) for a single-fabric command, which
+// gets nothing when it could not choose one; every selected fabric
+// otherwise. No cluster request is made. A cache that exists is read
+// offline; one that does not is filled on this first use, within
+// completionTimeout. Fabrics that cannot be read contribute nothing.
 func (c *completer) names(ctx context.Context, k *kinds.Kind, single bool, prefix string) []cobra.Completion {
-	c.f.Offline = true
+	userOffline := c.f.Offline
+	defer func() { c.f.Offline = userOffline }()
 	fabs, err := c.f.Fabrics(single)
-	if err != nil && single {
-		fabs, err = c.f.Fabrics(false)
-	}
 	if err != nil {
 		return nil
 	}
@@ -259,7 +292,7 @@ func (c *completer) names(ctx context.Context, k *kinds.Kind, single bool, prefi
 	defer cancel()
 	seen := map[string]bool{}
 	for i := range fabs {
-		for _, n := range c.gitNames(ctx, &fabs[i], k) {
+		for _, n := range c.gitNames(ctx, &fabs[i], k, !userOffline) {
 			if strings.HasPrefix(n, prefix) {
 				seen[n] = true
 			}
@@ -273,9 +306,18 @@ func (c *completer) names(ctx context.Context, k *kinds.Kind, single bool, prefi
 	return out
 }
 
-// gitNames lists the names of a fabric's objects of one kind in Git.
-func (c *completer) gitNames(ctx context.Context, fab *fabric.Fabric, k *kinds.Kind) []string {
+// gitNames lists the names of a fabric's objects of one kind in Git, from
+// the cache as it is, or (mayFetch: --offline was not given) from a cache
+// filled now when there is none.
+func (c *completer) gitNames(ctx context.Context, fab *fabric.Fabric, k *kinds.Kind, mayFetch bool) []string {
+	c.f.Offline = true
 	ws, err := c.f.Workspace(ctx, fab)
+	if err != nil && mayFetch && !errors.Is(err, context.DeadlineExceeded) {
+		// No cache yet (or one that cannot serve): fill it now, bounded by
+		// ctx's deadline.
+		c.f.Offline = false
+		ws, err = c.f.Workspace(ctx, fab)
+	}
 	if err != nil {
 		return nil
 	}

@@ -2,6 +2,7 @@ package root
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,5 +86,30 @@ func TestDriftServerSideAsTheDeployerWithPerObjectErrors(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "Warning: fabric") || !strings.Contains(r.stderr, "/spec/defaultIsolated: yes is the boolean true for kubectl and Argo CD (YAML 1.1)") {
 		t.Errorf("no YAML 1.1 warning on stderr:\n%s", r.stderr)
+	}
+
+	// A fabric deployed by Flux is read as kyaml reads it (YAML 1.2): "yes"
+	// is the string Flux would send, not the boolean the cluster holds.
+	h.writeConfig(fmt.Sprintf(`fabrics:
+- name: flux
+  gitops: {flux: {kustomization: flux-system/flux}}
+  git: {url: %q, dir: f}
+  cluster: {kubeconfig: %q, context: %s, namespace: %s}
+`, wt, lab.KubeconfigPath, lab.Context, ns))
+	r = h.run("drift", "--fabric", "flux", "-o", "json")
+	if r.code != 1 {
+		t.Fatalf("flux fabric: exit %d, want 1: %s\n%s", r.code, r.stderr, r.stdout)
+	}
+	rep = driftReport(t, r)
+	for _, res := range rep.Fabrics[0].Resources {
+		if res.Name != "vpc-ok" {
+			continue
+		}
+		if res.Status != drift.StatusDrifted || len(res.Diffs) != 1 || res.Diffs[0].Path != "/spec/defaultIsolated" {
+			t.Errorf("flux fabric: vpc-ok = %s %+v, want drifted at /spec/defaultIsolated (the string \"yes\")", res.Status, res.Diffs)
+		}
+	}
+	if !strings.Contains(r.stderr, "(YAML 1.1)") {
+		t.Errorf("flux fabric: no warning on stderr:\n%s", r.stderr)
 	}
 }

@@ -124,15 +124,15 @@ func TestListYAMLAndName(t *testing.T) {
 func TestListSelectorAndSources(t *testing.T) {
 	h, _ := labProd(t)
 	r := h.run("list", "vpcs", "-l", "team=db", "--fabric", "lab", "--no-headers")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "vpc-2\tdrifted\tdefault\t1099" {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "vpc-2\tdrifted\tcluster\tdefault\t1099" {
 		t.Fatalf("exit %d: %q %s", r.code, r.stdout, r.stderr)
 	}
 	r = h.run("list", "vpcs", "--source", "git", "--fabric", "lab", "--no-headers", "-o", "name")
-	if r.code != 0 || r.stdout != "vpcs.vpc.githedgehog.com/vpc-1\nvpcs.vpc.githedgehog.com/vpc-2\nvpcs.vpc.githedgehog.com/vpc-3\n" {
+	if r.code != 0 || r.stdout != "vpc.vpc.githedgehog.com/vpc-1\nvpc.vpc.githedgehog.com/vpc-2\nvpc.vpc.githedgehog.com/vpc-3\n" {
 		t.Fatalf("git source: exit %d: %q %s", r.code, r.stdout, r.stderr)
 	}
 	r = h.run("list", "vpcs", "--source", "cluster", "--fabric", "lab", "-o", "name")
-	if r.code != 0 || r.stdout != "vpcs.vpc.githedgehog.com/vpc-1\nvpcs.vpc.githedgehog.com/vpc-2\nvpcs.vpc.githedgehog.com/vpc-legacy\n" {
+	if r.code != 0 || r.stdout != "vpc.vpc.githedgehog.com/vpc-1\nvpc.vpc.githedgehog.com/vpc-2\nvpc.vpc.githedgehog.com/vpc-legacy\n" {
 		t.Fatalf("cluster source: exit %d: %q %s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -141,7 +141,7 @@ func TestListFabricFromEnv(t *testing.T) {
 	h, _ := labProd(t)
 	h.env["HNP_FABRIC"] = "prod"
 	r := h.run("list", "vpc", "-o", "name")
-	if r.code != 0 || r.stdout != "vpcs.vpc.githedgehog.com/prod-web\n" {
+	if r.code != 0 || r.stdout != "vpc.vpc.githedgehog.com/prod-web\n" {
 		t.Fatalf("exit %d: %q %s", r.code, r.stdout, r.stderr)
 	}
 	// An explicit flag beats the environment.

@@ -56,8 +56,9 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 		fabriccmd.NewCmd(f),
 		version.NewCmd(f),
 	)
-	setupCompletion(cmd, f) // the completion command and dynamic completion: completion.go
-	setupUsage(cmd)         // short help, kubectl style: usage.go
+	setupCompletion(cmd, f)         // the completion command and dynamic completion: completion.go
+	setupUsage(cmd)                 // short help, kubectl style: usage.go
+	cmd.SetFlagErrorFunc(flagError) // "did you mean" for flags: flags.go
 	return cmd
 }
 
@@ -71,7 +72,7 @@ func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams
 // Run executes args on a given factory (tests pass their own).
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd := NewCmd(f)
-	cmd.SetArgs(args)
+	cmd.SetArgs(joinBoolValues(cmd, args)) // --exit-code false: flags.go
 	defer klog.Flush()
 	err := cmd.ExecuteContext(ctx)
 	if err != nil && !cmdutil.IsSilent(err) {

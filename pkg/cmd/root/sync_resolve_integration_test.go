@@ -194,7 +194,7 @@ func TestSyncAdopt(t *testing.T) {
 		"in fabrics/t/tenants/vpc-2.yaml, fabrics/t/tenants/vpc-legacy.yaml (fabric t)",
 		"pushed to branch main",
 		"): 4 resources, 3 in sync, 0 drifted, 1 missing from cluster, 0 not in Git",
-		"t\tVPC\tsync-adopt/vpc-3\tmissingFromCluster",
+		"t\tVPC\tvpc-3\tmissingFromCluster",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
@@ -384,7 +384,7 @@ func TestSyncApply(t *testing.T) {
 		"fabric t: applied 3 objects (server-side apply, field manager kubectl-hnp)",
 		"fabric t: removed 1 field that Git no longer sets from 1 object",
 		"): 5 resources, 3 in sync, 0 drifted, 0 missing from cluster, 2 not in Git",
-		"t\tVPC\tsync-apply/vpc-legacy\tnotInGit",
+		"t\tVPC\tvpc-legacy\tnotInGit",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
