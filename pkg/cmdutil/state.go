@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -85,7 +86,9 @@ type FabricState struct {
 	// Model is the write-path model of the fabric's CRDs, read with both
 	// sides (nil when unavailable).
 	Model *writepath.Model
-	Err   error
+	// Elapsed is how long reading the fabric took (by the Factory's clock).
+	Elapsed time.Duration
+	Err     error
 }
 
 // LoadFabrics reads the selected sources of each fabric: fabrics
@@ -96,7 +99,9 @@ type FabricState struct {
 func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts LoadOptions) []*FabricState {
 	blank := func(fab fabric.Fabric) *FabricState { return &FabricState{Fabric: fab, Kinds: opts.Kinds} }
 	out := runFleet(ctx, fabs, opts.Fleet, opts.Each, blank, func(ctx context.Context, st *FabricState) {
+		start := f.Now()
 		f.loadFabric(ctx, st, opts)
+		st.Elapsed = f.Now().Sub(start)
 	})
 	for _, st := range out {
 		if st.Workspace != nil {

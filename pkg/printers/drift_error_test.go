@@ -31,7 +31,7 @@ func TestDriftObjectErrorIsShown(t *testing.T) {
 		}
 	}
 	b.Reset()
-	if err := WriteDriftJUnit(&b, rep); err != nil {
+	if err := WriteDriftJUnit(&b, rep, JUnitTiming{}); err != nil {
 		t.Fatal(err)
 	}
 	if out := b.String(); !strings.Contains(out, `errors="1"`) || !strings.Contains(out, `<error message=".spec.notAField: field not declared in schema" type="error">`) {

@@ -3,6 +3,7 @@ package printers
 import (
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -58,6 +59,15 @@ func sampleReport() *drift.Report {
 	r.Add(drift.FabricReport{Name: "broken", GitRevision: "ffffffffffffffffffffffffffffffffffffffff", Error: brokenError})
 	return r
 }
+
+// sampleTiming is the timing of sampleReport's run.
+func sampleTiming() JUnitTiming {
+	return JUnitTiming{Start: time.Date(2026, 12, 2, 5, 12, 0, 0, time.UTC), Total: 2345 * time.Millisecond,
+		Fabrics: map[string]time.Duration{"lab": 1500 * time.Millisecond, "edge": 20 * time.Millisecond}}
+}
+
+// sampleTool names a fixed version, so that golden files stay put.
+var sampleTool = SARIFTool{Name: DriftTool.Name, Version: "v0.0.0-test", InformationURI: DriftTool.InformationURI}
 
 // inSyncReport has one fabric with nothing to report.
 func inSyncReport() *drift.Report {

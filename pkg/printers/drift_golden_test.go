@@ -22,7 +22,9 @@ func TestDriftGolden(t *testing.T) {
 	writers := map[string]func(*bytes.Buffer) error{
 		"drift-json":       func(b *bytes.Buffer) error { return WriteDriftData(b, "json", sampleReport()) },
 		"drift-yaml":       func(b *bytes.Buffer) error { return WriteDriftData(b, "yaml", sampleReport()) },
-		"drift-junit":      func(b *bytes.Buffer) error { return WriteDriftJUnit(b, sampleReport()) },
+		"drift-junit":      func(b *bytes.Buffer) error { return WriteDriftJUnit(b, sampleReport(), sampleTiming()) },
+		"drift-sarif":      func(b *bytes.Buffer) error { return WriteDriftSARIF(b, sampleReport(), sampleTool) },
+		"drift-github":     func(b *bytes.Buffer) error { return WriteDriftGitHub(b, sampleReport()) },
 		"drift-markdown":   func(b *bytes.Buffer) error { return WriteDriftMarkdown(b, sampleReport()) },
 		"drift-diff":       func(b *bytes.Buffer) error { return WriteDriftDiff(b, sampleDiffs, false) },
 		"drift-diff-color": func(b *bytes.Buffer) error { return WriteDriftDiff(b, sampleDiffs, true) },

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
@@ -16,21 +17,26 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr,omitempty"`
+	Cases     []junitCase `xml:"testcase"`
 }
 
 type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
 	File      string        `xml:"file,attr,omitempty"`
+	Line      int           `xml:"line,attr,omitempty"`
+	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
 }
@@ -41,17 +47,31 @@ type junitProblem struct {
 	Text    string `xml:",cdata"`
 }
 
+// JUnitTiming is when a drift run started and how long it took, in total
+// and per fabric (reading Git and the cluster, and comparing).
+type JUnitTiming struct {
+	Start   time.Time
+	Total   time.Duration
+	Fabrics map[string]time.Duration
+}
+
 // WriteDriftJUnit writes r as JUnit XML for CI systems: a test suite per
 // fabric and a test case per resource, failing when the resource is not in
 // sync. A fabric that could not be read has a single "read fabric" test
-// case with an error.
-func WriteDriftJUnit(w io.Writer, r *drift.Report) error {
+// case with an error. Test cases carry the file and line of their Git
+// document; suites the time from t (in seconds) and the start as
+// timestamp, test cases a time of 0 (objects are compared together).
+func WriteDriftJUnit(w io.Writer, r *drift.Report, t JUnitTiming) error {
 	if r == nil {
 		return errors.New("no drift report to print")
 	}
-	out := junitSuites{Name: "kubectl-hnp drift"}
+	out := junitSuites{Name: "kubectl-hnp drift", Time: junitSeconds(t.Total)}
 	for _, f := range r.Fabrics {
 		s := junitFabric(f)
+		s.Time = junitSeconds(t.Fabrics[f.Name])
+		if !t.Start.IsZero() {
+			s.Timestamp = t.Start.UTC().Format("2006-01-02T15:04:05")
+		}
 		out.Tests += s.Tests
 		out.Failures += s.Failures
 		out.Errors += s.Errors
@@ -72,12 +92,13 @@ func junitFabric(f drift.FabricReport) junitSuite {
 		s.Cases = []junitCase{{
 			Classname: f.Name,
 			Name:      "read fabric",
+			Time:      junitSeconds(0),
 			Error:     &junitProblem{Message: f.Error, Type: "error"},
 		}}
 		return s
 	}
 	for _, res := range f.Resources {
-		c := junitCase{Classname: f.Name + "." + res.Kind, Name: resourceName(res), File: res.File}
+		c := junitCase{Classname: f.Name + "." + res.Kind, Name: resourceName(res), File: res.File, Line: res.Line, Time: junitSeconds(0)}
 		if res.Status == drift.StatusError {
 			c.Error = &junitProblem{Message: sanitize(res.Error), Type: "error"}
 			s.Errors++
@@ -129,4 +150,10 @@ func xmlChar(r rune) rune {
 		return r
 	}
 	return '\uFFFD'
+}
+
+// junitSeconds renders d as JUnit's time: seconds with millisecond
+// precision.
+func junitSeconds(d time.Duration) string {
+	return fmt.Sprintf("%.3f", d.Seconds())
 }

@@ -17,15 +17,20 @@ type parsedJUnit struct {
 	Tests    int      `xml:"tests,attr"`
 	Failures int      `xml:"failures,attr"`
 	Errors   int      `xml:"errors,attr"`
+	Time     string   `xml:"time,attr"`
 	Suites   []struct {
-		Name     string `xml:"name,attr"`
-		Tests    int    `xml:"tests,attr"`
-		Failures int    `xml:"failures,attr"`
-		Errors   int    `xml:"errors,attr"`
-		Cases    []struct {
+		Name      string `xml:"name,attr"`
+		Tests     int    `xml:"tests,attr"`
+		Failures  int    `xml:"failures,attr"`
+		Errors    int    `xml:"errors,attr"`
+		Time      string `xml:"time,attr"`
+		Timestamp string `xml:"timestamp,attr"`
+		Cases     []struct {
 			Classname string `xml:"classname,attr"`
 			Name      string `xml:"name,attr"`
 			File      string `xml:"file,attr"`
+			Line      int    `xml:"line,attr"`
+			Time      string `xml:"time,attr"`
 			Failure   *struct {
 				Message string `xml:"message,attr"`
 				Type    string `xml:"type,attr"`
@@ -41,7 +46,7 @@ type parsedJUnit struct {
 func parseJUnit(t *testing.T, r *drift.Report) parsedJUnit {
 	t.Helper()
 	var b bytes.Buffer
-	if err := WriteDriftJUnit(&b, r); err != nil {
+	if err := WriteDriftJUnit(&b, r, sampleTiming()); err != nil {
 		t.Fatal(err)
 	}
 	var out parsedJUnit
@@ -137,5 +142,40 @@ func TestDriftJUnitEscapesHostileText(t *testing.T) {
 	}
 	if msg := out.Suites[1].Cases[0].Error.Message; !strings.HasPrefix(msg, "]]> <x a=\"b\"> & ") {
 		t.Errorf("error message: %q", msg)
+	}
+}
+
+func TestDriftJUnitTimeAndLocation(t *testing.T) {
+	out := parseJUnit(t, sampleReport())
+	if out.Time != "2.345" {
+		t.Errorf("testsuites time %q, want 2.345", out.Time)
+	}
+	for i, want := range []string{"1.500", "0.020", "0.000"} {
+		s := out.Suites[i]
+		if s.Time != want || s.Timestamp != "2026-12-02T05:12:00" {
+			t.Errorf("suite %s: time %q timestamp %q, want %s at 2026-12-02T05:12:00", s.Name, s.Time, s.Timestamp, want)
+		}
+		for _, c := range s.Cases {
+			if c.Time != "0.000" {
+				t.Errorf("case %s: time %q", c.Name, c.Time)
+			}
+		}
+	}
+	vpc2, spine := out.Suites[0].Cases[4], out.Suites[0].Cases[2]
+	if vpc2.File != "fabrics/lab/vpcs.yaml" || vpc2.Line != 24 {
+		t.Errorf("vpc-2 at %s:%d, want fabrics/lab/vpcs.yaml:24", vpc2.File, vpc2.Line)
+	}
+	if spine.File != "" || spine.Line != 0 {
+		t.Errorf("notInGit spine-01 has a location %s:%d", spine.File, spine.Line)
+	}
+}
+
+func TestDriftJUnitWithoutStart(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteDriftJUnit(&b, inSyncReport(), JUnitTiming{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "timestamp=") || !strings.Contains(b.String(), `time="0.000"`) {
+		t.Errorf("zero timing:\n%s", b.String())
 	}
 }

@@ -200,7 +200,9 @@ func TestDriftWritersRejectNilReport(t *testing.T) {
 	for name, err := range map[string]error{
 		"table":    WriteDriftTable(&b, nil, DriftOptions{}),
 		"data":     WriteDriftData(&b, "json", nil),
-		"junit":    WriteDriftJUnit(&b, nil),
+		"junit":    WriteDriftJUnit(&b, nil, JUnitTiming{}),
+		"sarif":    WriteDriftSARIF(&b, nil, DriftTool),
+		"github":   WriteDriftGitHub(&b, nil),
 		"markdown": WriteDriftMarkdown(&b, nil),
 	} {
 		if err == nil {

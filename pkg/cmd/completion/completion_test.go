@@ -280,7 +280,7 @@ func TestCompletesFlagValues(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"drift", "-o", ""}, []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown"}},
+		{[]string{"drift", "-o", ""}, []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown", "sarif", "github"}},
 		{[]string{"drift", "--output", "j"}, []string{"json", "junit"}},
 		{[]string{"list", "-o", ""}, []string{"table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="}},
 		{[]string{"get", "-o", ""}, []string{"table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="}},
@@ -299,6 +299,20 @@ func TestCompletesFlagValues(t *testing.T) {
 		if !slices.Equal(got, tt.want) || dir != noFileComp {
 			t.Errorf("%q: got %q %s, want %q %s", tt.args, got, dir, tt.want, noFileComp)
 		}
+	}
+}
+
+// --output-file completes FORMAT= (no space after it), then file names.
+func TestCompletesOutputFile(t *testing.T) {
+	e := newEnv(t)
+	got, dir := e.complete(t, "drift", "--output-file", "j")
+	// ShellCompDirectiveNoSpace|NoFileComp
+	if !slices.Equal(got, []string{"json=", "junit="}) || dir != ":6" {
+		t.Errorf("formats: got %q %s", got, dir)
+	}
+	got, dir = e.complete(t, "drift", "--output-file", "sarif=dr")
+	if len(got) != 0 || dir != ":0" {
+		t.Errorf("after FORMAT=: got %q %s, want file completion (:0)", got, dir)
 	}
 }
 

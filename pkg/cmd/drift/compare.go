@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
@@ -19,6 +20,8 @@ type comparison struct {
 	desired resource.Set // Git, or the server-side dry-run results
 	result  *driftpkg.Result
 	err     error
+	// elapsed is how long reading and comparing the fabric took.
+	elapsed time.Duration
 }
 
 // compare computes one fabric's drift. A fabric that failed to load keeps
@@ -26,8 +29,11 @@ type comparison struct {
 func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *comparison {
 	c := &comparison{state: st, err: st.Err}
 	if c.err != nil {
+		c.elapsed = st.Elapsed
 		return c
 	}
+	start := o.f.Now()
+	defer func() { c.elapsed = st.Elapsed + o.f.Now().Sub(start) }()
 	desired, actual := st.Desired, st.Actual
 	if o.name != "" {
 		desired, actual = byName(desired, o.name), byName(actual, o.name)

@@ -40,6 +40,9 @@ type Options struct {
 	Watch            bool
 	GitPoll          time.Duration
 	Snapshot         string
+	OutputFiles      []string
+
+	files []outputFile
 
 	kinds    []*kinds.Kind
 	name     string
@@ -47,7 +50,7 @@ type Options struct {
 	rules    []driftpkg.Rule
 }
 
-var formats = []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown"}
+var formats = []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown", "sarif", "github"}
 
 // NewCmd returns the drift command. runF replaces Run in tests of flag parsing.
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
@@ -89,6 +92,10 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
   kubectl hnp drift -o junit > drift.xml
   kubectl hnp drift -o markdown --exit-code=false > comment.md
 
+  # CI: annotations in the job's log, and files for code scanning and the
+  # test report, all from one read of the cluster
+  kubectl hnp drift -o github --output-file sarif=drift.sarif --output-file junit=drift.xml
+
   # ignore a field the controller owns on some switches
   kubectl hnp drift sw --ignore 'Switch/leaf-*:/spec/boot/mac'
 
@@ -107,7 +114,9 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&o.Selector, "selector", "l", "", "label selector (e.g. -l key=value)")
-	fl.StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml, diff, junit or markdown")
+	fl.StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml, diff, junit, markdown, sarif or github")
+	fl.StringArrayVar(&o.OutputFiles, "output-file", nil, "also write the report as FORMAT to PATH (FORMAT=PATH, e.g. sarif=drift.sarif; repeatable): several formats from one read, each file written whole or not at all")
+	_ = cmd.RegisterFlagCompletionFunc("output-file", completeOutputFile)
 	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
 	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found")
 	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")
@@ -145,12 +154,18 @@ func (o *Options) Complete(args []string) error {
 	if err := o.Fleet.Validate(); err != nil {
 		return err
 	}
+	if o.files, err = parseOutputFiles(o.OutputFiles); err != nil {
+		return err
+	}
 	if o.Snapshot != "" && (o.Watch || o.ServerSide) {
 		return fmt.Errorf("--snapshot cannot go with --watch or --server-side: they need the live cluster")
 	}
 	if o.Watch {
 		if o.Output != "table" && o.Output != "wide" && o.Output != "json" {
 			return fmt.Errorf("--watch prints lines (table, wide) or JSON lines (json), not %q", o.Output)
+		}
+		if len(o.files) > 0 {
+			return fmt.Errorf("--output-file cannot go with --watch: a watch never ends with a report")
 		}
 		if o.GitPoll <= 0 {
 			return fmt.Errorf("--git-poll must be positive, got %s", o.GitPoll)
@@ -168,6 +183,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Watch {
 		return o.watch(ctx, fabs)
 	}
+	start := o.f.Now()
 	var comps []*comparison
 	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet,
 		// Each fabric is compared while the later ones are still read.
@@ -179,6 +195,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	states := o.f.LoadFabrics(ctx, fabs, lo)
 	rep := report(comps)
+	timing := timingOf(start, o.f.Now(), comps)
 	for _, st := range states {
 		for _, n := range st.Scalars {
 			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %s\n", st.Fabric.Name, n)
@@ -189,7 +206,10 @@ func (o *Options) Run(ctx context.Context) error {
 			fmt.Fprintf(o.ErrOut, "Error: fabric %s: %s\n", fr.Name, fr.Error)
 		}
 	}
-	if err := o.print(o.Out, rep, comps); err != nil {
+	if err := o.print(o.Out, o.Output, o.f.IsTerminal(), rep, comps, timing); err != nil {
+		return err
+	}
+	if err := o.writeFiles(rep, comps, timing); err != nil {
 		return err
 	}
 	switch {
@@ -206,21 +226,28 @@ func (o *Options) settings() judge.Settings {
 	return judge.Settings{Strict: o.Strict, Ignores: o.rules, NoBuiltinIgnores: o.NoBuiltinIgnores}
 }
 
-func (o *Options) print(w io.Writer, rep *driftpkg.Report, comps []*comparison) error {
-	popts := printers.DriftOptions{Aligned: o.f.IsTerminal(), Color: o.f.Color(), All: o.All, Wide: o.Output == "wide", NoHeaders: o.NoHeaders}
-	switch o.Output {
+// print writes the report in format; tty is false for files, which get
+// neither alignment nor colour.
+func (o *Options) print(w io.Writer, format string, tty bool, rep *driftpkg.Report, comps []*comparison, timing printers.JUnitTiming) error {
+	color := tty && o.f.Color()
+	popts := printers.DriftOptions{Aligned: tty, Color: color, All: o.All, Wide: format == "wide", NoHeaders: o.NoHeaders}
+	switch format {
 	case "json", "yaml":
-		return printers.WriteDriftData(w, o.Output, rep)
+		return printers.WriteDriftData(w, format, rep)
 	case "junit":
-		return printers.WriteDriftJUnit(w, rep)
+		return printers.WriteDriftJUnit(w, rep, timing)
 	case "markdown":
 		return printers.WriteDriftMarkdown(w, rep)
+	case "sarif":
+		return printers.WriteDriftSARIF(w, rep, printers.DriftTool)
+	case "github":
+		return printers.WriteDriftGitHub(w, rep)
 	case "diff":
 		diffs, err := unifiedDiffs(comps)
 		if err != nil {
 			return err
 		}
-		return printers.WriteDriftDiff(w, diffs, o.f.Color())
+		return printers.WriteDriftDiff(w, diffs, color)
 	}
 	return printers.WriteDriftTable(w, rep, popts)
 }
