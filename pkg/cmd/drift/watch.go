@@ -105,6 +105,9 @@ func (w *Watcher) Run(ctx context.Context, fabs []fabric.Fabric) error {
 type fabricWatch struct {
 	name string
 	opts driftpkg.Options
+	// sel is -l: an object is watched when its Git copy or its cluster
+	// copy matches (nil or empty: every object).
+	sel labels.Selector
 	// desired is nil until Git was read once.
 	desired resource.Set
 	// actual is nil until the cluster was watched once; live tells
@@ -123,7 +126,8 @@ func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Opti
 
 func (w *Watcher) update(fw *fabricWatch) {
 	if w.OnUpdate != nil && fw.comparable() {
-		w.OnUpdate(fw.name, fw.desired, fw.actual)
+		d, a := fw.view(fw.desired, fw.actual)
+		w.OnUpdate(fw.name, d, a)
 	}
 }
 
@@ -175,6 +179,7 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	if o, ok := fw.actual[k]; ok {
 		a[k] = o
 	}
+	d, a = fw.view(d, a)
 	prev, seen := fw.statuses[k]
 	if len(d) == 0 && len(a) == 0 {
 		if seen {
@@ -189,4 +194,14 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 		return
 	}
 	fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: res.Status, Previous: prev, Diffs: res.Diffs})
+}
+
+// view keeps the objects -l selects: those whose Git copy or cluster copy
+// matches, on both sides, so that a label on one side only never makes an
+// object look missing from the other.
+func (fw *fabricWatch) view(desired, actual resource.Set) (resource.Set, resource.Set) {
+	if fw.sel == nil || fw.sel.Empty() {
+		return desired, actual
+	}
+	return cmdutil.MatchEither(desired, actual, fw.sel)
 }

@@ -26,7 +26,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 		return fmt.Errorf("fabric %s: %w", fab.Name, err)
 	}
 	r := cl.Reader()
-	fw := &fabricWatch{name: fab.Name, statuses: map[resource.Key]driftpkg.Status{}, now: w.F.Now, onChange: w.OnChange}
+	fw := &fabricWatch{name: fab.Name, sel: w.Selector, statuses: map[resource.Key]driftpkg.Status{}, now: w.F.Now, onChange: w.OnChange}
 	if fw.opts, err = w.options(ctx, fab); err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (w *Watcher) loadGit(ctx context.Context, fab fabric.Fabric, timeout time.D
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	st := w.F.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: w.Kinds, Selector: w.Selector, Refresh: w.Refresh})[0]
+	st := w.F.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: w.Kinds, Refresh: w.Refresh})[0]
 	return w.filterName(st.Desired), st.Err == nil || st.Workspace != nil, st.Err
 }
 

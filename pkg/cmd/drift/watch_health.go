@@ -85,10 +85,9 @@ func (w *Watcher) connect(ctx context.Context, r *clusterstate.Reader, h Health)
 	if err != nil {
 		return nil, err
 	}
+	// No server-side selector: -l keeps an object when its Git copy or its
+	// cluster copy matches (fabricWatch.view), as the one-shot commands do.
 	sel := ""
-	if w.Selector != nil && !w.Selector.Empty() {
-		sel = w.Selector.String()
-	}
 	sctx, cancel := context.WithCancel(ctx)
 	s := &clusterSession{events: make(chan clusterstate.Event, 256), lost: make(chan error, 1), cancel: cancel}
 	s.watching, err = r.StartWatch(sctx, ks, s.events, clusterstate.WatchOptions{Selector: sel, SyncTimeout: h.StartTimeout, OnError: s.fail})
