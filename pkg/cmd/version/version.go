@@ -4,6 +4,7 @@ package version
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -27,9 +28,31 @@ type Info struct {
 	Platform  string `json:"platform"`
 }
 
-// Get returns the build's version information.
+// Get returns the build's version information: what the linker set (make
+// build, goreleaser), else what Go recorded in the binary (go install
+// ...@version, a build from a checkout).
 func Get() Info {
-	return Info{Version: version, Commit: commit, Date: date, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	i := Info{Version: version, Commit: commit, Date: date, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fromBuildInfo(&i, bi)
+	}
+	return i
+}
+
+// fromBuildInfo fills what the linker left at its defaults from Go's build
+// information: the module version, the VCS revision and time.
+func fromBuildInfo(i *Info, bi *debug.BuildInfo) {
+	if i.Version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		i.Version = bi.Main.Version
+	}
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision" && i.Commit == "none" && s.Value != "":
+			i.Commit = s.Value[:min(12, len(s.Value))]
+		case s.Key == "vcs.time" && i.Date == "unknown" && s.Value != "":
+			i.Date = s.Value
+		}
+	}
 }
 
 // NewCmd returns the version command.
