@@ -373,14 +373,7 @@ func (hw *historyWalk) keysOf(e object.ChangeEntry) ([]resource.Key, error) {
 
 // parseSource parses one manifest's contents as Load does.
 func parseSource(name string, src []byte) fileResult {
-	var docs []document
-	if strings.EqualFold(filepath.Ext(name), ".json") {
-		docs, _ = parseJSON(src)
-	} else if simple, ok := parseSimpleYAML(src); ok {
-		docs = simple
-	} else {
-		docs, _ = parseYAML(src)
-	}
+	docs, _ := parseDocs(name, src)
 	var r fileResult
 	var errs []error
 	for _, doc := range docs {

@@ -211,15 +211,7 @@ func parseFile(m manifest) fileResult {
 	if err != nil {
 		return fileResult{err: fmt.Errorf("%s: %w", m.rel, err)}
 	}
-	var docs []document
-	var perrs []error
-	if strings.EqualFold(filepath.Ext(m.rel), ".json") {
-		docs, perrs = parseJSON(src)
-	} else if simple, ok := parseSimpleYAML(src); ok {
-		docs = simple
-	} else {
-		docs, perrs = parseYAML(src)
-	}
+	docs, perrs := parseDocs(m.rel, src)
 	var r fileResult
 	errs := make([]error, 0, len(perrs))
 	for _, err := range perrs {
@@ -230,6 +222,18 @@ func parseFile(m manifest) fileResult {
 	}
 	r.err = errors.Join(errs...)
 	return r
+}
+
+// parseDocs splits a manifest's contents into documents: JSON by its file
+// name, else YAML through the fast path when it takes the file, else yaml.v3.
+func parseDocs(name string, src []byte) ([]document, []error) {
+	if strings.EqualFold(filepath.Ext(name), ".json") {
+		return parseJSON(src)
+	}
+	if simple, ok := parseSimpleYAML(src); ok {
+		return simple, nil
+	}
+	return parseYAML(src)
 }
 
 // document is one parsed document of a file. ItemLines holds the lines of

@@ -21,11 +21,7 @@ func LoadDesired(root, dir, renderPath string) (*gitstate.Desired, error) {
 	if err != nil {
 		return nil, err
 	}
-	rootReal, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil, err
-	}
-	r, err := os.OpenRoot(rootReal)
+	r, rootReal, err := openRepo(root)
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +40,21 @@ func LoadDesired(root, dir, renderPath string) (*gitstate.Desired, error) {
 		return nil, err
 	}
 	return res.Desired(rel)
+}
+
+// openRepo opens the working tree at root (symbolic links resolved) as an
+// os.Root, so that rendering cannot read outside it; it returns the real
+// path too.
+func openRepo(root string) (*os.Root, string, error) {
+	rootReal, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, "", err
+	}
+	r, err := os.OpenRoot(rootReal)
+	if err != nil {
+		return nil, "", err
+	}
+	return r, rootReal, nil
 }
 
 // Desired turns the rendered objects into a desired state: the managed

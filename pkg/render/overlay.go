@@ -2,7 +2,6 @@ package render
 
 import (
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"testing/fstest"
@@ -47,11 +46,7 @@ func isNewDir(files map[string][]byte, dir string) bool {
 // RenderWith renders the kustomization in renderPath of the working tree
 // at root as it will be once files are written (nil removes a file).
 func RenderWith(root, renderPath string, files map[string][]byte) (*Result, error) {
-	rootReal, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil, err
-	}
-	r, err := os.OpenRoot(rootReal)
+	r, _, err := openRepo(root)
 	if err != nil {
 		return nil, err
 	}

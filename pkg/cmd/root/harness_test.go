@@ -80,14 +80,20 @@ func readSample(rel string) string {
 // cluster state, which is not part of the Git repository).
 func sampleFiles(t *testing.T) map[string]string {
 	t.Helper()
+	return readFiles(t, sampleDir(), "fabrics")
+}
+
+// readFiles returns the files below base/sub, keyed by their slash paths
+// relative to base.
+func readFiles(t *testing.T, base, sub string) map[string]string {
+	t.Helper()
 	files := map[string]string{}
-	dir := sampleDir()
-	err := filepath.WalkDir(filepath.Join(dir, "fabrics"), func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(base, sub), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
+		rel, _ := filepath.Rel(base, p)
 		files[filepath.ToSlash(rel)] = string(b)
 		return err
 	})

@@ -2,8 +2,6 @@ package root
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -20,21 +18,7 @@ func kustomizeFiles(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(root, "testdata", "kustomize")
-	files := map[string]string{}
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return readFiles(t, filepath.Join(root, "testdata", "kustomize"), ".")
 }
 
 // kubectlLab runs the real kubectl against the lab control plane.
