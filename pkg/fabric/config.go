@@ -29,6 +29,9 @@ type Fabric struct {
 	// GitOps names the deployer that applies the fabric's Git to its
 	// cluster, when known.
 	GitOps *GitOps `json:"gitops,omitempty" mapstructure:"gitops"`
+	// Hedgehog describes the fabric's controller: whether its admission
+	// webhooks run, and the FabricConfig values validation needs.
+	Hedgehog *Hedgehog `json:"hedgehog,omitempty" mapstructure:"hedgehog"`
 }
 
 // GitSpec locates a fabric's desired state in Git.

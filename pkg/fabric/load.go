@@ -144,6 +144,9 @@ func (f *Fabric) Validate() error {
 	if err := f.GitOps.validate(); err != nil {
 		return fmt.Errorf("fabric %q: %w", f.Name, err)
 	}
+	if err := f.Hedgehog.validate(); err != nil {
+		return fmt.Errorf("fabric %q: %w", f.Name, err)
+	}
 	for i, r := range f.Ignore {
 		if r.Kind != "" && r.Kind != "*" {
 			if _, ok := kinds.Lookup(r.Kind); !ok {
