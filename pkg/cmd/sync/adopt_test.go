@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -48,7 +49,7 @@ func adoptState(t *testing.T, files map[string]string, actual ...*resource.Objec
 			t.Fatal(err)
 		}
 	}
-	d, err := gitstate.Load(root, "f")
+	d, err := desired.Load(root, "f")
 	if err != nil {
 		t.Fatal(err)
 	}
