@@ -55,7 +55,7 @@ func adoptState(t *testing.T, files map[string]string, actual ...*resource.Objec
 	}
 	fab := fabric.Fabric{Name: "lab", Git: fabric.GitSpec{Dir: "f"}, Cluster: fabric.ClusterSpec{Namespace: "fab"}}
 	return &cmdutil.FabricState{
-		Fabric: fab, Workspace: &gitstate.Workspace{Root: root, Revision: "abc"},
+		Fabric: fab, Workspace: &gitstate.Workspace{Root: root, Revision: "abc", Local: true},
 		Desired: cmdutil.InNamespace(d.Objects, "fab"), Actual: setOf(actual...), Kinds: kinds.All(),
 	}
 }
