@@ -32,6 +32,8 @@ type TreeFS struct {
 	st    *filesystem.Storage
 	root  *object.Tree
 	trees map[plumbing.Hash]*object.Tree
+	// names indexes the entries of the trees read, by name.
+	names map[plumbing.Hash]map[string]object.TreeEntry
 	when  time.Time
 }
 
@@ -58,7 +60,7 @@ func openTree(gitDir string, commit plumbing.Hash) (*TreeFS, error) {
 		_ = st.Close()
 		return nil, fmt.Errorf("reading the tree of commit %s: %w", commit, err)
 	}
-	return &TreeFS{st: st, root: root, trees: map[plumbing.Hash]*object.Tree{}, when: c.Committer.When}, nil
+	return &TreeFS{st: st, root: root, trees: map[plumbing.Hash]*object.Tree{}, names: map[plumbing.Hash]map[string]object.TreeEntry{}, when: c.Committer.When}, nil
 }
 
 // Close releases the object store's open files.
@@ -123,7 +125,7 @@ func (t *TreeFS) walk(p string, follow bool) (n node, link, rest string, err err
 		if err != nil {
 			return node{}, "", "", err
 		}
-		e, ok := findIn(dir, el)
+		e, ok := t.entry(dir, el)
 		if !ok {
 			return node{}, "", "", fs.ErrNotExist
 		}
@@ -136,13 +138,20 @@ func (t *TreeFS) walk(p string, follow bool) (n node, link, rest string, err err
 	return n, "", "", nil
 }
 
-func findIn(t *object.Tree, name string) (object.TreeEntry, bool) {
-	for _, e := range t.Entries {
-		if e.Name == name {
-			return e, true
+// entry finds a tree's entry by name, indexing the tree on first use (a
+// directory of thousands of files is looked up as often). The caller holds
+// t.mu.
+func (t *TreeFS) entry(tr *object.Tree, name string) (object.TreeEntry, bool) {
+	idx, ok := t.names[tr.Hash]
+	if !ok {
+		idx = make(map[string]object.TreeEntry, len(tr.Entries))
+		for _, e := range tr.Entries {
+			idx[e.Name] = e
 		}
+		t.names[tr.Hash] = idx
 	}
-	return object.TreeEntry{}, false
+	e, ok := idx[name]
+	return e, ok
 }
 
 // tree reads a directory node's tree, once. The caller holds t.mu.
