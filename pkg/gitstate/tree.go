@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -28,8 +29,14 @@ import (
 // Submodules are empty directories. It is safe for concurrent use; Close
 // it when done.
 type TreeFS struct {
-	mu    sync.Mutex
-	st    *filesystem.Storage
+	mu     sync.Mutex
+	st     *filesystem.Storage
+	gitDir string
+	// blobStores read blobs concurrently, one store each (a store's
+	// packfiles are not safe for concurrent reads); made on demand, at
+	// most GOMAXPROCS, and closed by Close.
+	blobStores chan *filesystem.Storage
+	made       []*filesystem.Storage
 	root  *object.Tree
 	trees map[plumbing.Hash]*object.Tree
 	// names indexes the entries of the trees read, by name.
@@ -49,7 +56,7 @@ const treeCacheSize = 16 * cache.MiByte
 
 // openTree opens the object store in gitDir and the tree of commit.
 func openTree(gitDir string, commit plumbing.Hash) (*TreeFS, error) {
-	st := filesystem.NewStorageWithOptions(osfs.New(gitDir), cache.NewObjectLRU(treeCacheSize), filesystem.Options{KeepDescriptors: true})
+	st := newStore(gitDir)
 	c, err := object.GetCommit(st, commit)
 	if err != nil {
 		_ = st.Close()
@@ -60,11 +67,47 @@ func openTree(gitDir string, commit plumbing.Hash) (*TreeFS, error) {
 		_ = st.Close()
 		return nil, fmt.Errorf("reading the tree of commit %s: %w", commit, err)
 	}
-	return &TreeFS{st: st, root: root, trees: map[plumbing.Hash]*object.Tree{}, names: map[plumbing.Hash]map[string]object.TreeEntry{}, when: c.Committer.When}, nil
+	return &TreeFS{st: st, gitDir: gitDir, root: root, trees: map[plumbing.Hash]*object.Tree{},
+		names: map[plumbing.Hash]map[string]object.TreeEntry{}, when: c.Committer.When,
+		blobStores: make(chan *filesystem.Storage, runtime.GOMAXPROCS(0))}, nil
 }
 
-// Close releases the object store's open files.
-func (t *TreeFS) Close() error { return t.st.Close() }
+func newStore(gitDir string) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(osfs.New(gitDir), cache.NewObjectLRU(treeCacheSize), filesystem.Options{KeepDescriptors: true})
+}
+
+// Close releases the object stores' open files.
+func (t *TreeFS) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	errs := []error{t.st.Close()}
+	for _, s := range t.made {
+		errs = append(errs, s.Close())
+	}
+	t.made = nil
+	return errors.Join(errs...)
+}
+
+// readBlob reads a blob with a store of its own, so that files are read
+// (inflated, their deltas applied) concurrently.
+func (t *TreeFS) readBlob(h plumbing.Hash) ([]byte, error) {
+	var st *filesystem.Storage
+	select {
+	case st = <-t.blobStores:
+	default:
+		t.mu.Lock()
+		if len(t.made) < cap(t.blobStores) {
+			st = newStore(t.gitDir)
+			t.made = append(t.made, st)
+		}
+		t.mu.Unlock()
+		if st == nil {
+			st = <-t.blobStores
+		}
+	}
+	defer func() { t.blobStores <- st }()
+	return blobOf(st, h)
+}
 
 // maxLinks bounds the symbolic links followed resolving one path, as the
 // kernel's ELOOP does.
@@ -171,8 +214,11 @@ func (t *TreeFS) tree(n node) (*object.Tree, error) {
 }
 
 // blob reads a blob's content. The caller holds t.mu.
-func (t *TreeFS) blob(h plumbing.Hash) ([]byte, error) {
-	o, err := t.st.EncodedObject(plumbing.BlobObject, h)
+func (t *TreeFS) blob(h plumbing.Hash) ([]byte, error) { return blobOf(t.st, h) }
+
+// blobOf reads a blob's content from st.
+func blobOf(st *filesystem.Storage, h plumbing.Hash) ([]byte, error) {
+	o, err := st.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, err
 	}
@@ -190,15 +236,15 @@ func (t *TreeFS) blob(h plumbing.Hash) ([]byte, error) {
 // ReadFile returns a file's content.
 func (t *TreeFS) ReadFile(name string) ([]byte, error) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	n, err := t.resolve("read", name, true)
+	t.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
 	if n.mode == filemode.Dir || n.mode == filemode.Submodule {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a directory")}
 	}
-	b, err := t.blob(n.hash)
+	b, err := t.readBlob(n.hash)
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
