@@ -138,9 +138,9 @@ func benchAddCommit(b *testing.B, repo string, n int) {
 
 // benchRun is one measured process.
 type benchRun struct {
-	wall  time.Duration
-	maxKB int64
-	out   []byte
+	wall, cpu time.Duration
+	maxKB     int64
+	out       []byte
 }
 
 // benchExec runs a command under /usr/bin/time, which reports its peak
@@ -149,7 +149,7 @@ type benchRun struct {
 func benchExec(b *testing.B, env []string, dir, name string, args ...string) benchRun {
 	b.Helper()
 	peak := filepath.Join(b.TempDir(), "peak")
-	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", peak, name}, args...)...)
+	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M %U %S", "-o", peak, name}, args...)...)
 	cmd.Env, cmd.Dir = env, dir
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
@@ -163,11 +163,12 @@ func benchExec(b *testing.B, env []string, dir, name string, args ...string) ben
 	if err != nil {
 		b.Fatal(err)
 	}
-	kb, err := strconv.ParseInt(strings.TrimSpace(string(text)), 10, 64)
-	if err != nil {
+	var kb int64
+	var user, sys float64
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(text)), "%d %f %f", &kb, &user, &sys); err != nil {
 		b.Fatalf("/usr/bin/time: %q: %v", text, err)
 	}
-	return benchRun{wall: wall, maxKB: kb, out: out.Bytes()}
+	return benchRun{wall: wall, cpu: time.Duration((user + sys) * float64(time.Second)), maxKB: kb, out: out.Bytes()}
 }
 
 // benchReadFiles reads every manifest below dir, as a user's tool would after
@@ -193,18 +194,22 @@ func benchReadFiles(b *testing.B, dir string) int {
 
 // benchTotals sums the runs of one contender.
 type benchTotals struct {
-	wall  time.Duration
-	maxKB int64
-	n     int
+	wall, cpu time.Duration
+	maxKB     int64
+	n         int
 }
 
-func (t *benchTotals) add(wall time.Duration, kb int64) {
-	t.wall += wall
+// add counts a run; extra is time spent in the benchmark itself (reading
+// the files after git), counted as wall and CPU time.
+func (t *benchTotals) add(r benchRun, extra time.Duration) {
+	t.wall += r.wall + extra
+	t.cpu += r.cpu + extra
 	t.n++
-	t.maxKB = max(t.maxKB, kb)
+	t.maxKB = max(t.maxKB, r.maxKB)
 }
 
-func (t *benchTotals) mean() time.Duration { return t.wall / time.Duration(max(t.n, 1)) }
+func (t *benchTotals) mean() time.Duration    { return t.wall / time.Duration(max(t.n, 1)) }
+func (t *benchTotals) meanCPU() time.Duration { return t.cpu / time.Duration(max(t.n, 1)) }
 
 func BenchmarkGitHistory(b *testing.B) {
 	objects, commits := benchEnvInt("HNP_BENCH_OBJECTS", 8500), benchEnvInt("HNP_BENCH_COMMITS", 5000)
@@ -247,14 +252,14 @@ func BenchmarkGitHistory(b *testing.B) {
 					if got := bytes.Count(r.out, []byte("\n")); got != objects {
 						b.Fatalf("%s cold: %d objects listed, want %d", name, got, objects)
 					}
-					tot(name+"-cold").add(r.wall, r.maxKB)
+					tot(name+"-cold").add(r, 0)
 					commit++
 					benchAddCommit(b, remote, commit)
 					r = benchExec(b, cacheEnv, work, bin, args...)
 					if got := bytes.Count(r.out, []byte("\n")); got != objects {
 						b.Fatalf("%s warm: %d objects listed, want %d", name, got, objects)
 					}
-					tot(name+"-warm").add(r.wall, r.maxKB)
+					tot(name+"-warm").add(r, 0)
 				}
 				clone := filepath.Join(work, "clone")
 				r := benchExec(b, env, work, "git", "clone", "-q", url, clone)
@@ -262,16 +267,17 @@ func BenchmarkGitHistory(b *testing.B) {
 				if got := benchReadFiles(b, filepath.Join(clone, benchGitDir)); got != objects {
 					b.Fatalf("git clone: %d files, want %d", got, objects)
 				}
-				tot("git-clone").add(r.wall+time.Since(start), r.maxKB)
+				tot("git-clone").add(r, time.Since(start))
 				commit++
 				benchAddCommit(b, remote, commit)
 				r = benchExec(b, env, clone, "git", "fetch", "-q")
 				start = time.Now()
 				benchReadFiles(b, filepath.Join(clone, benchGitDir))
-				tot("git-fetch").add(r.wall+time.Since(start), r.maxKB)
+				tot("git-fetch").add(r, time.Since(start))
 			}
 			for k, t := range totals {
 				b.ReportMetric(t.mean().Seconds(), k+"-s")
+				b.ReportMetric(t.meanCPU().Seconds(), k+"-cpu-s")
 				b.ReportMetric(float64(t.maxKB)/1024, k+"-peak-MB")
 			}
 			for name := range bins {
