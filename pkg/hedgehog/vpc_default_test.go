@@ -180,4 +180,3 @@ func vpcJSONForm(t *testing.T, obj map[string]interface{}) interface{} {
 	}
 	return out
 }
-
