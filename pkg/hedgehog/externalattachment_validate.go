@@ -171,17 +171,26 @@ func externalAttachmentVLAN(spec map[string]interface{}) (int64, string) {
 	return v, "spec.switch.vlan"
 }
 
+// externalAttachmentsByConn returns the attachments on conn by VLAN,
+// grouped once per Index for every connection by the connection label.
 func externalAttachmentsByConn(idx *Index, conn string) map[int64][]string {
-	return vpcMemo(idx, "externalattachment.by-connection/"+conn, func() interface{} {
-		t := map[int64][]string{}
-		for _, o := range idx.WithLabel("ExternalAttachment", vpcLabelConnection, conn) {
+	all := vpcMemo(idx, "externalattachment.by-connection", func() interface{} {
+		byConn := map[string]map[int64][]string{}
+		for _, o := range idx.List("ExternalAttachment") {
 			spec := mapAt(o.Object, "spec")
-			if str(spec, "connection") != conn {
+			c := str(spec, "connection")
+			if str(mapAt(o.Object, "metadata", "labels"), vpcLabelConnection) != c {
 				continue
+			}
+			t := byConn[c]
+			if t == nil {
+				t = map[int64][]string{}
+				byConn[c] = t
 			}
 			v, _ := externalAttachmentVLAN(spec)
 			t[v] = append(t[v], o.GetName())
 		}
-		return t
-	}).(map[int64][]string)
+		return byConn
+	}).(map[string]map[int64][]string)
+	return all[conn]
 }

@@ -29,6 +29,14 @@ func vpcValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Config, r 
 			}
 		}
 	}
+	var subnetTable *vpcSubnetTable
+	if ipnsName != "" {
+		subnetTable = vpcSubnetsByNS(idx, ipnsName)
+	}
+	var vlanTable vpcVLANTable
+	if vlannsName != "" {
+		vlanTable = vpcVLANsByNS(idx, vlannsName)
+	}
 	subnets := mapAt(spec, "subnets")
 	for _, sn := range vpcSortedKeys(subnets) {
 		sub, _ := subnets[sn].(map[string]interface{})
@@ -46,14 +54,14 @@ func vpcValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Config, r 
 		if rv := str(mapAt(sub, "dhcp"), "relayVPC"); rv != "" && idx.Get("VPC", rv) == nil {
 			r.Add(ScopeFabric, "dhcp-relayvpc-missing", path+".dhcp.relayVPC", "relay VPC "+quote(rv)+" does not exist in the fabric", "name an existing VPC")
 		}
-		if ok && ipnsName != "" {
-			if others := vpcSubnetsByNS(idx, ipnsName).overlapping(p.Masked(), obj.GetName()); len(others) > 0 {
+		if ok && subnetTable != nil {
+			if others := subnetTable.overlapping(p.Masked(), obj.GetName()); len(others) > 0 {
 				r.Add(ScopeFabric, "subnet-overlap-vpc", path+".subnet", "subnet "+p.String()+" overlaps "+vpcNames(others)+" in IPv4Namespace "+ipnsName,
 					"use a prefix no other VPC of the IPv4Namespace uses")
 			}
 		}
-		if vlannsName != "" {
-			if others := vpcVLANsByNS(idx, vlannsName).conflicts(vlan, boolean(sub, "hostBGP"), obj.GetName()); len(others) > 0 {
+		if vlanTable != nil {
+			if others := vlanTable.conflicts(vlan, boolean(sub, "hostBGP"), obj.GetName()); len(others) > 0 {
 				r.Add(ScopeFabric, "vlan-conflict-vpc", path+".vlan", "VLAN "+vpcItoa(vlan)+" is also used by "+vpcNames(others)+" in VLANNamespace "+vlannsName,
 					"use a VLAN no other VPC of the VLANNamespace uses")
 			}
@@ -104,31 +112,34 @@ type vpcSubnetTable struct {
 // vpcSubnetsByNS returns the table of the VPCs labelled with the
 // IPv4Namespace ns, as the webhook lists them.
 func vpcSubnetsByNS(idx *Index, ns string) *vpcSubnetTable {
-	return vpcMemo(idx, "vpc.subnets-by-ipv4ns/"+ns, func() interface{} {
-		t := &vpcSubnetTable{byPrefix: map[netip.Prefix][]vpcSubnetEntry{}}
-		for _, o := range idx.WithLabel("VPC", vpcLabelIPv4NS, ns) {
-			spec := mapAt(o.Object, "spec")
-			if str(spec, "ipv4Namespace") != ns {
-				continue
-			}
-			for sn, v := range mapAt(spec, "subnets") {
-				sub, _ := v.(map[string]interface{})
-				if p, ok := vpcParsePrefix(str(sub, "subnet")); ok {
-					e := vpcSubnetEntry{o.GetName(), sn, p.Masked()}
-					t.byPrefix[e.p] = append(t.byPrefix[e.p], e)
-					t.sorted = append(t.sorted, e)
-				}
+	byNS := vpcMemo(idx, "vpc.subnets-by-ipv4ns", func() interface{} { return map[string]*vpcSubnetTable{} }).(map[string]*vpcSubnetTable)
+	if t, ok := byNS[ns]; ok {
+		return t
+	}
+	t := &vpcSubnetTable{byPrefix: map[netip.Prefix][]vpcSubnetEntry{}}
+	byNS[ns] = t
+	for _, o := range idx.WithLabel("VPC", vpcLabelIPv4NS, ns) {
+		spec := mapAt(o.Object, "spec")
+		if str(spec, "ipv4Namespace") != ns {
+			continue
+		}
+		for sn, v := range mapAt(spec, "subnets") {
+			sub, _ := v.(map[string]interface{})
+			if p, ok := vpcParsePrefix(str(sub, "subnet")); ok {
+				e := vpcSubnetEntry{o.GetName(), sn, p.Masked()}
+				t.byPrefix[e.p] = append(t.byPrefix[e.p], e)
+				t.sorted = append(t.sorted, e)
 			}
 		}
-		sort.Slice(t.sorted, func(i, j int) bool {
-			a, b := t.sorted[i].p, t.sorted[j].p
-			if c := a.Addr().Compare(b.Addr()); c != 0 {
-				return c < 0
-			}
-			return a.Bits() < b.Bits()
-		})
-		return t
-	}).(*vpcSubnetTable)
+	}
+	sort.Slice(t.sorted, func(i, j int) bool {
+		a, b := t.sorted[i].p, t.sorted[j].p
+		if c := a.Addr().Compare(b.Addr()); c != 0 {
+			return c < 0
+		}
+		return a.Bits() < b.Bits()
+	})
+	return t
 }
 
 // overlapping returns "VPC v subnet s (prefix)" for every subnet of
@@ -173,22 +184,27 @@ type vpcVLANEntry struct {
 // vpcVLANTable holds the subnet VLANs of the VPCs of one VLANNamespace.
 type vpcVLANTable map[int64][]vpcVLANEntry
 
+// vpcVLANsByNS returns the table of the VPCs labelled with the VLANNamespace
+// ns, as the webhook lists them.
 func vpcVLANsByNS(idx *Index, ns string) vpcVLANTable {
-	return vpcMemo(idx, "vpc.vlans-by-vlanns/"+ns, func() interface{} {
-		t := vpcVLANTable{}
-		for _, o := range idx.WithLabel("VPC", vpcLabelVLANNS, ns) {
-			spec := mapAt(o.Object, "spec")
-			if str(spec, "vlanNamespace") != ns {
-				continue
-			}
-			for sn, v := range mapAt(spec, "subnets") {
-				sub, _ := v.(map[string]interface{})
-				vlan, _ := integer(sub, "vlan")
-				t[vlan] = append(t[vlan], vpcVLANEntry{o.GetName(), sn, boolean(sub, "hostBGP")})
-			}
-		}
+	byNS := vpcMemo(idx, "vpc.vlans-by-vlanns", func() interface{} { return map[string]vpcVLANTable{} }).(map[string]vpcVLANTable)
+	if t, ok := byNS[ns]; ok {
 		return t
-	}).(vpcVLANTable)
+	}
+	t := vpcVLANTable{}
+	byNS[ns] = t
+	for _, o := range idx.WithLabel("VPC", vpcLabelVLANNS, ns) {
+		spec := mapAt(o.Object, "spec")
+		if str(spec, "vlanNamespace") != ns {
+			continue
+		}
+		for sn, v := range mapAt(spec, "subnets") {
+			sub, _ := v.(map[string]interface{})
+			vlan, _ := integer(sub, "vlan")
+			t[vlan] = append(t[vlan], vpcVLANEntry{o.GetName(), sn, boolean(sub, "hostBGP")})
+		}
+	}
+	return t
 }
 
 // conflicts returns the subnets of other VPCs using vlan; several hostBGP

@@ -141,19 +141,33 @@ type vpcAttachTable struct {
 	native   []string
 }
 
+// vpcAttachmentsByConn returns the attachments on conn, grouped once per
+// Index for every connection by the connection label, as the webhook lists
+// them.
 func vpcAttachmentsByConn(idx *Index, conn string) *vpcAttachTable {
-	return vpcMemo(idx, "vpcattachment.by-connection/"+conn, func() interface{} {
-		t := &vpcAttachTable{bySubnet: map[string][]string{}}
-		for _, o := range idx.WithLabel("VPCAttachment", vpcLabelConnection, conn) {
+	all := vpcMemo(idx, "vpcattachment.by-connection", func() interface{} {
+		byConn := map[string]*vpcAttachTable{}
+		for _, o := range idx.List("VPCAttachment") {
 			spec := mapAt(o.Object, "spec")
-			if str(spec, "connection") != conn {
+			c := str(spec, "connection")
+			if str(mapAt(o.Object, "metadata", "labels"), vpcLabelConnection) != c {
 				continue
 			}
-			t.bySubnet[str(spec, "subnet")] = append(t.bySubnet[str(spec, "subnet")], o.GetName())
+			t := byConn[c]
+			if t == nil {
+				t = &vpcAttachTable{bySubnet: map[string][]string{}}
+				byConn[c] = t
+			}
+			name := o.GetName()
+			t.bySubnet[str(spec, "subnet")] = append(t.bySubnet[str(spec, "subnet")], name)
 			if boolean(spec, "nativeVLAN") {
-				t.native = append(t.native, o.GetName())
+				t.native = append(t.native, name)
 			}
 		}
+		return byConn
+	}).(map[string]*vpcAttachTable)
+	if t := all[conn]; t != nil {
 		return t
-	}).(*vpcAttachTable)
+	}
+	return &vpcAttachTable{}
 }
