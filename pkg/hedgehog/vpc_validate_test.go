@@ -274,3 +274,14 @@ spec:
 		t.Errorf("message %q does not name the value and the subnet", v.Message)
 	}
 }
+
+func TestVPCSkippedRules(t *testing.T) {
+	got := VPCSkippedRules()
+	if len(got) != 2 || !strings.HasPrefix(got[0], "vpcattachment: ") {
+		t.Fatalf("VPCSkippedRules() = %v", got)
+	}
+	got[0] = "changed"
+	if VPCSkippedRules()[0] == "changed" {
+		t.Error("VPCSkippedRules returns the package's own slice")
+	}
+}
