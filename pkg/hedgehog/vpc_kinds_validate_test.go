@@ -1,6 +1,9 @@
 package hedgehog
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestVPCAttachmentValidateLocal(t *testing.T) {
 	vpcRunLocal(t, []vpcLocalCase{
@@ -201,5 +204,43 @@ metadata: {name: p}
 spec: {permit: {external: {prefixes: [{prefix: ""}]}}}
 `, want: []string{"externalpeering.vpc-required@spec.permit.vpc.name", "externalpeering.external-required@spec.permit.external.name",
 			"externalpeering.prefix-required@spec.permit.external.prefixes[0].prefix"}},
+	})
+}
+
+// TestVPCSideLabelValues: names the webhook copies into labels must be
+// valid label values, or the API server rejects the defaulted object.
+func TestVPCSideLabelValues(t *testing.T) {
+	long := "a" + strings.Repeat("b", 63)
+	vpcRunLocal(t, []vpcLocalCase{
+		{name: "peering", doc: `
+kind: VPCPeering
+metadata: {name: p}
+spec: {permit: [{vpc-1: {}, "-bad": {}}]}
+`, want: []string{"vpcpeering.label-value@spec.permit"}},
+		{name: "external attachment", doc: `
+kind: ExternalAttachment
+metadata: {name: a}
+spec: {external: ` + long + `, connection: "c d", static: {remoteIP: 172.30.0.1, proxy: true}}
+`, want: []string{"externalattachment.label-value@spec.connection", "externalattachment.label-value@spec.external"}},
+		{name: "external peering", doc: `
+kind: ExternalPeering
+metadata: {name: p}
+spec: {permit: {vpc: {name: "vpc_1."}, external: {name: e}}}
+`, want: []string{"externalpeering.label-value@spec.permit.vpc.name"}},
+		{name: "external namespace", doc: `
+kind: External
+metadata: {name: e}
+spec: {ipv4Namespace: ` + long + `}
+`, want: []string{"external.label-value@spec.ipv4Namespace"}},
+		{name: "ipv4namespace name", doc: `
+kind: IPv4Namespace
+metadata: {name: ` + long + `}
+spec: {subnets: [10.0.0.0/8]}
+`, want: []string{"ipv4namespace.label-value@metadata.name", "ipv4namespace.name-length@metadata.name"}},
+		{name: "ipv4namespace empty list", doc: `
+kind: IPv4Namespace
+metadata: {name: ns}
+spec: {subnets: []}
+`, want: []string{"ipv4namespace.subnets-count@spec.subnets"}},
 	})
 }
