@@ -41,9 +41,8 @@ func vpcValidateRangeEnd(field, which, s string, p netip.Prefix, gw netip.Addr, 
 		r.Add(ScopeLocal, "dhcp-range-reserved-address", field, "DHCP range "+which+" "+s+" is the gateway", "keep the gateway out of the DHCP range")
 	case !p.Contains(a):
 		r.Add(ScopeLocal, "dhcp-range-outside", field, "DHCP range "+which+" "+s+" is not inside the subnet "+p.String(), "set dhcp.range."+which+" to an address inside the subnet")
-	default:
-		return a, true
 	}
+	// start < end is checked for every address that parses, as upstream.
 	return a, true
 }
 
