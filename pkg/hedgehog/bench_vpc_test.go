@@ -3,6 +3,7 @@ package hedgehog
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -97,22 +98,31 @@ func BenchmarkVPCSideDefault10k(b *testing.B) {
 	mine, _ := vpcBenchFabric()
 	copies := make([]*unstructured.Unstructured, len(mine))
 	b.ReportAllocs()
+	var cpu time.Duration
+	n := 0
 	for b.Loop() {
 		b.StopTimer()
 		for i, o := range mine {
 			copies[i] = o.DeepCopy()
 		}
 		b.StartTimer()
+		start := vpcCPUTime()
 		for _, o := range copies {
 			Default(o)
 		}
+		cpu += vpcCPUTime() - start
+		n++
 	}
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/op")
 }
 
 func BenchmarkVPCSideValidateObjects10k(b *testing.B) {
 	_, all := vpcBenchFabric()
 	b.ReportAllocs()
+	start, n := vpcCPUTime(), 0
 	for b.Loop() {
 		ValidateObjects(all, nil)
+		n++
 	}
+	b.ReportMetric(float64((vpcCPUTime()-start).Nanoseconds())/float64(n), "cpu-ns/op")
 }
