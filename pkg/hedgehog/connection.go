@@ -88,4 +88,3 @@ func connMarshalEmpty(spec map[string]interface{}) {
 		}
 	}
 }
-
