@@ -173,6 +173,7 @@ func connAnalyse(spec map[string]interface{}) *connEnds {
 	if sh.many {
 		items := list(t, "links")
 		links = len(items)
+		e.ports = make([]connPort, 0, 2*links)
 		for li, it := range items {
 			link, _ := it.(map[string]interface{})
 			addLink(link, li)
