@@ -61,7 +61,7 @@ func connMarshalEmpty(spec map[string]interface{}) {
 			wiringEnsureEmpty(t, "link")
 			link := mapAt(t, "link")
 			for _, side := range sh.sides {
-				if side.name != "" {
+				if side.name != "" && link != nil {
 					wiringEnsureEmpty(link, side.name)
 				}
 			}

@@ -112,7 +112,7 @@ func (l *wiringLabels) done() bool {
 // wiringEnsureEmpty stores {} at key in m when absent: a non-pointer Go
 // struct without omitempty effect is always marshalled.
 func wiringEnsureEmpty(m map[string]interface{}, key string) {
-	if m[key] == nil {
+	if m != nil && m[key] == nil {
 		m[key] = map[string]interface{}{}
 	}
 }

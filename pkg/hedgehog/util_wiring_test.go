@@ -42,3 +42,58 @@ func TestWiringLabelFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestWiringGarbage: fields of the wrong type (the schema check's
+// business) never make Default or the rules panic.
+func TestWiringGarbage(t *testing.T) {
+	docs := wiringDocs(t, []byte(`
+apiVersion: wiring.githedgehog.com/v1beta1
+kind: Connection
+metadata: {name: c1, labels: {a: 1, fabric.githedgehog.com/x: [1]}}
+spec: {unbundled: {link: "x"}, fabric: {links: "y"}}
+---
+apiVersion: wiring.githedgehog.com/v1beta1
+kind: Connection
+metadata: {name: c2}
+spec: {fabric: {links: [1, {spine: "s", leaf: {port: 7, ip: 3}}]}, staticExternal: {link: {switch: {subnets: "z"}}}}
+---
+apiVersion: wiring.githedgehog.com/v1beta1
+kind: Connection
+metadata: {name: c3}
+spec: "nothing"
+---
+apiVersion: wiring.githedgehog.com/v1beta1
+kind: Switch
+metadata: {name: s1, labels: "x"}
+spec: {groups: [1, "a"], vlanNamespaces: "x", portSpeeds: [1], linkFlapErrDisable: 3, redundancy: "r", asn: "x"}
+---
+apiVersion: wiring.githedgehog.com/v1beta1
+kind: Switch
+metadata: "x"
+spec: []
+---
+apiVersion: wiring.githedgehog.com/v1beta1
+kind: VLANNamespace
+metadata: {name: v1}
+spec: {ranges: [1, {from: "a"}, {from: 70000}]}
+---
+apiVersion: wiring.githedgehog.com/v1beta1
+kind: VLANNamespace
+metadata: {name: v2}
+spec: {ranges: {from: 1}}
+---
+apiVersion: wiring.githedgehog.com/v1beta1
+kind: Server
+metadata: {name: sv, labels: null}
+spec: null
+`))
+	rep := ValidateObjects(docs, wiringConfig(t))
+	if len(rep.Violations) == 0 {
+		t.Fatal("no violations on garbage")
+	}
+	idx := NewIndex(docs)
+	for _, o := range docs {
+		Default(o.DeepCopy())
+		ValidateDelete(o, idx)
+	}
+}
