@@ -194,8 +194,10 @@ func connectionValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Con
 			r.Add(ScopeFabric, "vpc-exists", "spec.staticExternal.withinVPC", "VPC "+vpc+" (withinVPC) not found", "create the VPC or correct withinVPC")
 		}
 	}
+	var buf []byte
 	for _, p := range ends.ports {
-		if others, used := wiringOthers(w.ports[connCanonical(p.name)], name); used {
+		buf = connAppendCanonical(buf[:0], p.name)
+		if others, used := wiringOthers(w.ports[string(buf)], name); used {
 			r.Add(ScopeFabric, "port-used-twice", ends.field(p), "port "+p.name+" is also used by connection "+others,
 				"use another port, or remove it from one of the connections")
 		}
