@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -118,6 +119,7 @@ func BenchmarkWiringDefault(b *testing.B) {
 	objs, _ := wiringBenchFabric(10000)
 	b.ReportMetric(float64(len(objs)), "objects")
 	copies := make([]*unstructured.Unstructured, len(objs))
+	var cpu time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -125,19 +127,24 @@ func BenchmarkWiringDefault(b *testing.B) {
 			copies[j] = o.DeepCopy()
 		}
 		b.StartTimer()
+		start := wiringCPU()
 		for _, o := range copies {
 			Default(o)
 		}
+		cpu += wiringCPU() - start
 	}
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
 func BenchmarkWiringValidateObjects(b *testing.B) {
 	objs, cfg := wiringBenchFabric(10000)
 	b.ReportMetric(float64(len(objs)), "objects")
 	b.ResetTimer()
+	start := wiringCPU()
 	for i := 0; i < b.N; i++ {
 		if rep := ValidateObjects(objs, cfg); len(rep.Violations) != 0 {
 			b.Fatal(rep.Violations[0])
 		}
 	}
+	b.ReportMetric(float64((wiringCPU()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
 }

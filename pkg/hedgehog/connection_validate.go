@@ -202,8 +202,11 @@ func connectionValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Con
 				"use another port, or remove it from one of the connections")
 		}
 	}
-	seen := map[netip.Addr]bool{}
+	var seen map[netip.Addr]bool
 	connEachNumberedLink(spec, ends, func(li int, ips [2]string) {
+		if seen == nil {
+			seen = map[netip.Addr]bool{}
+		}
 		for si, ip := range ips {
 			p, ok := wiringParsePrefix(ip)
 			if !ok {
