@@ -37,8 +37,8 @@ type TreeFS struct {
 	// most GOMAXPROCS, and closed by Close.
 	blobStores chan *filesystem.Storage
 	made       []*filesystem.Storage
-	root  *object.Tree
-	trees map[plumbing.Hash]*object.Tree
+	root       *object.Tree
+	trees      map[plumbing.Hash]*object.Tree
 	// names indexes the entries of the trees read, by name.
 	names map[plumbing.Hash]map[string]object.TreeEntry
 	when  time.Time
