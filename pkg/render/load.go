@@ -116,17 +116,6 @@ func (res *Result) Desired(dir string) (*desired.State, error) {
 	return d, errors.Join(errs...)
 }
 
-// HasKustomizationFS reports whether the directory renderPath of src holds
-// a kustomization file, as HasKustomization does on disk.
-func HasKustomizationFS(src fs.FS, renderPath string) (bool, error) {
-	rel, err := desired.DirFS(src, renderPath)
-	if err != nil {
-		return false, err
-	}
-	top, err := FindKustomization(src, rel)
-	return top != "", err
-}
-
 // HasKustomization reports whether the directory renderPath of the working
 // tree at root holds a kustomization file, so that the fabric is rendered.
 func HasKustomization(root, renderPath string) (bool, error) {
