@@ -16,9 +16,14 @@ type treeInfo struct {
 	n node
 }
 
+// Name is the entry's name.
 func (i *treeInfo) Name() string { return i.n.name }
-func (i *treeInfo) IsDir() bool  { return i.n.mode == filemode.Dir || i.n.mode == filemode.Submodule }
-func (i *treeInfo) Sys() any     { return nil }
+
+// IsDir says a tree or a submodule (an empty directory).
+func (i *treeInfo) IsDir() bool { return i.n.mode == filemode.Dir || i.n.mode == filemode.Submodule }
+
+// Sys is nil.
+func (i *treeInfo) Sys() any { return nil }
 
 // ModTime is the commit's time: Git keeps no time per file.
 func (i *treeInfo) ModTime() time.Time { return i.t.when }
@@ -37,6 +42,8 @@ func (i *treeInfo) Size() int64 {
 	return o.Size()
 }
 
+// Mode is the Git mode as a file mode: directories 0755, symbolic links,
+// executables 0755, other files 0644.
 func (i *treeInfo) Mode() fs.FileMode {
 	switch i.n.mode {
 	case filemode.Dir, filemode.Submodule:
@@ -49,7 +56,10 @@ func (i *treeInfo) Mode() fs.FileMode {
 	return 0o644
 }
 
-func (i *treeInfo) Type() fs.FileMode          { return i.Mode().Type() }
+// Type is the type bits of Mode.
+func (i *treeInfo) Type() fs.FileMode { return i.Mode().Type() }
+
+// Info is the entry itself.
 func (i *treeInfo) Info() (fs.FileInfo, error) { return i, nil }
 
 func sortEntries(des []fs.DirEntry) {
@@ -62,8 +72,11 @@ type treeFile struct {
 	io.Reader
 }
 
+// Stat describes the file.
 func (f *treeFile) Stat() (fs.FileInfo, error) { return f.info, nil }
-func (f *treeFile) Close() error               { return nil }
+
+// Close does nothing: the content is in memory.
+func (f *treeFile) Close() error { return nil }
 
 // treeDir is an open directory of a TreeFS.
 type treeDir struct {
@@ -72,8 +85,13 @@ type treeDir struct {
 	off     int
 }
 
+// Stat describes the directory.
 func (d *treeDir) Stat() (fs.FileInfo, error) { return d.info, nil }
-func (d *treeDir) Close() error               { return nil }
+
+// Close does nothing.
+func (d *treeDir) Close() error { return nil }
+
+// Read fails: a directory has no content.
 func (d *treeDir) Read([]byte) (int, error) {
 	return 0, &fs.PathError{Op: "read", Path: d.info.Name(), Err: fs.ErrInvalid}
 }
