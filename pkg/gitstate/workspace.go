@@ -48,7 +48,11 @@ type OpenOptions struct {
 
 // Workspace is a fabric's Git repository on local disk, ready to read.
 type Workspace struct {
-	// Root is the directory holding the repository's files.
+	// Root is the directory of the repository: a local working tree (or a
+	// directory in it), whose files are read there; or a cache clone, whose
+	// files are read from its object store (Tree) and are on disk only
+	// when checked out for a change (OpenOptions.CheckoutPending, Change,
+	// Checkout).
 	Root string
 	// Revision is the commit sha of HEAD; "" for a directory outside Git
 	// or a repository without commits.
