@@ -19,6 +19,8 @@ const (
 	perRow    = 12 // nodes in a row before it wraps
 	perColumn = 10 // side nodes in a column before the next
 	labelMax  = 15 // characters of a name shown in a node
+	// denseEdges is the number of edges above which those in sync fade.
+	denseEdges = 120
 )
 
 // Layout is a graph placed on a canvas: spines on top, leaves below (a
@@ -27,9 +29,12 @@ const (
 // perRow nodes and are centred. It is deterministic.
 type Layout struct {
 	Width, Height int
-	Nodes         []PlacedNode
-	Groups        []Box
-	Edges         []PlacedEdge
+	// Dense says there are so many edges that those in sync are drawn
+	// faintly.
+	Dense  bool
+	Nodes  []PlacedNode
+	Groups []Box
+	Edges  []PlacedEdge
 }
 
 // PlacedNode is a node with its place and the label it shows.
@@ -180,7 +185,13 @@ func Place(g *Graph, prefix string) *Layout {
 		p.Label = shorten(n.Name, labelMax)
 		l.Nodes = append(l.Nodes, *p)
 	}
-	for _, e := range g.Edges {
+	// Edges in sync first, so that the others are drawn over them.
+	edges := append([]Edge(nil), g.Edges...)
+	sort.SliceStable(edges, func(i, j int) bool {
+		return edges[i].Status == "inSync" && edges[j].Status != "inSync"
+	})
+	l.Dense = len(edges) > denseEdges
+	for _, e := range edges {
 		a, b := pos[e.From], pos[e.To]
 		x1, y1, x2, y2 := ends(a, b)
 		l.Edges = append(l.Edges, PlacedEdge{Edge: e, X1: x1, Y1: y1, X2: x2, Y2: y2})
@@ -269,14 +280,16 @@ func leafItems(leaves []*Node, last map[string]bool) []item {
 	return out
 }
 
-// orderServers orders servers under the switches they hang off (by the
-// mean x of those switches), then by name, so that links cross less.
+// orderServers orders servers as the switches they hang off are ordered
+// (by the mean place of those switches in reading order: row, then x),
+// then by name, so that links cross less and the server rows read in the
+// order of the leaf rows.
 func orderServers(servers []*Node, edges []Edge, pos map[string]*PlacedNode) []*Node {
 	sum, cnt := map[string]int{}, map[string]int{}
 	for _, e := range edges {
 		for _, pair := range [][2]string{{e.From, e.To}, {e.To, e.From}} {
 			if p := pos[pair[1]]; p != nil {
-				sum[pair[0]] += p.X
+				sum[pair[0]] += p.Y*100000 + p.X
 				cnt[pair[0]]++
 			}
 		}
