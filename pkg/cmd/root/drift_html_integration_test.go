@@ -95,6 +95,26 @@ func TestDriftHTMLStdoutAndSyncReport(t *testing.T) {
 	}
 }
 
+// TestSyncApplyDryRunReport: --report with --apply --dry-run shows the
+// drift as found (nothing was done), and the cluster is left alone.
+func TestSyncApplyDryRunReport(t *testing.T) {
+	h, _ := labProd(t)
+	path := filepath.Join(t.TempDir(), "plan.html")
+	r := h.run("sync", "--apply", "--dry-run", "--fabric", "lab", "--report", path)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (something to do): %s", r.code, r.stderr)
+	}
+	page := readFile(t, path)
+	for _, want := range []string{`data-status="drifted" data-count="1"`, `data-status="missingFromCluster" data-count="1"`, `<a href="#f0-d`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the dry run's report lacks %s", want)
+		}
+	}
+	if d := h.run("drift", "vpc", "vpc-3", "--fabric", "lab"); d.code != 1 {
+		t.Errorf("after a dry run, drift of vpc-3 exits %d, want 1 (still missing)", d.code)
+	}
+}
+
 func TestDriftHTMLFlagErrors(t *testing.T) {
 	h, _ := labProd(t)
 	for _, c := range []struct {
