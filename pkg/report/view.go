@@ -105,7 +105,7 @@ type skippedView struct {
 
 type rowView struct {
 	ID, Kind, Namespace, Name, Status, Label, Source, URL, DetailID, Error, Text string
-	Fields                                                                      int
+	Fields                                                                       int
 }
 
 type fieldView struct{ Path, Type, Git, Cluster string }

@@ -176,6 +176,9 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 		}
 		if !ok {
 			fmt.Fprintln(o.ErrOut, "Cancelled, nothing changed.")
+			if err := o.writePlansReport(plans); err != nil {
+				return err
+			}
 			return exitFor(failed, false)
 		}
 	}
