@@ -229,13 +229,16 @@ func detailOf(row rowView, r drift.ResourceResult, diff string) detailView {
 	return d
 }
 
-// value renders a field's value as compact JSON.
+// value renders a field's value as compact JSON (the page escapes it:
+// JSON's own escaping of <, > and & would show as \u003c).
 func value(v interface{}) string {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return fmt.Sprint(v)
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // deployersOf reads each fabric's deployer state from the report's JSON
