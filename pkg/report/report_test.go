@@ -2,10 +2,12 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/githedgehog/kubectl-hnp/internal/golden"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -80,26 +82,43 @@ func TestReportWithoutWebURL(t *testing.T) {
 	}
 }
 
-func TestReportDeployer(t *testing.T) {
-	// A deployer in the result (as `drift -o json` prints it) is shown;
-	// the drift.Report type need not know it: the report reads the JSON.
-	in := sampleInput()
+func TestReportDeployerAndPendingDeploy(t *testing.T) {
+	// Without them in the result, neither section shows.
 	var b bytes.Buffer
-	if err := Write(&b, in); err != nil {
+	if err := Write(&b, sampleInput()); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(b.String(), `class="kv deployer"`) {
-		t.Error("a deployer section without a deployer")
+	if strings.Contains(b.String(), `class="kv deployer"`) || strings.Contains(b.String(), `data-status="pendingDeploy"`) {
+		t.Error("a deployer or pending-deploy section without either in the result")
 	}
-	kvs := []kv{}
-	flatten("", map[string]interface{}{"kind": "Kustomization", "ready": true, "revision": map[string]interface{}{"applied": "abc"}}, &kvs)
-	want := []kv{{"kind", "Kustomization"}, {"ready", "true"}, {"revision.applied", "abc"}}
-	if len(kvs) != len(want) {
-		t.Fatalf("flatten = %v, want %v", kvs, want)
+	// The report's JSON may carry a deployer and pendingDeploy (the
+	// drift.Report type need not know them): both are shown, the
+	// deployer's fields in their JSON order.
+	js := `{"fabrics": [{"name": "lab",
+		"deployer": {"tool": "flux", "name": "flux-system/lab", "revision": "abc", "ready": "True", "suspended": false, "sync": {"behind": 2}},
+		"summary": {"pendingDeploy": 1},
+		"resources": [{"kind": "VPC", "name": "a"}, {"kind": "VPC", "name": "b", "pendingDeploy": true}]}]}`
+	ext, err := extrasFrom([]byte(js), 1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i := range want {
-		if kvs[i] != want[i] {
-			t.Errorf("flatten[%d] = %v, want %v", i, kvs[i], want[i])
+	want := []kv{{"tool", "flux"}, {"name", "flux-system/lab"}, {"revision", "abc"}, {"ready", "True"}, {"suspended", "false"}, {"sync.behind", "2"}}
+	if fmt.Sprint(ext[0].deployer) != fmt.Sprint(want) {
+		t.Errorf("deployer %v, want %v", ext[0].deployer, want)
+	}
+	rs := []drift.ResourceResult{
+		{Kind: "VPC", Namespace: "default", Name: "a", Status: drift.StatusInSync},
+		{Kind: "VPC", Namespace: "default", Name: "b", Status: drift.StatusDrifted},
+	}
+	v := fabricOf("f0", drift.FabricReport{Name: "lab", Resources: rs, Summary: drift.SummaryOf(rs)}, &FabricData{}, ext[0])
+	b.Reset()
+	if err := tmpl().ExecuteTemplate(&b, "fabric", v); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`<dt>tool</dt><dd>flux</dd>`, `<dt>sync.behind</dt><dd>2</dd>`,
+		`data-status="pendingDeploy" data-count="1"`, `data-pending="true"`, `drifted (pending deploy)`} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("the fabric's section lacks %s", s)
 		}
 	}
 }

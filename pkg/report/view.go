@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -96,6 +97,9 @@ type fabricView struct {
 	Details                             []detailView
 	Topology                            *Layout
 	Panels                              []panelView
+	// PendingDeploy counts the objects not in sync whose Git change the
+	// deployer has not deployed yet.
+	PendingDeploy int
 }
 
 type skippedView struct {
@@ -106,6 +110,8 @@ type skippedView struct {
 type rowView struct {
 	ID, Kind, Namespace, Name, Status, Label, Source, URL, DetailID, Error, Text string
 	Fields                                                                       int
+	// Pending says the object\'s Git change is not deployed yet.
+	Pending bool
 }
 
 type fieldView struct{ Path, Type, Git, Cluster string }
@@ -132,7 +138,7 @@ func build(in Input) (*page, error) {
 	if !in.Generated.IsZero() {
 		p.Generated = in.Generated.UTC().Format("2006-01-02 15:04:05 UTC")
 	}
-	deployers, err := deployersOf(in.Report)
+	ext, err := extrasOf(in.Report)
 	if err != nil {
 		return nil, err
 	}
@@ -141,14 +147,14 @@ func build(in Input) (*page, error) {
 		if data == nil {
 			data = &FabricData{}
 		}
-		p.Fabrics = append(p.Fabrics, fabricOf(fmt.Sprintf("f%d", i), f, data, deployers[i]))
+		p.Fabrics = append(p.Fabrics, fabricOf(fmt.Sprintf("f%d", i), f, data, ext[i]))
 	}
 	return p, nil
 }
 
-func fabricOf(id string, f drift.FabricReport, data *FabricData, deployer []kv) fabricView {
+func fabricOf(id string, f drift.FabricReport, data *FabricData, ext fabricExtras) fabricView {
 	v := fabricView{ID: id, Name: f.Name, Revision: f.GitRevision, ShortRev: f.GitRevision, Error: f.Error,
-		Counts: countsOf(f.Summary), Deployer: deployer}
+		Counts: countsOf(f.Summary), Deployer: ext.deployer, PendingDeploy: ext.pendingDeploy}
 	if len(v.ShortRev) > 12 {
 		v.ShortRev = v.ShortRev[:12]
 	}
@@ -176,7 +182,10 @@ func fabricOf(id string, f drift.FabricReport, data *FabricData, deployer []kv) 
 		}
 		c.add(r.Status)
 		row := rowView{ID: fmt.Sprintf("%s-o%d", id, i), Kind: r.Kind, Namespace: r.Namespace, Name: r.Name,
-			Status: string(r.Status), Label: statusLabel(string(r.Status)), Fields: len(r.Diffs), Error: r.Error}
+			Status: string(r.Status), Label: statusLabel(string(r.Status)), Fields: len(r.Diffs), Error: r.Error, Pending: ext.pending[i]}
+		if row.Pending {
+			row.Label += " (pending deploy)"
+		}
 		if r.File != "" {
 			row.Source = fmt.Sprintf("%s:%d", r.File, r.Line)
 			row.URL = SourceURL(data.WebURL, f.GitRevision, r.File, r.Line)
@@ -241,52 +250,96 @@ func value(v interface{}) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// deployersOf reads each fabric's deployer state from the report's JSON
-// form, where a deployer is reported: the report's schema is the one
-// contract, so whatever it carries is shown, and its absence is fine.
-func deployersOf(r *drift.Report) ([][]kv, error) {
+// extras is what the report's JSON form may carry beyond what this
+// package's drift.Report type names: the deployer's state per fabric and
+// the objects whose Git change the deployer has not deployed yet
+// (pendingDeploy). The JSON schema is the one contract, so whatever it
+// carries is shown, and its absence is fine.
+type extras struct {
+	Fabrics []struct {
+		Deployer json.RawMessage `json:"deployer"`
+		Summary  struct {
+			PendingDeploy int `json:"pendingDeploy"`
+		} `json:"summary"`
+		Resources []struct {
+			PendingDeploy bool `json:"pendingDeploy"`
+		} `json:"resources"`
+	} `json:"fabrics"`
+}
+
+// fabricExtras are one fabric's extras.
+type fabricExtras struct {
+	deployer      []kv
+	pendingDeploy int
+	pending       map[int]bool // resource index → pendingDeploy
+}
+
+func extrasOf(r *drift.Report) ([]fabricExtras, error) {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return nil, err
 	}
-	var raw struct {
-		Fabrics []struct {
-			Deployer interface{} `json:"deployer"`
-		} `json:"fabrics"`
-	}
+	return extrasFrom(b, len(r.Fabrics))
+}
+
+// extrasFrom reads the extras of n fabrics from a report's JSON.
+func extrasFrom(b []byte, n int) ([]fabricExtras, error) {
+	var raw extras
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, err
 	}
-	out := make([][]kv, len(r.Fabrics))
+	out := make([]fabricExtras, n)
 	for i, f := range raw.Fabrics {
-		if i < len(out) && f.Deployer != nil {
-			flatten("", f.Deployer, &out[i])
+		if i >= len(out) {
+			break
+		}
+		if len(f.Deployer) > 0 && string(f.Deployer) != "null" {
+			flatten("", f.Deployer, &out[i].deployer)
+		}
+		out[i].pendingDeploy = f.Summary.PendingDeploy
+		for j, res := range f.Resources {
+			if res.PendingDeploy {
+				if out[i].pending == nil {
+					out[i].pending = map[int]bool{}
+				}
+				out[i].pending[j] = true
+			}
 		}
 	}
 	return out, nil
 }
 
-// flatten lists a JSON value's leaves as dotted keys, in key order.
-func flatten(prefix string, v interface{}, out *[]kv) {
-	m, ok := v.(map[string]interface{})
-	if !ok {
-		if s, isStr := v.(string); isStr {
-			*out = append(*out, kv{Key: prefix, Value: s})
-		} else {
-			*out = append(*out, kv{Key: prefix, Value: value(v)})
+// flatten lists a JSON value's leaves as dotted keys, in the order the
+// JSON has them (the order of the Go type's fields): strings as they are,
+// other values as JSON.
+func flatten(prefix string, raw json.RawMessage, out *[]kv) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		if _, err := dec.Token(); err != nil {
+			return
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			key, ok := tok.(string)
+			if err != nil || !ok {
+				return
+			}
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return
+			}
+			if prefix != "" {
+				key = prefix + "." + key
+			}
+			flatten(key, v, out)
 		}
 		return
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		*out = append(*out, kv{Key: prefix, Value: s})
+		return
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		key := k
-		if prefix != "" {
-			key = prefix + "." + k
-		}
-		flatten(key, m[k], out)
-	}
+	*out = append(*out, kv{Key: prefix, Value: string(raw)})
 }
