@@ -51,6 +51,9 @@ that exists in Git already is refused.`,
 			if o.File == "" {
 				return fmt.Errorf("-f FILE is required")
 			}
+			if err := o.ValidateBranch(o.ErrOut); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
 			}

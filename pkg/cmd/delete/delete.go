@@ -47,6 +47,9 @@ from the cluster. On a terminal it asks first; --yes skips the question.`,
 			if o.kind, o.name, err = kinds.ParseRef(args); err != nil {
 				return err
 			}
+			if err := o.ValidateBranch(o.ErrOut); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
 			}

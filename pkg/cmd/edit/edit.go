@@ -69,8 +69,9 @@ saved to a file whose path is printed.`,
   kubectl hnp edit vpc vpc-1 --patch '{"spec":{"subnets":{"web":{"subnet":"10.0.5.0/24","vlan":1005}}}}'
   kubectl hnp edit vpc vpc-1 -f vpc-1.yaml
 
-  # review flow: commit on a new branch, push it; or look first
-  kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --branch change/vlan-1202
+  # review flow: commit on a new branch, push it; add to it; or look first
+  kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --to-branch change/vlan-1202
+  kubectl hnp edit vpc vpc-2 --set spec.subnets.default.vlan=1203 --to-branch change/vlan-1202 --continue
   kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --dry-run
 
   # wait until the GitOps tool has deployed the change
@@ -116,8 +117,11 @@ func (o *Options) Complete(args []string) error {
 	if o.Patch != "" && o.PatchFile != "" {
 		return fmt.Errorf("use --patch or --patch-file, not both")
 	}
+	if err := o.ValidateBranch(o.ErrOut); err != nil {
+		return err
+	}
 	if o.Wait && (o.NoPush || o.NewBranch != "" || o.DryRun) {
-		return fmt.Errorf("--wait needs the change pushed to the fabric's branch (not --no-push, --branch or --dry-run)")
+		return fmt.Errorf("--wait needs the change pushed to the fabric's branch (not --no-push, --to-branch or --dry-run)")
 	}
 	if o.Wait && o.Timeout <= 0 {
 		return fmt.Errorf("--timeout must be positive")
