@@ -1,0 +1,62 @@
+package clusterstate
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
+)
+
+// Agents lists the switches' Agents (agent.githedgehog.com) in the fabric's
+// namespaces: one LIST (paginated) per namespace, so one request for a
+// fabric in one namespace. Agents are status to show, never a reason to
+// fail: a cluster without the Agent CRD (404), a user who may not list them
+// (403), or any other failure gives Agents that are all unknown, with a
+// one-line note saying why.
+func (r *Reader) Agents(ctx context.Context) *hedgehog.Agents {
+	limit := r.PageSize
+	if limit == 0 {
+		limit = DefaultPageSize
+	}
+	var items []unstructured.Unstructured
+	for _, ns := range r.namespaces() {
+		client := r.Dynamic.Resource(hedgehog.AgentGVR).Namespace(ns)
+		opts := metav1.ListOptions{Limit: limit}
+		for {
+			list, err := client.List(ctx, opts)
+			if err != nil {
+				return hedgehog.UnknownAgents(agentsNote(err, ns))
+			}
+			items = append(items, list.Items...)
+			if opts.Continue = list.GetContinue(); opts.Continue == "" {
+				break
+			}
+		}
+	}
+	return hedgehog.NewAgents(items)
+}
+
+// agentsNote says in one line why the Agents could not be read.
+func agentsNote(err error, ns string) string {
+	const what = "switch agents unknown"
+	switch {
+	case apierrors.IsNotFound(err):
+		return what + ": the cluster does not serve agents.agent.githedgehog.com (no Agent CRD)"
+	case apierrors.IsForbidden(err):
+		return fmt.Sprintf("%s: not allowed to list agents.agent.githedgehog.com in namespace %s", what, ns)
+	}
+	return fmt.Sprintf("%s: listing agents.agent.githedgehog.com: %s", what, oneLine(err.Error()))
+}
+
+func oneLine(s string) string {
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
