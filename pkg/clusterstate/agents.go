@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 )
 
 // Agents lists the switches' Agents (agent.githedgehog.com) in the fabric's
@@ -59,4 +60,16 @@ func oneLine(s string) string {
 		}
 	}
 	return s
+}
+
+// agentKind is the Agent as a kind to watch; it is not one of the managed
+// kinds (pkg/kinds), whose registry lists only those.
+var agentKind = &kinds.Kind{Kind: hedgehog.AgentGVK.Kind, Group: hedgehog.AgentGVK.Group, Version: hedgehog.AgentGVK.Version,
+	Plural: hedgehog.AgentGVR.Resource, Singular: "agent"}
+
+// WatchAgents starts an informer on the Agents of the reader's namespace
+// (one LIST, then a watch) and sends an Event for every change after the
+// initial listing, which Initial holds. Stop it when done.
+func (r *Reader) WatchAgents(ctx context.Context, events chan<- Event, opts WatchOptions) (*Watching, error) {
+	return r.StartWatch(ctx, []*kinds.Kind{agentKind}, events, opts)
 }

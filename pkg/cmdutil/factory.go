@@ -32,6 +32,9 @@ type Factory struct {
 	Getenv func(string) string
 	// Now is the clock.
 	Now func() time.Time
+	// WaitProgress, when set, is told every progress line of a wait for
+	// agents (WaitApplied), terminal or not: tests follow a wait with it.
+	WaitProgress func(line string)
 
 	// KubeFlags are cli-runtime's standard kube flags as the user set them.
 	KubeFlags *genericclioptions.ConfigFlags

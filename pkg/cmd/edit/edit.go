@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -35,7 +36,9 @@ type Options struct {
 	PatchFile  string
 	File       string
 	Wait       bool
-	Timeout    time.Duration
+	// Applied, with Wait, also waits for the affected switches' agents.
+	Applied bool
+	Timeout time.Duration
 
 	kind *kinds.Kind
 	name string
@@ -75,7 +78,10 @@ saved to a file whose path is printed.`,
   kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --dry-run
 
   # wait until the GitOps tool has deployed the change
-  kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --wait --timeout 5m`,
+  kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --wait --timeout 5m
+
+  # ... and until the agents of the affected switches have applied it
+  kubectl hnp edit sw leaf-01 --set spec.description=rack-2 --wait --applied --timeout 10m`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
@@ -94,7 +100,8 @@ saved to a file whose path is printed.`,
 	fl.StringVar(&o.PatchFile, "patch-file", "", "a file holding a JSON merge patch")
 	fl.StringVarP(&o.File, "filename", "f", "", "a file holding the whole new object (- for stdin)")
 	fl.BoolVar(&o.Wait, "wait", false, "after the push, wait until the cluster's object matches the new desired state")
-	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "with --wait: how long to wait (exit 1 when it passes)")
+	fl.BoolVar(&o.Applied, "applied", false, "with --wait: then wait until the agents of the switches the change affects have applied it (their Agents' generation applied)")
+	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "with --wait: how long to wait in all (exit 1 when it passes)")
 	o.AddCommitFlags(fl, true)
 	return cmd
 }
@@ -122,6 +129,9 @@ func (o *Options) Complete(args []string) error {
 	}
 	if o.Wait && (o.NoPush || o.NewBranch != "" || o.DryRun) {
 		return fmt.Errorf("--wait needs the change pushed to the fabric's branch (not --no-push, --to-branch or --dry-run)")
+	}
+	if o.Applied && !o.Wait {
+		return fmt.Errorf("--applied goes with --wait")
 	}
 	if o.Wait && o.Timeout <= 0 {
 		return fmt.Errorf("--timeout must be positive")
@@ -205,7 +215,11 @@ func (o *Options) Run(ctx context.Context) error {
 		if rendered != nil {
 			obj = rendered
 		}
-		return o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, o.Timeout)
+		deadline := time.Now().Add(o.Timeout)
+		if err := o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, o.Timeout); err != nil || !o.Applied {
+			return err
+		}
+		return o.f.WaitApplied(ctx, fab, &unstructured.Unstructured{Object: obj}, deadline)
 	}
 	return nil
 }

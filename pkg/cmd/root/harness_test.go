@@ -111,6 +111,8 @@ type harness struct {
 	config string
 	// now, when set, is the commands' clock (ages in output).
 	now func() time.Time
+	// waitProgress, when set, follows the commands' waits for agents.
+	waitProgress func(line string)
 }
 
 func newHarness(t *testing.T) *harness {
@@ -156,6 +158,7 @@ func (h *harness) run(args ...string) result {
 	if h.now != nil {
 		f.Now = h.now
 	}
+	f.WaitProgress = h.waitProgress
 	code := Run(context.Background(), f, args)
 	return result{out.String(), errOut.String(), code}
 }
