@@ -29,8 +29,8 @@ type CommitFlags struct {
 	Continue bool
 	// OldBranch is the deprecated --branch of writing commands.
 	OldBranch string
-	DryRun   bool
-	Validate string
+	DryRun    bool
+	Validate  string
 	// RetryTimeout is how long to keep replaying the change on a remote
 	// branch that moves on (--retry-timeout).
 	RetryTimeout time.Duration

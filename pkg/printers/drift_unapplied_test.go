@@ -99,4 +99,3 @@ func TestDriftUnappliedJUnit(t *testing.T) {
 		t.Errorf("unapplied switches counted as failures:\n%s", out)
 	}
 }
-
