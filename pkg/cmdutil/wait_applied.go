@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,14 +23,14 @@ import (
 // maybe more than once.
 const AgentSettle = 2 * time.Second
 
-// WaitApplied waits until the agents of the switches that a change to obj
+// WaitApplied waits until the agents of the switches that a change to objs
 // affects (hedgehog.AffectedSwitches, read from the fabric's cluster) have
 // applied it: each Agent's generation has not moved for AgentSettle, and
 // its status.lastAppliedGen has reached that generation with the Applied
 // condition true. It watches the Agents (an informer: one LIST, then a
 // watch), prints progress on stderr when that is a terminal, and gives up
 // at deadline with an exit-1 error naming the switches still waiting.
-func (f *Factory) WaitApplied(ctx context.Context, fab *fabric.Fabric, obj *unstructured.Unstructured, deadline time.Time) error {
+func (f *Factory) WaitApplied(ctx context.Context, fab *fabric.Fabric, objs []*unstructured.Unstructured, deadline time.Time) error {
 	cl, err := f.Cluster(fab)
 	if err != nil {
 		return err
@@ -48,8 +49,20 @@ func (f *Factory) WaitApplied(ctx context.Context, fab *fabric.Fabric, obj *unst
 	if err != nil {
 		return err
 	}
-	what := obj.GetKind() + " " + cl.Namespace + "/" + obj.GetName()
-	names := hedgehog.AffectedSwitches(obj, cl.Namespace, set)
+	var whats []string
+	affected := map[string]bool{}
+	for _, obj := range objs {
+		whats = append(whats, obj.GetKind()+" "+cl.Namespace+"/"+obj.GetName())
+		for _, sw := range hedgehog.AffectedSwitches(obj, cl.Namespace, set) {
+			affected[sw] = true
+		}
+	}
+	what := strings.Join(whats, ", ")
+	names := make([]string, 0, len(affected))
+	for sw := range affected {
+		names = append(names, sw)
+	}
+	sort.Strings(names)
 	errOut := f.IOStreams.ErrOut
 	if len(names) == 0 {
 		fmt.Fprintf(errOut, "%s affects no switch of fabric %s: no agent to wait for\n", what, fab.Name)

@@ -35,10 +35,7 @@ type Options struct {
 	Patch      string
 	PatchFile  string
 	File       string
-	Wait       bool
-	// Applied, with Wait, also waits for the affected switches' agents.
-	Applied bool
-	Timeout time.Duration
+	cmdutil.WaitFlags
 
 	kind *kinds.Kind
 	name string
@@ -99,9 +96,7 @@ saved to a file whose path is printed.`,
 	fl.StringVar(&o.Patch, "patch", "", "a JSON merge patch (JSON or YAML)")
 	fl.StringVar(&o.PatchFile, "patch-file", "", "a file holding a JSON merge patch")
 	fl.StringVarP(&o.File, "filename", "f", "", "a file holding the whole new object (- for stdin)")
-	fl.BoolVar(&o.Wait, "wait", false, "after the push, wait until the cluster's object matches the new desired state")
-	fl.BoolVar(&o.Applied, "applied", false, "with --wait: then wait until the agents of the switches the change affects have applied it (their Agents' generation applied)")
-	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "with --wait: how long to wait in all (exit 1 when it passes)")
+	o.AddWaitFlags(fl, "the cluster's object matches the new desired state")
 	o.AddCommitFlags(fl, true)
 	return cmd
 }
@@ -127,16 +122,7 @@ func (o *Options) Complete(args []string) error {
 	if err := o.ValidateBranch(o.ErrOut); err != nil {
 		return err
 	}
-	if o.Wait && (o.NoPush || o.NewBranch != "" || o.DryRun) {
-		return fmt.Errorf("--wait needs the change pushed to the fabric's branch (not --no-push, --to-branch or --dry-run)")
-	}
-	if o.Applied && !o.Wait {
-		return fmt.Errorf("--applied goes with --wait")
-	}
-	if o.Wait && o.Timeout <= 0 {
-		return fmt.Errorf("--timeout must be positive")
-	}
-	return nil
+	return o.ValidateWait(o.CommitFlags)
 }
 
 func (o *Options) interactive() bool {
@@ -219,7 +205,7 @@ func (o *Options) Run(ctx context.Context) error {
 		if err := o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, o.Timeout); err != nil || !o.Applied {
 			return err
 		}
-		return o.f.WaitApplied(ctx, fab, &unstructured.Unstructured{Object: obj}, deadline)
+		return o.f.WaitApplied(ctx, fab, []*unstructured.Unstructured{{Object: obj}}, deadline)
 	}
 	return nil
 }
