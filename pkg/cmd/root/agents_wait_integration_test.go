@@ -152,7 +152,9 @@ func TestCreateDeleteWaitApplied(t *testing.T) {
 	const ns = "agents-create"
 	conn := "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: srv-1--unbundled--sw-1\nspec:\n  unbundled:\n    link:\n      server: {port: srv-1/enp2s1}\n      switch: {port: sw-1/E1/1}\n"
 	sw1 := "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: sw-1\nspec:\n  role: server-leaf\n"
-	inNS := func(doc string) string { return strings.Replace(doc, "metadata:\n", "metadata:\n  namespace: "+ns+"\n", 1) }
+	inNS := func(doc string) string {
+		return strings.Replace(doc, "metadata:\n", "metadata:\n  namespace: "+ns+"\n", 1)
+	}
 	h, remote := syncFabric(t, ns, map[string]string{"switches.yaml": sw1, "connections.yaml": conn}, "---\n"+inNS(sw1)+"---\n"+inNS(conn))
 	lab.CreateAgent(t, ns, "sw-1")
 	lab.AgentApplied(t, ns, "sw-1", 1, time.Now())
