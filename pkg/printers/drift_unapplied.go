@@ -57,6 +57,18 @@ func writeUnappliedBlock(b *strings.Builder, r *drift.Report) {
 	}
 }
 
+// writeMarkdownUnapplied lists f's unapplied switches under the fabric's
+// drift, as warnings.
+func writeMarkdownUnapplied(b *strings.Builder, f drift.FabricReport) {
+	if len(f.Unapplied) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n⚠️ Fabric %s: switches that have not applied their latest config\n\n| Switch | Reason |\n|---|---|\n", mdCell(f.Name))
+	for _, u := range f.Unapplied {
+		fmt.Fprintf(b, "| %s | %s |\n", mdCell(u.Switch), mdCell(u.Reason))
+	}
+}
+
 // junitUnapplied are test cases of f's unapplied switches, marked skipped
 // with a warning message: JUnit has no warnings, and a failure would fail
 // the report whatever --fail-on says.

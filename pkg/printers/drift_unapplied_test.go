@@ -80,6 +80,22 @@ func TestDriftUnappliedFindings(t *testing.T) {
 	}
 }
 
+func TestDriftUnappliedMarkdown(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteDriftMarkdown(&b, unappliedReport()); err != nil {
+		t.Fatal(err)
+	}
+	want := "\n⚠️ Fabric lab: switches that have not applied their latest config\n\n| Switch | Reason |\n|---|---|\n" +
+		"| leaf-01 | pending (gen 4/6) |\n| spine-01 | heartbeat stale (7m ago) |\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("markdown lacks the unapplied switches:\n%s", b.String())
+	}
+	// After lab's own drift, before the next fabric.
+	if i, j, k := strings.Index(b.String(), "#### Fabric lab"), strings.Index(b.String(), want), strings.Index(b.String(), "#### Fabric edge"); !(i < j && j < k) {
+		t.Errorf("misplaced: %d %d %d\n%s", i, j, k, b.String())
+	}
+}
+
 func TestDriftUnappliedJUnit(t *testing.T) {
 	var b bytes.Buffer
 	if err := WriteDriftJUnit(&b, unappliedReport(), sampleTiming()); err != nil {
