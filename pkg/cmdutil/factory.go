@@ -50,6 +50,8 @@ type Factory struct {
 	// noted holds the count of unpushed commits last noted per fabric.
 	noted   map[string]int
 	notedMu sync.Mutex
+	// deployers caches each fabric's deployer for the command run.
+	deployers deployerCache
 }
 
 // NewFactory returns a Factory on the given streams and the process

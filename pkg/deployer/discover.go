@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -35,24 +36,37 @@ type Discovered struct {
 	Found  bool
 }
 
+// Index finds the Flux Kustomizations that deploy fabrics in one cluster.
+// It LISTs the Kustomizations of all namespaces once and, only when one
+// has a fabric's path, the GitRepositories once: the lookups of all the
+// fabrics of a cluster share them. It is safe for concurrent use.
+type Index struct {
+	Dynamic dynamic.Interface
+
+	mu            sync.Mutex
+	ks, repos     []unstructured.Unstructured
+	ksRead, rRead bool
+	ksErr, rErr   error
+}
+
 // Discover finds the Flux Kustomization that deploys the target: the one
 // whose spec.path is the target's path and whose GitRepository fetches
 // the target's repository (URLs compared without scheme, credentials and
-// a ".git" suffix) and branch. It LISTs the Kustomizations of all
-// namespaces and, only when one has the path, the GitRepositories. No
-// Flux on the cluster (or no permission to list) is no deployer; several
-// matches are an error naming them.
-func Discover(ctx context.Context, dyn dynamic.Interface, t Target) (Discovered, error) {
-	ks, err := dyn.Resource(KustomizationGVR).List(ctx, metav1.ListOptions{})
-	if absent(err) {
-		return Discovered{}, nil
+// a ".git" suffix) and branch. No Flux on the cluster (or no permission to
+// list) is no deployer; several matches are an error naming them.
+func (x *Index) Discover(ctx context.Context, t Target) (Discovered, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if !x.ksRead {
+		x.ksRead = true
+		x.ks, x.ksErr = x.list(ctx, KustomizationGVR, "Kustomizations")
 	}
-	if err != nil {
-		return Discovered{}, fmt.Errorf("listing Flux Kustomizations: %w", err)
+	if x.ksErr != nil {
+		return Discovered{}, x.ksErr
 	}
 	want := cleanPath(t.Path)
 	var candidates []unstructured.Unstructured
-	for _, k := range ks.Items {
+	for _, k := range x.ks {
 		kind, _, _ := unstructured.NestedString(k.Object, "spec", "sourceRef", "kind")
 		p, _, _ := unstructured.NestedString(k.Object, "spec", "path")
 		if kind == "GitRepository" && cleanPath(p) == want {
@@ -62,16 +76,16 @@ func Discover(ctx context.Context, dyn dynamic.Interface, t Target) (Discovered,
 	if len(candidates) == 0 {
 		return Discovered{}, nil
 	}
-	repos, err := dyn.Resource(GitRepositoryGVR).List(ctx, metav1.ListOptions{})
-	if absent(err) {
-		return Discovered{}, nil
+	if !x.rRead {
+		x.rRead = true
+		x.repos, x.rErr = x.list(ctx, GitRepositoryGVR, "GitRepositories")
 	}
-	if err != nil {
-		return Discovered{}, fmt.Errorf("listing Flux GitRepositories: %w", err)
+	if x.rErr != nil {
+		return Discovered{}, x.rErr
 	}
 	byName := map[string]*unstructured.Unstructured{}
-	for i := range repos.Items {
-		r := &repos.Items[i]
+	for i := range x.repos {
+		r := &x.repos[i]
 		byName[r.GetNamespace()+"/"+r.GetName()] = r
 	}
 	wantURL := NormalizeURL(t.URL)
@@ -109,6 +123,19 @@ func Discover(ctx context.Context, dyn dynamic.Interface, t Target) (Discovered,
 	sort.Strings(names)
 	return Discovered{}, fmt.Errorf("several Flux Kustomizations deploy %s (branch %s, path %s): %s; name the fabric's in its config: gitops: {flux: {kustomization: NAMESPACE/NAME}}",
 		wantURL, t.Branch, want, strings.Join(names, ", "))
+}
+
+// list LISTs a Flux resource in all namespaces; not served or not
+// permitted is an empty list.
+func (x *Index) list(ctx context.Context, gvr schema.GroupVersionResource, what string) ([]unstructured.Unstructured, error) {
+	l, err := x.Dynamic.Resource(gvr).List(ctx, metav1.ListOptions{})
+	if absent(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing Flux %s: %w", what, err)
+	}
+	return l.Items, nil
 }
 
 // absent says the resource is not served (no Flux) or not readable (no

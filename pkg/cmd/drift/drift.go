@@ -41,8 +41,10 @@ type Options struct {
 	GitPoll          time.Duration
 	Snapshot         string
 	OutputFiles      []string
+	FailOn           []string
 
-	files []outputFile
+	files  []outputFile
+	failOn map[string]bool
 
 	kinds    []*kinds.Kind
 	name     string
@@ -118,7 +120,9 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	fl.StringArrayVar(&o.OutputFiles, "output-file", nil, "also write the report as FORMAT to PATH (FORMAT=PATH, e.g. sarif=drift.sarif; repeatable): several formats from one read, each file written whole or not at all")
 	_ = cmd.RegisterFlagCompletionFunc("output-file", completeOutputFile)
 	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
-	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found")
+	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found (see --fail-on)")
+	fl.StringSliceVar(&o.FailOn, "fail-on", []string{failDrifted}, "what makes the exit code 1, comma-separated: drifted (objects not in sync, except those whose Git change the deployer has not applied yet), pending (those pendingDeploy objects)")
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnValues, cobra.ShellCompDirectiveNoFileComp))
 	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")
 	fl.BoolVar(&o.ServerSide, "server-side", false, "ask the API server: dry-run apply each Git object as its deployer does (client-side apply's patch, or server-side apply under the deployer's field manager) and compare (one request per object)")
 	fl.StringArrayVar(&o.Ignores, "ignore", nil, "ignore a field: KIND:/json/pointer or KIND/NAME-GLOB:/pointer, '*' for all kinds or any key/index (repeatable)")
@@ -157,6 +161,9 @@ func (o *Options) Complete(args []string) error {
 	if o.files, err = parseOutputFiles(o.OutputFiles); err != nil {
 		return err
 	}
+	if o.failOn, err = parseFailOn(o.FailOn); err != nil {
+		return err
+	}
 	if o.Snapshot != "" && (o.Watch || o.ServerSide) {
 		return fmt.Errorf("--snapshot cannot go with --watch or --server-side: they need the live cluster")
 	}
@@ -185,7 +192,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	start := o.f.Now()
 	var comps []*comparison
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet,
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Deployer: o.Snapshot == "",
 		// Each fabric is compared while the later ones are still read.
 		Each: func(st *cmdutil.FabricState) { comps = append(comps, o.compare(ctx, st)) }}
 	if o.Snapshot != "" {
@@ -199,6 +206,9 @@ func (o *Options) Run(ctx context.Context) error {
 	for _, st := range states {
 		for _, n := range st.Scalars {
 			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %s\n", st.Fabric.Name, n)
+		}
+		if st.DeployerErr != nil {
+			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %v\n", st.Fabric.Name, st.DeployerErr)
 		}
 	}
 	for _, fr := range rep.Fabrics {
@@ -215,7 +225,7 @@ func (o *Options) Run(ctx context.Context) error {
 	switch {
 	case rep.HasErrors():
 		return cmdutil.SilentExit(cmdutil.ExitError)
-	case rep.HasDrift() && o.ExitCode:
+	case o.ExitCode && fails(o.failOn, rep):
 		return cmdutil.SilentExit(cmdutil.ExitDrift)
 	}
 	return nil

@@ -35,6 +35,8 @@ type FabricSummary struct {
 	Total       KindSummary   `json:"total"`
 	// Skipped are the documents of kinds kubectl-hnp does not manage.
 	Skipped []resource.Skipped `json:"skipped"`
+	// Deployer is what the fabric's GitOps tool reports, when it has one.
+	Deployer *drift.Pipeline `json:"deployer,omitempty"`
 }
 
 // KindSummary counts one kind's objects in Git, in the cluster, and by
@@ -123,7 +125,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true}
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Deployer: true}
 	var bar *progress
 	if o.f.StderrIsTerminal() {
 		bar = newProgress(o.ErrOut, len(fabs)*len(o.kinds))
@@ -146,6 +148,15 @@ func (o *Options) runSummary(ctx context.Context) error {
 			res, st.Err = compareState(st)
 		}
 		fs := summarize(st, res)
+		if st.Err == nil {
+			var perr error
+			if fs.Deployer, perr = cmdutil.Pipeline(ctx, st, res); perr != nil {
+				fmt.Fprintf(o.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, perr)
+			}
+		}
+		if st.DeployerErr != nil {
+			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %v\n", st.Fabric.Name, st.DeployerErr)
+		}
 		if st.Workspace != nil && st.Workspace.Refresh != nil {
 			fs.GitRefresh = st.Workspace.Refresh.Message
 		}
@@ -212,6 +223,9 @@ func writeSummary(w io.Writer, sum Summary, aligned bool) error {
 			fmt.Fprintf(w, ", cluster %s", fs.Cluster)
 		}
 		fmt.Fprintln(w)
+		if line := printers.PipelineLine(fs.Name, fs.GitRevision, fs.Deployer); line != "" {
+			fmt.Fprintln(w, line)
+		}
 		if line := printers.SkippedLine(fs.Skipped); line != "" {
 			fmt.Fprintln(w, line)
 		}
