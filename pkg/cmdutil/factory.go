@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -32,6 +33,10 @@ type Factory struct {
 	Getenv func(string) string
 	// Now is the clock.
 	Now func() time.Time
+
+	// WrapTransport, when set, wraps the HTTP transport of every cluster
+	// client (tests count requests with it).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 
 	// KubeFlags are cli-runtime's standard kube flags as the user set them.
 	KubeFlags *genericclioptions.ConfigFlags
@@ -248,6 +253,9 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	// default 5 QPS would serialise them.
 	rc.QPS, rc.Burst = 100, 200
 	rc.UserAgent = "kubectl-hnp"
+	if f.WrapTransport != nil {
+		rc.Wrap(f.WrapTransport)
+	}
 	ns := f.Namespace(fab)
 	dyn, err := dynamic.NewForConfig(rc)
 	if err != nil {

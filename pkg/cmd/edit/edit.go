@@ -36,6 +36,7 @@ type Options struct {
 	File       string
 	Wait       bool
 	Timeout    time.Duration
+	Reconcile  bool
 
 	kind *kinds.Kind
 	name string
@@ -92,8 +93,9 @@ saved to a file whose path is printed.`,
 	fl.StringVar(&o.Patch, "patch", "", "a JSON merge patch (JSON or YAML)")
 	fl.StringVar(&o.PatchFile, "patch-file", "", "a file holding a JSON merge patch")
 	fl.StringVarP(&o.File, "filename", "f", "", "a file holding the whole new object (- for stdin)")
-	fl.BoolVar(&o.Wait, "wait", false, "after the push, wait until the cluster's object matches the new desired state")
+	fl.BoolVar(&o.Wait, "wait", false, "after the push, wait until the fabric's deployer (Flux, Argo CD) has applied the commit and the cluster's object matches the new desired state")
 	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "with --wait: how long to wait (exit 1 when it passes)")
+	fl.BoolVar(&o.Reconcile, "reconcile", false, "with --wait: ask the deployer to deploy now (Flux: reconcile the Kustomization and its GitRepository; Argo CD: refresh the Application)")
 	o.AddCommitFlags(fl, true)
 	return cmd
 }
@@ -118,6 +120,9 @@ func (o *Options) Complete(args []string) error {
 	}
 	if o.Wait && (o.NoPush || o.NewBranch != "" || o.DryRun) {
 		return fmt.Errorf("--wait needs the change pushed to the fabric's branch (not --no-push, --branch or --dry-run)")
+	}
+	if o.Reconcile && !o.Wait {
+		return fmt.Errorf("--reconcile goes with --wait")
 	}
 	if o.Wait && o.Timeout <= 0 {
 		return fmt.Errorf("--timeout must be positive")
@@ -201,7 +206,11 @@ func (o *Options) Run(ctx context.Context) error {
 		if rendered != nil {
 			obj = rendered
 		}
-		return o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, o.Timeout)
+		start := o.f.Now()
+		if err := o.f.WaitDeployed(ctx, fab, ws, res.Commit, o.Timeout, o.Reconcile); err != nil {
+			return err
+		}
+		return o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, max(o.Timeout-o.f.Now().Sub(start), time.Second))
 	}
 	return nil
 }
