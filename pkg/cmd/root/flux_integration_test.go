@@ -28,7 +28,6 @@ import (
 // own): kubectl-hnp pushes, Flux applies, kubectl-hnp follows. One control
 // plane and one Flux serve the subtests, which run in order.
 
-
 func fluxVPC(name string, vlan int) string {
 	return fmt.Sprintf(`apiVersion: vpc.githedgehog.com/v1beta1
 kind: VPC
@@ -349,4 +348,3 @@ func TestFluxLoop(t *testing.T) {
 		}
 	})
 }
-
