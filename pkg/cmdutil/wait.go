@@ -17,9 +17,9 @@ import (
 )
 
 // WaitConverged watches the fabric's cluster until the object's actual
-// state matches desired by the drift engine's rules, printing progress on
-// stderr. It returns nil when converged and an exit-1 error when the
-// timeout passes first.
+// state matches desired by the drift engine's rules (desired nil: until the
+// object is gone), printing progress on stderr. It returns nil when
+// converged and an exit-1 error when the timeout passes first.
 func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kinds.Kind, key resource.Key, desired map[string]interface{}, file string, timeout time.Duration) error {
 	cl, err := f.Cluster(fab)
 	if err != nil {
@@ -34,7 +34,10 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 	if err != nil {
 		return err
 	}
-	want := resource.Set{key: {Key: key, Obj: &unstructured.Unstructured{Object: desired}}}
+	want := resource.Set{}
+	if desired != nil {
+		want[key] = &resource.Object{Key: key, Obj: &unstructured.Unstructured{Object: desired}}
+	}
 
 	start := f.Now()
 	wctx, cancel := context.WithTimeout(ctx, timeout)
@@ -55,7 +58,16 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 		if a != nil {
 			got[key] = a
 		}
-		res := drift.Compare(want, got, opts).Resources[0]
+		rs := drift.Compare(want, got, opts).Resources
+		if len(rs) == 0 {
+			// Deleted from Git, and gone from the cluster.
+			if last != "gone" {
+				fmt.Fprintf(errOut, "  %s: gone\n", key)
+				last = "gone"
+			}
+			return true
+		}
+		res := rs[0]
 		state := string(res.Status)
 		if len(res.Diffs) > 0 {
 			var paths []string

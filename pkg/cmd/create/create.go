@@ -30,6 +30,8 @@ type Options struct {
 	f *cmdutil.Factory
 	cmdutil.CommitFlags
 
+	cmdutil.WaitFlags
+
 	File string
 	Into string
 }
@@ -51,6 +53,9 @@ that exists in Git already is refused.`,
 			if o.File == "" {
 				return fmt.Errorf("-f FILE is required")
 			}
+			if err := o.ValidateWait(o.CommitFlags); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
 			}
@@ -60,6 +65,7 @@ that exists in Git already is refused.`,
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "file holding the new objects (- for stdin)")
 	cmd.Flags().StringVar(&o.Into, "into", "", "append to this file, relative to the fabric's directory, instead of <plural>/<name>.yaml")
 	o.AddCommitFlags(cmd.Flags(), true)
+	o.AddWaitFlags(cmd.Flags(), "the new objects are in the cluster as Git has them")
 	return cmd
 }
 
@@ -93,6 +99,7 @@ func (o *Options) Run(ctx context.Context) error {
 	groups := map[string]*group{}
 	seen := map[resource.Key]int{}
 	var order, names []string
+	var targets []cmdutil.WaitTarget
 	for _, d := range manifest.Split(src) {
 		doc := src[d.Start:d.End]
 		if manifest.IsEmpty(doc) {
@@ -121,6 +128,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return fmt.Errorf("%s:%d: %s is defined twice in the input (line %d too)", o.File, d.Line, key, prev)
 		}
 		seen[key] = d.Line
+		targets = append(targets, cmdutil.WaitTarget{Kind: k, Key: key, Desired: obj})
 		file := writeback.NewPath(fab.Git.Dir, k, u.GetName())
 		if o.Into != "" {
 			file = path.Join(filepath.ToSlash(fab.Git.Dir), filepath.ToSlash(o.Into))
@@ -155,6 +163,9 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	} else if renders {
 		fn = writeback.ListNewFiles(fab.Git.RenderPath(), fn)
+		// kustomize changes what it renders (names, labels): --wait
+		// follows the deployer only.
+		targets = nil
 	}
 	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: fn, Edit: stdinOnly(o.File, src), What: what,
 		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name),
@@ -182,7 +193,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.f.Report(change, res)
-	return nil
+	return o.f.WaitPushed(ctx, fab, ws, res, targets, o.WaitFlags)
 }
 
 // bytes trims a document's trailing blank lines; the caller adds one newline.

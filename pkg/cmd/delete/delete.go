@@ -25,6 +25,7 @@ type Options struct {
 	cmdutil.CommitFlags
 
 	Yes bool
+	cmdutil.WaitFlags
 
 	kind *kinds.Kind
 	name string
@@ -47,6 +48,9 @@ from the cluster. On a terminal it asks first; --yes skips the question.`,
 			if o.kind, o.name, err = kinds.ParseRef(args); err != nil {
 				return err
 			}
+			if err := o.ValidateWait(o.CommitFlags); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
 			}
@@ -55,6 +59,7 @@ from the cluster. On a terminal it asks first; --yes skips the question.`,
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "do not ask for confirmation")
 	o.AddCommitFlags(cmd.Flags(), false)
+	o.AddWaitFlags(cmd.Flags(), "the object is gone from the cluster")
 	return cmd
 }
 
@@ -93,5 +98,5 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.f.Report(change, res)
-	return nil
+	return o.f.WaitPushed(ctx, fab, ws, res, []cmdutil.WaitTarget{{Kind: o.kind, Key: t.Key}}, o.WaitFlags)
 }

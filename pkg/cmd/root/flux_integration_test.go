@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -345,6 +347,27 @@ func TestFluxLoop(t *testing.T) {
 		})
 		if r := l.h.run("drift", "--fabric", "lab"); r.code != 0 || !strings.Contains(r.stdout, "(up to date), Ready=True") {
 			t.Errorf("drift once Flux caught up: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
+
+	t.Run("create and delete --wait follow Flux too", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "vpc-4.yaml")
+		if err := os.WriteFile(file, []byte(fluxVPC("vpc-4", 1004)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := l.h.run("create", "-f", file, "--fabric", "lab", "--wait", "--reconcile", "--timeout", "2m")
+		if r.code != 0 || !strings.Contains(r.stderr, "Flux flux-system/lab applied") {
+			t.Fatalf("create --wait: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if v := l.vlan(t, "vpc-4"); v != 1004 {
+			t.Errorf("vpc-4 vlan %d", v)
+		}
+		r = l.h.run("delete", "vpc", "vpc-4", "--fabric", "lab", "--yes", "--wait", "--reconcile", "--timeout", "2m")
+		if r.code != 0 || !strings.Contains(r.stderr, "gone") {
+			t.Fatalf("delete --wait: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(t.Context(), "vpc-4", metav1.GetOptions{}); err == nil {
+			t.Errorf("vpc-4 still in the cluster after delete --wait")
 		}
 	})
 }
