@@ -110,6 +110,8 @@ func StartFlux(cp *ControlPlane, opts FluxOptions) (_ *Flux, retErr error) {
 	}); err != nil {
 		return nil, fmt.Errorf("installing Flux's CRDs: %w", err)
 	}
+	cp.mapper.Reset() // the new kinds are served now
+
 	if _, err := cp.CreateYAML(ctx, "apiVersion: v1\nkind: Namespace\nmetadata: {name: "+FluxNamespace+"}\n"); err != nil && !strings.Contains(err.Error(), "already exists") {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 		return err
 	}
 	errOut := f.IOStreams.ErrOut
-	fmt.Fprintf(errOut, "waiting up to %s for %s to converge in fabric %s's cluster...\n", timeout, key, fab.Name)
+	fmt.Fprintf(errOut, "waiting up to %s for %s to converge in fabric %s's cluster...\n", timeout.Round(time.Second), key, fab.Name)
 	var last string
 	judge := func(a *resource.Object) bool {
 		got := resource.Set{}
@@ -110,6 +110,6 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 }
 
 func (f *Factory) waitTimedOut(key resource.Key, timeout time.Duration, state string) error {
-	fmt.Fprintf(f.IOStreams.ErrOut, "timed out after %s: %s is still %s in the cluster (is the GitOps tool syncing?)\n", timeout, key, state)
+	fmt.Fprintf(f.IOStreams.ErrOut, "timed out after %s: %s is still %s in the cluster (is the GitOps tool syncing?)\n", timeout.Round(time.Second), key, state)
 	return SilentExit(ExitDrift)
 }
