@@ -18,7 +18,7 @@ import (
 // and Applications whose status the test writes the way Flux and Argo CD
 // write it (the stand-in CRDs of testdata keep status in the object).
 
-func deployerPlane(t *testing.T) *testbed.ControlPlane {
+func deployerPlane(t testing.TB) *testbed.ControlPlane {
 	cp := testbed.StartT(t)
 	root, err := testbed.RepoRoot()
 	if err != nil {
@@ -57,7 +57,7 @@ func startWait(ctx context.Context, cp *testbed.ControlPlane, ref Ref, seen chan
 
 // setStatus replaces the object's status (the stand-in CRDs store it with
 // the object).
-func setStatus(t *testing.T, cp *testbed.ControlPlane, ref Ref, status map[string]interface{}) {
+func setStatus(t testing.TB, cp *testbed.ControlPlane, ref Ref, status map[string]interface{}) {
 	t.Helper()
 	ri := cp.Dynamic().Resource(ref.GVR()).Namespace(ref.Namespace)
 	u, err := ri.Get(t.Context(), ref.Name, metav1.GetOptions{})
