@@ -2,6 +2,7 @@ package testbed
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,5 +59,18 @@ spec:
 	}
 	if m := vpc.GetManagedFields(); len(m) == 0 || m[0].Manager != "kustomize-controller" {
 		t.Errorf("managed fields %v", m)
+	}
+}
+
+// Without the binaries, starting Flux fails (tests never skip) and says
+// how to build them.
+func TestStartFluxWithoutBinaries(t *testing.T) {
+	_, err := StartFlux(nil, FluxOptions{Dir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "run `make flux`") || !strings.Contains(err.Error(), "source-controller") {
+		t.Errorf("err %v", err)
+	}
+	t.Setenv(fluxDirEnv, "/elsewhere")
+	if d, err := FluxDir(); err != nil || d != "/elsewhere" {
+		t.Errorf("FluxDir %q %v", d, err)
 	}
 }
