@@ -116,7 +116,7 @@ func (f *Factory) index(cl *Cluster) *deployer.Index {
 // as pendingDeploy, with the commit as the reason. Git's history is read
 // only when the deployer is behind the commit read; nil without a
 // deployer.
-func Pipeline(ctx context.Context, st *FabricState, res *drift.Result) (*drift.Pipeline, error) {
+func (f *Factory) Pipeline(ctx context.Context, st *FabricState, res *drift.Result) (*drift.Pipeline, error) {
 	d := st.Deployer
 	if d == nil || d.Status == nil {
 		return nil, nil
@@ -139,7 +139,7 @@ func Pipeline(ctx context.Context, st *FabricState, res *drift.Result) (*drift.P
 	if res == nil {
 		return p, nil
 	}
-	ns := st.Fabric.Namespace()
+	ns := f.Namespace(&st.Fabric)
 	for i := range res.Resources {
 		r := &res.Resources[i]
 		if r.Status == drift.StatusInSync {

@@ -55,7 +55,7 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 		return c
 	}
 	c.opts, c.desired, c.result = out.Options, out.Desired, out.Result
-	if c.pipeline, err = cmdutil.Pipeline(ctx, st, c.result); err != nil {
+	if c.pipeline, err = o.f.Pipeline(ctx, st, c.result); err != nil {
 		fmt.Fprintf(o.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, err)
 	}
 	return c

@@ -150,7 +150,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 		fs := summarize(st, res)
 		if st.Err == nil {
 			var perr error
-			if fs.Deployer, perr = cmdutil.Pipeline(ctx, st, res); perr != nil {
+			if fs.Deployer, perr = o.f.Pipeline(ctx, st, res); perr != nil {
 				fmt.Fprintf(o.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, perr)
 			}
 		}
