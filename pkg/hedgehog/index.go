@@ -14,6 +14,12 @@ type Index struct {
 	// labels[kind][key][value] is built per (kind, key) on first use, so
 	// that fabric-wide validation stays linear in the number of objects.
 	labels map[string]map[string]map[string][]*unstructured.Unstructured
+	// memo holds lookup tables the kinds' [fabric] rules build once per
+	// Index (see vpcMemo).
+	memo map[string]interface{}
+	// wiring holds the wiring kinds' fabric-wide lookups (ports, link and
+	// switch addresses), built on first use (util_wiring_index.go).
+	wiring *wiringIndex
 }
 
 // NewIndex indexes objs (the fabric's namespace "default" objects; other
