@@ -53,8 +53,7 @@ const (
 )
 
 // Status is what a deployer reports about its last deployment of a
-// fabric's Git: the stable schema of `fabrics[].deployer` in drift's and
-// sync's JSON and YAML.
+// fabric's Git (reports carry it as drift.Pipeline).
 type Status struct {
 	// Tool is "flux" or "argocd".
 	Tool string `json:"tool"`
