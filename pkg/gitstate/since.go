@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -151,7 +152,7 @@ func (s *Since) record(hw *historyWalk, c, parent *object.Commit, rel string) er
 		if name == "" {
 			name = d.From.Name
 		}
-		if !isManifest(name) {
+		if !desired.IsManifest(name) {
 			continue
 		}
 		p := path.Join(rel, name)
@@ -207,7 +208,8 @@ func docsOf(repo *git.Repository, e object.ChangeEntry) (map[resource.Key]map[st
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Name, err)
 	}
-	for _, o := range parseSource(e.Name, src).objects {
+	objs, _, _ := desired.Parse(e.Name, src)
+	for _, o := range objs {
 		k := o.Key
 		if o.Obj.GetNamespace() == "" {
 			k.Namespace = ""
