@@ -15,8 +15,13 @@ GOBIN   ?= $(shell go env GOPATH)/bin
 TOOLS_CACHE  ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kubectl-hnp-dev
 CONTROLPLANE ?= $(TOOLS_CACHE)/controlplane-k8s-v1.37.2-etcd-v3.6.16
 export KUBEBUILDER_ASSETS ?= $(CONTROLPLANE)
+# Flux's source-controller and kustomize-controller (the GitOps deployer the integration tests
+# and the demo run beside the control plane), with their CRDs, built the same way.
+# Keep the version in step with hack/build-flux.sh and internal/testbed (FluxVersion).
+FLUX ?= $(TOOLS_CACHE)/flux-v1.7.3
+export HNP_FLUX_DIR ?= $(FLUX)
 
-.PHONY: all build install controlplane test lint bench bench-e2e bench-git demo clean completions docs release-check
+.PHONY: all build install controlplane flux test lint bench bench-e2e bench-git demo clean completions docs release-check
 
 all: build
 
@@ -33,12 +38,17 @@ controlplane: $(CONTROLPLANE)/kube-apiserver $(CONTROLPLANE)/etcd ## build kube-
 $(CONTROLPLANE)/kube-apiserver $(CONTROLPLANE)/etcd:
 	hack/build-controlplane.sh $(CONTROLPLANE)
 
+flux: $(FLUX)/source-controller $(FLUX)/kustomize-controller ## build Flux's source-controller and kustomize-controller from the Go module proxy (once)
+
+$(FLUX)/source-controller $(FLUX)/kustomize-controller:
+	hack/build-flux.sh $(FLUX)
+
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.bin/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	go vet ./...
 
-test: lint controlplane ## lint, then unit and integration tests on a real control plane and real Git remotes
+test: lint controlplane flux ## lint, then unit and integration tests on a real control plane and real Git remotes
 	go test -race -count=1 -timeout 30m ./...
 
 bench: controlplane ## benchmarks (reading Git, comparing, list end to end)
@@ -66,7 +76,7 @@ release-check: $(GORELEASER) ## check .goreleaser.yaml with goreleaser
 $(GORELEASER):
 	GOBIN=$(dir $(GORELEASER)) go install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
 
-demo: build controlplane ## a walk-through on a local control plane and a sample fabric repository
+demo: build controlplane flux ## a walk-through on a local control plane and a sample fabric repository
 	go run ./hack/demo
 
 clean:

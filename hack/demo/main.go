@@ -14,8 +14,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 )
 
 func main() {
@@ -60,6 +62,13 @@ func run(keep bool) error {
 		return err
 	}
 
+	// Served over smart HTTP on loopback, as Flux fetches only http(s) and ssh.
+	srv, err := testbed.ServeGitHTTP(remote)
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+
 	step("Loading the lab cluster with the fabric, plus some drift (testdata/sample-fabric/cluster/lab.yaml)")
 	state, err := os.ReadFile(filepath.Join(root, "testdata", "sample-fabric", "cluster", "lab.yaml"))
 	if err != nil {
@@ -80,7 +89,7 @@ func run(keep bool) error {
 	sh := func(args ...string) { runShown(env, checkout, args...) }
 
 	step("Registering the fabric (written to $HNP_CONFIG)")
-	sh("kubectl", "hnp", "fabric", "add", "lab", "--repo", remote, "--dir", "fabrics/lab", "--context", "lab", "--default")
+	sh("kubectl", "hnp", "fabric", "add", "lab", "--repo", srv.URL, "--dir", "fabrics/lab", "--context", "lab", "--default")
 	sh("kubectl", "hnp", "fabric", "list")
 
 	step("Listing: Git and cluster side by side, with the SYNC column")
@@ -113,8 +122,39 @@ func run(keep bool) error {
 	step("In sync")
 	sh("kubectl", "hnp", "drift", "--all")
 
+	step("The GitOps loop: Flux (source-controller and kustomize-controller) deploys what kubectl-hnp pushes")
+	fx, err := testbed.StartFlux(cp, testbed.FluxOptions{WorkDir: filepath.Join(work, "flux")})
+	if err != nil {
+		return err
+	}
+	defer fx.Stop()
+	if err := startKustomization(fx, cp, srv.URL); err != nil {
+		return err
+	}
+	fmt.Printf("Flux runs beside the control plane; its Kustomization flux-system/lab deploys %s, path fabrics/lab.\n", srv.URL)
+	sh("kubectl", "hnp", "drift")
+	sh("kubectl", "hnp", "edit", "vpc", "vpc-1", "--set", "spec.subnets.default.vlan=1301", "--wait", "--reconcile")
+	sh("kubectl", "hnp", "drift", "--all")
+
 	step("Done")
 	return nil
+}
+
+// startKustomization points Flux at the fabric's Git (a GitRepository on
+// the HTTP remote, a Kustomization for fabrics/lab) and waits until Flux
+// has applied it once.
+func startKustomization(fx *testbed.Flux, cp *testbed.ControlPlane, url string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := fx.GitRepository(ctx, "fabrics", url, "main", time.Minute); err != nil {
+		return err
+	}
+	if err := fx.Kustomization(ctx, "lab", "fabrics", "fabrics/lab", time.Minute); err != nil {
+		return err
+	}
+	ref := deployer.Ref{Tool: deployer.ToolFlux, Namespace: testbed.FluxNamespace, Name: "lab"}
+	_, err := deployer.WaitApplied(ctx, cp.Dynamic(), ref, func(string) bool { return true }, nil)
+	return err
 }
 
 func step(s string) { fmt.Printf("\n\033[1m== %s\033[0m\n", s) }

@@ -182,13 +182,23 @@ func ServeHTTP(t testing.TB, bareRepoDir, user, token string) string {
 // empty).
 func gitHandler(t testing.TB, bareRepoDir, user, token string) (http.Handler, string) {
 	t.Helper()
-	abs, err := filepath.Abs(bareRepoDir)
+	h, name, err := newGitHandler(bareRepoDir, user, token)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return h, name
+}
+
+// newGitHandler is gitHandler without a test: it returns the handler and
+// the repository's name in its URLs.
+func newGitHandler(bareRepoDir, user, token string) (http.Handler, string, error) {
+	abs, err := filepath.Abs(bareRepoDir)
+	if err != nil {
+		return nil, "", err
+	}
 	gitPath, err := exec.LookPath("git")
 	if err != nil {
-		t.Fatal(err)
+		return nil, "", err
 	}
 	backend := &cgi.Handler{
 		Path: gitPath,
@@ -206,5 +216,5 @@ func gitHandler(t testing.TB, bareRepoDir, user, token string) (http.Handler, st
 			}
 		}
 		backend.ServeHTTP(w, r)
-	}), filepath.Base(abs)
+	}), filepath.Base(abs), nil
 }

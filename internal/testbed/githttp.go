@@ -38,6 +38,24 @@ func NewHTTPRemote(t testing.TB, bareRepoDir, user, token string) *HTTPRemote {
 	return r
 }
 
+// ServeGitHTTP serves a bare repository over smart HTTP (fetch and push,
+// no authentication) on 127.0.0.1 outside a test, for the demo; the
+// caller Stops it.
+func ServeGitHTTP(bareRepoDir string) (*HTTPRemote, error) {
+	h, name, err := newGitHandler(bareRepoDir, "", "")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	r := &HTTPRemote{handler: h, addr: ln.Addr().String()}
+	r.URL = "http://" + r.addr + "/" + name
+	r.serve(ln)
+	return r, nil
+}
+
 func (r *HTTPRemote) serve(ln net.Listener) {
 	r.srv = &http.Server{Handler: r.handler}
 	r.done = make(chan struct{})

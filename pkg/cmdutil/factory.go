@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -36,6 +37,10 @@ type Factory struct {
 	// agents (WaitApplied), terminal or not: tests follow a wait with it.
 	WaitProgress func(line string)
 
+	// WrapTransport, when set, wraps the HTTP transport of every cluster
+	// client (tests count requests with it).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
+
 	// KubeFlags are cli-runtime's standard kube flags as the user set them.
 	KubeFlags *genericclioptions.ConfigFlags
 
@@ -53,6 +58,8 @@ type Factory struct {
 	// noted holds the count of unpushed commits last noted per fabric.
 	noted   map[string]int
 	notedMu sync.Mutex
+	// deployers caches each fabric's deployer for the command run.
+	deployers deployerCache
 }
 
 // NewFactory returns a Factory on the given streams and the process
@@ -249,6 +256,9 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	// default 5 QPS would serialise them.
 	rc.QPS, rc.Burst = 100, 200
 	rc.UserAgent = "kubectl-hnp"
+	if f.WrapTransport != nil {
+		rc.Wrap(f.WrapTransport)
+	}
 	ns := f.Namespace(fab)
 	dyn, err := dynamic.NewForConfig(rc)
 	if err != nil {

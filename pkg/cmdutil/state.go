@@ -62,6 +62,9 @@ type LoadOptions struct {
 	Progress func(fabric, kind string, n int)
 	// Fleet bounds how many fabrics are read at once and how long each may take.
 	Fleet FleetOptions
+	// Deployer reads each fabric's deployer (a Flux Kustomization or an
+	// Argo CD Application) with the cluster: FabricState.Deployer.
+	Deployer bool
 	// Each, when set, is called with each fabric's state in the order of
 	// the fabrics, as soon as it and the ones before it are read.
 	Each func(*FabricState)
@@ -92,6 +95,11 @@ type FabricState struct {
 	Model *writepath.Model
 	// Agents are the switches' Agents (LoadOptions.Agents; nil when not read).
 	Agents *hedgehog.Agents
+	// Deployer is the fabric's GitOps tool, with LoadOptions.Deployer and
+	// a live cluster; nil when it has none. DeployerErr says why it could
+	// not be read (a warning: the fabric's state is still good).
+	Deployer    *FabricDeployer
+	DeployerErr error
 	// Elapsed is how long reading the fabric took (by the Factory's clock).
 	Elapsed time.Duration
 	Err     error
@@ -154,6 +162,13 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 		}()
 	}
 	wg.Wait()
+	if opts.Deployer && opts.Snapshot == nil && clusterErr == nil {
+		branch := ""
+		if st.Workspace != nil {
+			branch = st.Workspace.Branch
+		}
+		st.Deployer, st.DeployerErr = f.Deployer(ctx, &st.Fabric, branch)
+	}
 	switch {
 	case gitErr != nil && clusterErr != nil:
 		st.Err = fmt.Errorf("fabric %s: %w\nfabric %s: %w", st.Fabric.Name, gitErr, st.Fabric.Name, clusterErr)

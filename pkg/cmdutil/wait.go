@@ -17,9 +17,9 @@ import (
 )
 
 // WaitConverged watches the fabric's cluster until the object's actual
-// state matches desired by the drift engine's rules, printing progress on
-// stderr. It returns nil when converged and an exit-1 error when the
-// timeout passes first.
+// state matches desired by the drift engine's rules (desired nil: until the
+// object is gone), printing progress on stderr. It returns nil when
+// converged and an exit-1 error when the timeout passes first.
 func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kinds.Kind, key resource.Key, desired map[string]interface{}, file string, timeout time.Duration) error {
 	cl, err := f.Cluster(fab)
 	if err != nil {
@@ -34,7 +34,10 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 	if err != nil {
 		return err
 	}
-	want := resource.Set{key: {Key: key, Obj: &unstructured.Unstructured{Object: desired}}}
+	want := resource.Set{}
+	if desired != nil {
+		want[key] = &resource.Object{Key: key, Obj: &unstructured.Unstructured{Object: desired}}
+	}
 
 	start := f.Now()
 	wctx, cancel := context.WithTimeout(ctx, timeout)
@@ -48,14 +51,23 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 		return err
 	}
 	errOut := f.IOStreams.ErrOut
-	fmt.Fprintf(errOut, "waiting up to %s for %s to converge in fabric %s's cluster...\n", timeout, key, fab.Name)
+	fmt.Fprintf(errOut, "waiting up to %s for %s to converge in fabric %s's cluster...\n", timeout.Round(time.Second), key, fab.Name)
 	var last string
 	judge := func(a *resource.Object) bool {
 		got := resource.Set{}
 		if a != nil {
 			got[key] = a
 		}
-		res := drift.Compare(want, got, opts).Resources[0]
+		rs := drift.Compare(want, got, opts).Resources
+		if len(rs) == 0 {
+			// Deleted from Git, and gone from the cluster.
+			if last != "gone" {
+				fmt.Fprintf(errOut, "  %s: gone\n", key)
+				last = "gone"
+			}
+			return true
+		}
+		res := rs[0]
 		state := string(res.Status)
 		if len(res.Diffs) > 0 {
 			var paths []string
@@ -98,6 +110,6 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 }
 
 func (f *Factory) waitTimedOut(key resource.Key, timeout time.Duration, state string) error {
-	fmt.Fprintf(f.IOStreams.ErrOut, "timed out after %s: %s is still %s in the cluster (is the GitOps tool syncing?)\n", timeout, key, state)
+	fmt.Fprintf(f.IOStreams.ErrOut, "timed out after %s: %s is still %s in the cluster (is the GitOps tool syncing?)\n", timeout.Round(time.Second), key, state)
 	return SilentExit(ExitDrift)
 }

@@ -15,15 +15,18 @@ type WaitFlags struct {
 	// Applied, with Wait, then waits for the affected switches' agents to
 	// apply it (--applied).
 	Applied bool
-	// Timeout bounds both waits together (--timeout).
+	// Timeout bounds all the waits together (--timeout).
 	Timeout time.Duration
+	// Reconcile asks the deployer to deploy at once (--reconcile).
+	Reconcile bool
 }
 
 // AddWaitFlags binds the flags to fs; follow says what --wait waits for.
 func (w *WaitFlags) AddWaitFlags(fs *pflag.FlagSet, follow string) {
-	fs.BoolVar(&w.Wait, "wait", false, "after the push, wait until "+follow)
+	fs.BoolVar(&w.Wait, "wait", false, "after the push, wait until the fabric's deployer (Flux, Argo CD) has applied the commit and "+follow)
 	fs.BoolVar(&w.Applied, "applied", false, "with --wait: then wait until the agents of the switches the change affects have applied it (their Agents' latest generation applied)")
 	fs.DurationVar(&w.Timeout, "timeout", 5*time.Minute, "with --wait: how long to wait in all (exit 1 when it passes)")
+	fs.BoolVar(&w.Reconcile, "reconcile", false, "with --wait: ask the deployer to deploy now (Flux: reconcile the Kustomization and its GitRepository; Argo CD: refresh the Application)")
 }
 
 // ValidateWait checks the flags against the commit flags: waiting needs
@@ -31,6 +34,9 @@ func (w *WaitFlags) AddWaitFlags(fs *pflag.FlagSet, follow string) {
 func (w *WaitFlags) ValidateWait(c CommitFlags) error {
 	if w.Applied && !w.Wait {
 		return errors.New("--applied goes with --wait")
+	}
+	if w.Reconcile && !w.Wait {
+		return errors.New("--reconcile goes with --wait")
 	}
 	if w.Wait && (c.NoPush || c.NewBranch != "" || c.DryRun) {
 		return errors.New("--wait needs the change pushed to the fabric's branch (not --no-push, --to-branch or --dry-run)")

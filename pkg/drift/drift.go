@@ -96,6 +96,12 @@ type ResourceResult struct {
 	Diffs []FieldDiff `json:"diffs,omitempty"`
 	// Error says why an object with StatusError could not be judged.
 	Error string `json:"error,omitempty"`
+	// PendingDeploy says that the object's Git side changed in a commit
+	// newer than the revision the fabric's deployer applied: the
+	// difference is "not deployed yet" rather than a change in the cluster.
+	// The status stays what it is; Reason names the commit.
+	PendingDeploy bool   `json:"pendingDeploy,omitempty"`
+	Reason        string `json:"reason,omitempty"`
 }
 
 // Key returns the identity of the compared object.
@@ -147,6 +153,9 @@ type Summary struct {
 	NotInGit           int `json:"notInGit"`
 	// Errors counts objects with StatusError.
 	Errors int `json:"errors,omitempty"`
+	// PendingDeploy counts the objects not in sync whose Git side the
+	// deployer has not applied yet (counted in their status too).
+	PendingDeploy int `json:"pendingDeploy,omitempty"`
 }
 
 func (s *Summary) add(st Status) {

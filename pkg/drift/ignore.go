@@ -104,6 +104,14 @@ func BuiltinRules() []Rule {
 		{Pointer: "/metadata/labels/fabric.githedgehog.com~1*"},
 		// Annotations in the fabric controller's own prefix.
 		{Pointer: "/metadata/annotations/fabric.githedgehog.com~1*"},
+		// The marks a GitOps tool puts on what it applies, which Git never
+		// holds: Flux's kustomize-controller labels each object with its
+		// Kustomization (and owns the labels in managedFields, so without
+		// these rules they would look removed from Git); Argo CD's
+		// annotation tracking.
+		{Pointer: "/metadata/labels/kustomize.toolkit.fluxcd.io~1name"},
+		{Pointer: "/metadata/labels/kustomize.toolkit.fluxcd.io~1namespace"},
+		{Pointer: "/metadata/annotations/argocd.argoproj.io~1tracking-id"},
 	}
 }
 

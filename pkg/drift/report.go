@@ -30,6 +30,30 @@ type FabricReport struct {
 	// Unapplied are the switches whose agents have not applied their
 	// latest config (only when the live cluster's Agents were read).
 	Unapplied []Unapplied `json:"unapplied"`
+	// Deployer is what the fabric's GitOps tool reports; absent when the
+	// fabric has none (or the cluster was not read).
+	Deployer *Pipeline `json:"deployer,omitempty"`
+}
+
+// Pipeline is the state of a fabric's GitOps tool: the revision it last
+// applied, whether it is Ready, and how far Git is ahead of it.
+type Pipeline struct {
+	// Tool is "flux" or "argocd".
+	Tool string `json:"tool"`
+	// Name is the Kustomization or Application, "namespace/name".
+	Name string `json:"name"`
+	// Revision is the commit sha last applied; "" when none was.
+	Revision string `json:"revision"`
+	// Ready is "True", "False" or "Unknown".
+	Ready string `json:"ready"`
+	// Message is the deployer's message (on failure, the reason).
+	Message string `json:"message,omitempty"`
+	// LastAttempt is the commit sha the deployer last tried to apply.
+	LastAttempt string `json:"lastAttempt,omitempty"`
+	// Suspended says the deployer does not deploy (Flux spec.suspend).
+	Suspended bool `json:"suspended,omitempty"`
+	// Behind counts the commits of Git's branch after Revision.
+	Behind int `json:"behind,omitempty"`
 }
 
 // NewReport returns an empty report.
@@ -55,10 +79,17 @@ func (r *Report) Add(f FabricReport) {
 	r.Summary.MissingFromCluster += f.Summary.MissingFromCluster
 	r.Summary.NotInGit += f.Summary.NotInGit
 	r.Summary.Errors += f.Summary.Errors
+	r.Summary.PendingDeploy += f.Summary.PendingDeploy
 }
 
 // HasDrift reports whether any resource of any fabric is not in sync.
 func (r *Report) HasDrift() bool { return r.Summary.Total != r.Summary.InSync }
+
+// HasRealDrift reports whether any resource is not in sync for another
+// reason than a Git change its deployer has not applied yet.
+func (r *Report) HasRealDrift() bool {
+	return r.Summary.Total-r.Summary.InSync-r.Summary.PendingDeploy > 0
+}
 
 // HasErrors reports whether any fabric failed or any object could not be
 // judged.
@@ -76,6 +107,9 @@ func SummaryOf(rs []ResourceResult) Summary {
 	var s Summary
 	for _, r := range rs {
 		s.add(r.Status)
+		if r.PendingDeploy && r.Status != StatusInSync {
+			s.PendingDeploy++
+		}
 	}
 	return s
 }

@@ -70,6 +70,9 @@ func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
 		for _, f := range r.Fabrics {
 			b.WriteString(fabricSummaryLine(f))
 			b.WriteByte('\n')
+			if line := PipelineLine(f.Name, f.GitRevision, f.Deployer); line != "" {
+				b.WriteString(line + "\n")
+			}
 			if line := SkippedLine(f.Skipped); line != "" {
 				b.WriteString("fabric " + sanitize(f.Name) + ": " + line + "\n")
 			}
@@ -95,7 +98,7 @@ func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
 				row = append(row, sanitize(dashEmpty(res.Namespace)))
 			}
 			t.Rows = append(t.Rows, append(row,
-				statusCell(res.Status, o.Color), resultCell(res, o.Wide), sanitize(file)))
+				pendingCell(statusCell(res.Status, o.Color), res), resultCell(res, o.Wide), sanitize(file)))
 		}
 	}
 	if len(t.Rows) > 0 && b.Len() > 0 {
@@ -142,6 +145,9 @@ func fabricSummaryLine(f drift.FabricReport) string {
 	if s.Errors > 0 {
 		line += fmt.Sprintf(", %d not judged (error)", s.Errors)
 	}
+	if s.PendingDeploy > 0 {
+		line += fmt.Sprintf(" (%d pending deploy)", s.PendingDeploy)
+	}
 	return line
 }
 
@@ -152,6 +158,15 @@ func statusCell(s drift.Status, color bool) string {
 		return sanitize(string(s))
 	}
 	return st.color + st.symbol + " " + string(s) + ansiReset
+}
+
+// pendingCell marks the status of an object whose Git change the
+// deployer has not applied yet: "drifted (pendingDeploy)".
+func pendingCell(cell string, res drift.ResourceResult) string {
+	if res.PendingDeploy {
+		return cell + " (pendingDeploy)"
+	}
+	return cell
 }
 
 // resultCell is the FIELDS cell: the differing fields, or why an object

@@ -10,14 +10,12 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
-	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
@@ -104,7 +102,7 @@ func (o *Options) Run(ctx context.Context) error {
 	groups := map[string]*group{}
 	seen := map[resource.Key]int{}
 	var order, names []string
-	var created []createdObject
+	var targets []cmdutil.WaitTarget
 	for _, d := range manifest.Split(src) {
 		doc := src[d.Start:d.End]
 		if manifest.IsEmpty(doc) {
@@ -149,7 +147,7 @@ func (o *Options) Run(ctx context.Context) error {
 		g.keys = append(g.keys, key)
 		g.docs = append(g.docs, append(bytes(doc), '\n'))
 		names = append(names, fmt.Sprintf("%s %s/%s", key.Kind, key.Namespace, key.Name))
-		created = append(created, createdObject{kind: k, key: key, obj: u, file: file})
+		targets = append(targets, cmdutil.WaitTarget{Kind: k, Key: key, Desired: obj, File: file})
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("%s holds no objects", o.File)
@@ -168,6 +166,9 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	} else if renders {
 		fn = writeback.ListNewFiles(fab.Git.RenderPath(), fn)
+		// kustomize changes what it renders (names, labels): --wait
+		// follows the deployer only.
+		targets = nil
 	}
 	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: fn, Edit: stdinOnly(o.File, src), What: what,
 		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name),
@@ -195,43 +196,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.f.Report(change, res)
-	if !o.Wait {
-		return nil
-	}
-	if !res.Pushed {
-		return fmt.Errorf("--wait: nothing was pushed (the working tree's branch has no upstream), so no GitOps tool can deploy the change")
-	}
-	return o.wait(ctx, fab, created)
-}
-
-// createdObject is one object create added to Git.
-type createdObject struct {
-	kind *kinds.Kind
-	key  resource.Key
-	obj  *unstructured.Unstructured
-	file string
-}
-
-// wait waits, within --timeout in all, for each created object to
-// converge in the cluster, then (--applied) for the affected switches'
-// agents to apply them.
-func (o *Options) wait(ctx context.Context, fab *fabric.Fabric, created []createdObject) error {
-	deadline := time.Now().Add(o.Timeout)
-	objs := make([]*unstructured.Unstructured, 0, len(created))
-	for _, c := range created {
-		left := time.Until(deadline)
-		if left <= 0 {
-			left = time.Millisecond // times out at once, naming the object
-		}
-		if err := o.f.WaitConverged(ctx, fab, c.kind, c.key, c.obj.Object, c.file, left); err != nil {
-			return err
-		}
-		objs = append(objs, c.obj)
-	}
-	if !o.Applied {
-		return nil
-	}
-	return o.f.WaitApplied(ctx, fab, objs, deadline)
+	return o.f.WaitPushed(ctx, fab, ws, res, targets, o.WaitFlags)
 }
 
 // bytes trims a document's trailing blank lines; the caller adds one newline.

@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
@@ -104,16 +102,5 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.f.Report(change, res)
-	if !o.Wait {
-		return nil
-	}
-	if !res.Pushed {
-		return fmt.Errorf("--wait: nothing was pushed (the working tree's branch has no upstream), so no GitOps tool can deploy the change")
-	}
-	deadline := time.Now().Add(o.Timeout)
-	if err := o.f.WaitGone(ctx, fab, o.kind, t.Key, o.Timeout); err != nil || !o.Applied {
-		return err
-	}
-	// The switches that held the object, as Git had it.
-	return o.f.WaitApplied(ctx, fab, []*unstructured.Unstructured{{Object: loc.Object}}, deadline)
+	return o.f.WaitPushed(ctx, fab, ws, res, []cmdutil.WaitTarget{{Kind: o.kind, Key: t.Key, Old: loc.Object}}, o.WaitFlags)
 }

@@ -19,7 +19,9 @@ type comparison struct {
 	opts    driftpkg.Options
 	desired resource.Set // Git, or the server-side dry-run results
 	result  *driftpkg.Result
-	err     error
+	// pipeline is the fabric's deployer, when it has one.
+	pipeline *driftpkg.Pipeline
+	err      error
 	// elapsed is how long reading and comparing the fabric took.
 	elapsed time.Duration
 }
@@ -53,6 +55,9 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 		return c
 	}
 	c.opts, c.desired, c.result = out.Options, out.Desired, out.Result
+	if c.pipeline, err = o.f.Pipeline(ctx, st, c.result); err != nil {
+		fmt.Fprintf(o.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, err)
+	}
 	return c
 }
 
@@ -80,6 +85,7 @@ func report(comps []*comparison) *driftpkg.Report {
 		} else {
 			fr.Resources = c.result.Resources
 			fr.Summary = c.result.Summary
+			fr.Deployer = c.pipeline
 		}
 		rep.Add(fr)
 	}

@@ -42,9 +42,10 @@ type Options struct {
 	GitPoll          time.Duration
 	Snapshot         string
 	OutputFiles      []string
-	RepoURLTemplate  string
-	// FailOn names findings besides drift that exit 1 (unapplied).
-	FailOn []string
+	// FailOn names findings besides real drift that exit 1 (pending,
+	// unapplied).
+	FailOn          []string
+	RepoURLTemplate string
 
 	files  []outputFile
 	failOn map[string]bool
@@ -135,8 +136,8 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	_ = cmd.RegisterFlagCompletionFunc("output-file", completeOutputFile)
 	fl.StringVar(&o.RepoURLTemplate, "repo-url-template", "", "html: link each object's source to the repository's web view, {rev}, {file} and {line} filled in (e.g. https://github.com/org/repo/blob/{rev}/{file}#L{line}); default: the fabric's git.webURL")
 	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
-	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found")
-	fl.StringSliceVar(&o.FailOn, "fail-on", nil, "also exit 1 on these findings (comma-separated or repeatable): unapplied (a switch's agent has not applied its latest config, or its heartbeat is older than 5 minutes); drift always counts")
+	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found (see --fail-on)")
+	fl.StringSliceVar(&o.FailOn, "fail-on", nil, "also exit 1 on these findings, comma-separated or repeated: pending (objects whose Git change the deployer has not applied yet: pendingDeploy), unapplied (a switch's agent has not applied its latest config, or its heartbeat is older than 5 minutes); drifted (real drift) always counts")
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnValues, cobra.ShellCompDirectiveNoFileComp))
 	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")
 	fl.BoolVar(&o.ServerSide, "server-side", false, "ask the API server: dry-run apply each Git object as its deployer does (client-side apply's patch, or server-side apply under the deployer's field manager) and compare (one request per object)")
@@ -210,7 +211,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	start := o.f.Now()
 	var comps []*comparison
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true,
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true, Deployer: o.Snapshot == "",
 		// Each fabric is compared while the later ones are still read.
 		Each: func(st *cmdutil.FabricState) { comps = append(comps, o.compare(ctx, st)) }}
 	if o.Snapshot != "" {
@@ -233,6 +234,9 @@ func (o *Options) Run(ctx context.Context) error {
 		if st.Agents != nil && st.Agents.Note != "" {
 			fmt.Fprintf(o.ErrOut, "fabric %s: %s\n", st.Fabric.Name, st.Agents.Note)
 		}
+		if st.DeployerErr != nil {
+			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %v\n", st.Fabric.Name, st.DeployerErr)
+		}
 	}
 	for _, fr := range rep.Fabrics {
 		if fr.Error != "" {
@@ -248,9 +252,7 @@ func (o *Options) Run(ctx context.Context) error {
 	switch {
 	case rep.HasErrors():
 		return cmdutil.SilentExit(cmdutil.ExitError)
-	case rep.HasDrift() && o.ExitCode:
-		return cmdutil.SilentExit(cmdutil.ExitDrift)
-	case rep.HasUnapplied() && o.failOn[failOnUnapplied] && o.ExitCode:
+	case o.ExitCode && fails(o.failOn, rep):
 		return cmdutil.SilentExit(cmdutil.ExitDrift)
 	}
 	return nil

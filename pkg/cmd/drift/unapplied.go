@@ -1,41 +1,11 @@
 package drift
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
-
-// The findings --fail-on may name: drift always fails (unless
-// --exit-code=false); the others fail only when named.
-const (
-	failOnDrift     = "drift"
-	failOnUnapplied = "unapplied"
-)
-
-var failOnValues = []string{failOnDrift, failOnUnapplied}
-
-// parseFailOn checks --fail-on's values and returns them as a set.
-func parseFailOn(values []string) (map[string]bool, error) {
-	set := map[string]bool{failOnDrift: true}
-	for _, v := range values {
-		for _, s := range strings.Split(v, ",") {
-			s = strings.TrimSpace(s)
-			ok := false
-			for _, known := range failOnValues {
-				ok = ok || s == known
-			}
-			if !ok {
-				return nil, fmt.Errorf("--fail-on %q: allowed: %s", s, strings.Join(failOnValues, ", "))
-			}
-			set[s] = true
-		}
-	}
-	return set, nil
-}
 
 // unappliedOf lists the fabric's switches in the cluster whose agents have
 // not applied their latest config or whose heartbeat is stale, at now; name,

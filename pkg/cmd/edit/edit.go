@@ -11,10 +11,8 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -201,11 +199,7 @@ func (o *Options) Run(ctx context.Context) error {
 		if rendered != nil {
 			obj = rendered
 		}
-		deadline := time.Now().Add(o.Timeout)
-		if err := o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, o.Timeout); err != nil || !o.Applied {
-			return err
-		}
-		return o.f.WaitApplied(ctx, fab, []*unstructured.Unstructured{{Object: obj}}, deadline)
+		return o.f.WaitPushed(ctx, fab, ws, res, []cmdutil.WaitTarget{{Kind: o.kind, Key: key, Desired: obj, File: loc.File}}, o.WaitFlags)
 	}
 	return nil
 }

@@ -154,7 +154,7 @@ func TestAgentsDriftAndSync(t *testing.T) {
 	if r := h.run("drift", "--fail-on", "unapplied", "--exit-code=false"); r.code != 0 {
 		t.Errorf("--exit-code=false: exit %d", r.code)
 	}
-	if r := h.run("drift", "--fail-on", "unaplied"); r.code != 2 || !strings.Contains(r.stderr, `--fail-on "unaplied": allowed: drift, unapplied`) {
+	if r := h.run("drift", "--fail-on", "unaplied"); r.code != 2 || !strings.Contains(r.stderr, `--fail-on "unaplied": want one or more of drifted, pending, unapplied`) {
 		t.Errorf("a bad --fail-on: exit %d: %s", r.code, r.stderr)
 	}
 	// CI formats carry them as warnings.

@@ -38,6 +38,8 @@ type FabricSummary struct {
 	// Agents count the switches by whether their agents applied their
 	// latest config (when the cluster's switches were read).
 	Agents *AgentsSummary `json:"agents,omitempty"`
+	// Deployer is what the fabric's GitOps tool reports, when it has one.
+	Deployer *drift.Pipeline `json:"deployer,omitempty"`
 }
 
 // KindSummary counts one kind's objects in Git, in the cluster, and by
@@ -126,7 +128,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Agents: true}
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Agents: true, Deployer: true}
 	var bar *progress
 	if o.f.StderrIsTerminal() {
 		bar = newProgress(o.ErrOut, len(fabs)*len(o.kinds))
@@ -153,6 +155,15 @@ func (o *Options) runSummary(ctx context.Context) error {
 		html.add(o, st, revisionOf(st), st.Desired, st.Actual, res, opts, st.Err)
 		fs := summarize(st, res)
 		fs.Agents = summarizeAgents(st, o.f.Now())
+		if st.Err == nil {
+			var perr error
+			if fs.Deployer, perr = o.f.Pipeline(ctx, st, res); perr != nil {
+				fmt.Fprintf(o.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, perr)
+			}
+		}
+		if st.DeployerErr != nil {
+			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %v\n", st.Fabric.Name, st.DeployerErr)
+		}
 		if st.Workspace != nil && st.Workspace.Refresh != nil {
 			fs.GitRefresh = st.Workspace.Refresh.Message
 		}
@@ -222,6 +233,9 @@ func writeSummary(w io.Writer, sum Summary, aligned bool) error {
 			fmt.Fprintf(w, ", cluster %s", fs.Cluster)
 		}
 		fmt.Fprintln(w)
+		if line := printers.PipelineLine(fs.Name, fs.GitRevision, fs.Deployer); line != "" {
+			fmt.Fprintln(w, line)
+		}
 		if line := printers.SkippedLine(fs.Skipped); line != "" {
 			fmt.Fprintln(w, line)
 		}

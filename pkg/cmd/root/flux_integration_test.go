@@ -1,0 +1,373 @@
+package root
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
+)
+
+// The whole GitOps loop with the real Flux (source-controller and
+// kustomize-controller v1.7.3 as processes beside a control plane of its
+// own): kubectl-hnp pushes, Flux applies, kubectl-hnp follows. One control
+// plane and one Flux serve the subtests, which run in order.
+
+func fluxVPC(name string, vlan int) string {
+	return fmt.Sprintf(`apiVersion: vpc.githedgehog.com/v1beta1
+kind: VPC
+metadata:
+  name: %s
+spec:
+  subnets:
+    default:
+      subnet: 10.0.%d.0/24
+      vlan: %d
+`, name, vlan%250, vlan)
+}
+
+// fluxLoop is the shared fixture: the control plane, Flux, the Git remote
+// and a harness whose config names the fabric "lab" (no gitops: the
+// deployer is discovered).
+type fluxLoop struct {
+	cp   *testbed.ControlPlane
+	fx   *testbed.Flux
+	bare string
+	url  string
+	h    *harness
+}
+
+func startFluxLoop(t *testing.T) *fluxLoop {
+	cp, err := testbed.Start(testbed.Options{Context: "gitops"})
+	if err != nil {
+		t.Fatalf("testbed: %v", err)
+	}
+	t.Cleanup(func() { _ = cp.Stop() })
+	l := &fluxLoop{cp: cp, fx: testbed.StartFluxT(t, cp)}
+	l.bare = testbed.NewBareRemote(t, map[string]string{
+		"fabrics/lab/vpc-1.yaml": fluxVPC("vpc-1", 1001),
+		"fabrics/lab/vpc-2.yaml": fluxVPC("vpc-2", 1002),
+		"fabrics/lab/vpc-3.yaml": fluxVPC("vpc-3", 1003),
+	})
+	l.url = testbed.ServeHTTP(t, l.bare, "", "")
+	ctx := t.Context()
+	if err := l.fx.GitRepository(ctx, "fabrics", l.url, "main", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.fx.Kustomization(ctx, "lab", "fabrics", "fabrics/lab", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	l.h = newHarness(t)
+	l.h.env["GIT_AUTHOR_NAME"], l.h.env["GIT_AUTHOR_EMAIL"] = "Op", "op@example.com"
+	l.h.env["GIT_COMMITTER_NAME"], l.h.env["GIT_COMMITTER_EMAIL"] = "Op", "op@example.com"
+	l.h.writeConfig("fabrics:\n" + fabricYAML("lab", l.url, "fabrics/lab", cp))
+	l.waitApplied(t, testbed.Git(t, l.bare, "rev-parse", "main"))
+	return l
+}
+
+// kustomization reads the Kustomization flux-system/lab.
+func (l *fluxLoop) kustomization(t *testing.T) *deployer.Status {
+	t.Helper()
+	s, err := deployer.Read(t.Context(), l.cp.Dynamic(), deployer.Ref{Tool: deployer.ToolFlux, Namespace: testbed.FluxNamespace, Name: "lab"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// waitFor polls cond until it holds, for at most two minutes.
+func waitFor(t *testing.T, what string, cond func(ctx context.Context) (bool, error)) {
+	t.Helper()
+	if err := wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, 2*time.Minute, true, cond); err != nil {
+		t.Fatalf("waiting for %s: %v", what, err)
+	}
+}
+
+func (l *fluxLoop) waitApplied(t *testing.T, sha string) {
+	t.Helper()
+	waitFor(t, "Flux to apply "+sha, func(ctx context.Context) (bool, error) {
+		s := l.kustomization(t)
+		return s.Revision == sha && s.Ready == deployer.ReadyTrue, nil
+	})
+}
+
+func (l *fluxLoop) vlan(t *testing.T, name string) int64 {
+	t.Helper()
+	u, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(t.Context(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _, _ := unstructured.NestedInt64(u.Object, "spec", "subnets", "default", "vlan")
+	return v
+}
+
+// reconcile asks Flux to reconcile now, as `flux reconcile ks lab --with-source`.
+func (l *fluxLoop) reconcile(t *testing.T) {
+	t.Helper()
+	if err := deployer.Reconcile(t.Context(), l.cp.Dynamic(), deployer.Ref{Tool: deployer.ToolFlux, Namespace: testbed.FluxNamespace, Name: "lab"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (l *fluxLoop) suspend(t *testing.T, on bool) {
+	t.Helper()
+	patch := fmt.Sprintf(`{"spec":{"suspend":%v}}`, on)
+	if _, err := l.cp.Dynamic().Resource(deployer.KustomizationGVR).Namespace(testbed.FluxNamespace).
+		Patch(t.Context(), "lab", types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runCounting runs kubectl-hnp and counts its requests to Flux's API groups.
+func (l *fluxLoop) runCounting(t *testing.T, args ...string) (result, int64) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	f.Getenv = func(k string) string { return l.h.env[k] }
+	var n atomic.Int64
+	f.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if strings.Contains(r.URL.Path, ".toolkit.fluxcd.io/") {
+				n.Add(1)
+			}
+			return rt.RoundTrip(r)
+		})
+	}
+	code := Run(context.Background(), f, args)
+	return result{out.String(), errOut.String(), code}, n.Load()
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+type driftJSON struct {
+	Summary struct {
+		PendingDeploy int `json:"pendingDeploy"`
+	} `json:"summary"`
+	Fabrics []struct {
+		GitRevision string `json:"gitRevision"`
+		Deployer    *struct {
+			Tool, Name, Revision, Ready, Message, LastAttempt string
+			Suspended                                         bool
+			Behind                                            int
+		} `json:"deployer"`
+		Resources []struct {
+			Name, Status, Reason string
+			PendingDeploy        bool
+		} `json:"resources"`
+	} `json:"fabrics"`
+}
+
+func parseDrift(t *testing.T, r result) driftJSON {
+	t.Helper()
+	var d driftJSON
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil || len(d.Fabrics) != 1 {
+		t.Fatalf("drift -o json: %v\n%s\n%s", err, r.stdout, r.stderr)
+	}
+	return d
+}
+
+func TestFluxLoop(t *testing.T) {
+	l := startFluxLoop(t)
+	short := func(sha string) string { return sha[:7] }
+
+	t.Run("drift shows the deployer, one discovery per read", func(t *testing.T) {
+		head := testbed.Git(t, l.bare, "rev-parse", "main")
+		r, n := l.runCounting(t, "drift", "--fabric", "lab")
+		if r.code != 0 {
+			t.Fatalf("drift: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		want := "fabric lab: Git " + short(head) + ", Flux flux-system/lab applied " + short(head) + " (up to date), Ready=True"
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("drift header: want %q in\n%s", want, r.stdout)
+		}
+		// Discovered: one LIST of Kustomizations, one of GitRepositories.
+		if n != 2 {
+			t.Errorf("drift made %d requests to Flux's API, want 2 (discovery)", n)
+		}
+		r, _ = l.runCounting(t, "drift", "--fabric", "lab", "-o", "json")
+		d := parseDrift(t, r)
+		dep := d.Fabrics[0].Deployer
+		if dep == nil || dep.Tool != "flux" || dep.Name != "flux-system/lab" || dep.Revision != head || dep.Ready != "True" {
+			t.Errorf("deployer %+v, want flux flux-system/lab at %s, Ready", dep, head)
+		}
+		// Configured: one GET.
+		l.h.writeConfig("fabrics:\n" + fabricYAML("lab", l.url, "fabrics/lab", l.cp) + "  gitops: {flux: {kustomization: flux-system/lab}}\n")
+		defer l.h.writeConfig("fabrics:\n" + fabricYAML("lab", l.url, "fabrics/lab", l.cp))
+		r, n = l.runCounting(t, "drift", "--fabric", "lab")
+		if r.code != 0 || n != 1 || !strings.Contains(r.stdout, want) {
+			t.Errorf("configured deployer: exit %d, %d requests (want 1)\n%s%s", r.code, n, r.stdout, r.stderr)
+		}
+	})
+
+	t.Run("edit --wait follows Flux until it applied the commit", func(t *testing.T) {
+		r := l.h.run("edit", "vpc", "vpc-1", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1201", "--wait", "--reconcile", "--timeout", "2m")
+		if r.code != 0 {
+			t.Fatalf("edit --wait: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		head := testbed.Git(t, l.bare, "rev-parse", "main")
+		if want := "Flux flux-system/lab applied " + short(head) + " after"; !strings.Contains(r.stderr, want) {
+			t.Errorf("want %q in\n%s", want, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "converged") {
+			t.Errorf("no convergence reported:\n%s", r.stderr)
+		}
+		// Flux applied it (not kubectl-hnp): the cluster has the new VLAN,
+		// and the deployer says so.
+		if v := l.vlan(t, "vpc-1"); v != 1201 {
+			t.Errorf("vpc-1 vlan %d in the cluster, want 1201", v)
+		}
+		if s := l.kustomization(t); s.Revision != head {
+			t.Errorf("Flux applied %s, want %s", s.Revision, head)
+		}
+		if r := l.h.run("drift", "--fabric", "lab"); r.code != 0 {
+			t.Errorf("drift after the wait: exit %d\n%s", r.code, r.stdout)
+		}
+	})
+
+	t.Run("a commit the API server rejects: Flux's message ends the wait and heads drift", func(t *testing.T) {
+		r := l.h.run("edit", "vpc", "vpc-2", "--fabric", "lab", "--set-string", "spec.subnets.default.vlan=twelve",
+			"--validate", "none", "--wait", "--reconcile", "--timeout", "2m")
+		bad := testbed.Git(t, l.bare, "rev-parse", "main")
+		if r.code != 1 {
+			t.Fatalf("edit --wait on a rejected commit: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if want := "Flux flux-system/lab failed to apply " + short(bad) + ":"; !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "vlan") {
+			t.Errorf("want %q and the API server's complaint about vlan in\n%s", want, r.stderr)
+		}
+		r = l.h.run("drift", "--fabric", "lab")
+		if !strings.Contains(r.stdout, "(1 commit behind), Ready=False:") || !strings.Contains(r.stdout, "vlan") {
+			t.Errorf("drift header without Flux's failure:\n%s", r.stdout)
+		}
+		// Repair it, and Flux is Ready again.
+		r = l.h.run("edit", "vpc", "vpc-2", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1202", "--wait", "--reconcile", "--timeout", "2m")
+		if r.code != 0 {
+			t.Fatalf("repairing edit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
+
+	t.Run("a hand change: drift shows it, Flux reverts it", func(t *testing.T) {
+		patch := `{"spec":{"subnets":{"default":{"vlan":1999}}}}`
+		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-3", types.MergePatchType, []byte(patch),
+			metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
+			t.Fatal(err)
+		}
+		r := l.h.run("drift", "--fabric", "lab", "-o", "json")
+		d := parseDrift(t, r)
+		if r.code != 1 {
+			t.Errorf("drift on a hand change: exit %d, want 1", r.code)
+		}
+		for _, res := range d.Fabrics[0].Resources {
+			if res.Name == "vpc-3" && (res.Status != "drifted" || res.PendingDeploy) {
+				t.Errorf("vpc-3: %+v, want drifted and not pendingDeploy (Flux is up to date)", res)
+			}
+		}
+		l.reconcile(t)
+		waitFor(t, "Flux to revert vpc-3", func(ctx context.Context) (bool, error) { return l.vlan(t, "vpc-3") == 1003, nil })
+		if r := l.h.run("drift", "--fabric", "lab"); r.code != 0 {
+			t.Errorf("drift after Flux reverted: exit %d\n%s", r.code, r.stdout)
+		}
+	})
+
+	t.Run("pendingDeploy while Flux is suspended", func(t *testing.T) {
+		l.suspend(t, true)
+		defer l.suspend(t, false)
+		deployed := l.kustomization(t).Revision
+		r := l.h.run("edit", "vpc", "vpc-2", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1302")
+		if r.code != 0 {
+			t.Fatalf("edit: exit %d\n%s", r.code, r.stderr)
+		}
+		head := testbed.Git(t, l.bare, "rev-parse", "main")
+		r = l.h.run("drift", "--fabric", "lab")
+		if r.code != 0 {
+			t.Errorf("drift with only a pending deploy: exit %d, want 0 (--fail-on drifted)\n%s", r.code, r.stdout)
+		}
+		want := "Flux flux-system/lab applied " + short(deployed) + " (1 commit behind), suspended"
+		if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "drifted (pendingDeploy)") {
+			t.Errorf("want %q and a pendingDeploy row in\n%s", want, r.stdout)
+		}
+		if r := l.h.run("drift", "--fabric", "lab", "--fail-on", "drifted,pending"); r.code != 1 {
+			t.Errorf("--fail-on pending: exit %d, want 1", r.code)
+		}
+		d := parseDrift(t, l.h.run("drift", "--fabric", "lab", "-o", "json"))
+		if d.Summary.PendingDeploy != 1 || d.Fabrics[0].Deployer == nil || !d.Fabrics[0].Deployer.Suspended || d.Fabrics[0].Deployer.Behind != 1 {
+			t.Errorf("summary %+v, deployer %+v", d.Summary, d.Fabrics[0].Deployer)
+		}
+		for _, res := range d.Fabrics[0].Resources {
+			if res.Name == "vpc-2" && (!res.PendingDeploy || !strings.Contains(res.Reason, short(head))) {
+				t.Errorf("vpc-2: %+v, want pendingDeploy naming %s", res, short(head))
+			}
+		}
+		// A hand change beside it is real drift, pending or not.
+		patch := `{"spec":{"subnets":{"default":{"vlan":1998}}}}`
+		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-1", types.MergePatchType, []byte(patch),
+			metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
+			t.Fatal(err)
+		}
+		if r := l.h.run("drift", "--fabric", "lab"); r.code != 1 {
+			t.Errorf("drift with a hand change and a pending deploy: exit %d, want 1\n%s", r.code, r.stdout)
+		}
+
+		// Prune evidence from the real inventory: vpc-3 leaves Git while
+		// Flux is suspended, and Flux's inventory still lists it.
+		if r := l.h.run("delete", "vpc", "vpc-3", "--fabric", "lab", "--yes"); r.code != 0 {
+			t.Fatalf("delete: exit %d\n%s", r.code, r.stderr)
+		}
+		r = l.h.run("sync", "--apply", "--prune", "--fabric", "lab", "--dry-run")
+		if !strings.Contains(r.stdout, "flux inventory flux-system/lab") {
+			t.Errorf("prune plan without the Flux inventory as evidence:\n%s%s", r.stdout, r.stderr)
+		}
+	})
+
+	t.Run("resumed, Flux deploys what was pending", func(t *testing.T) {
+		head := testbed.Git(t, l.bare, "rev-parse", "main")
+		l.reconcile(t)
+		l.waitApplied(t, head)
+		waitFor(t, "Flux to prune vpc-3", func(ctx context.Context) (bool, error) {
+			_, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(ctx, "vpc-3", metav1.GetOptions{})
+			return err != nil, nil
+		})
+		if r := l.h.run("drift", "--fabric", "lab"); r.code != 0 || !strings.Contains(r.stdout, "(up to date), Ready=True") {
+			t.Errorf("drift once Flux caught up: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
+
+	t.Run("create and delete --wait follow Flux too", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "vpc-4.yaml")
+		if err := os.WriteFile(file, []byte(fluxVPC("vpc-4", 1004)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := l.h.run("create", "-f", file, "--fabric", "lab", "--wait", "--reconcile", "--timeout", "2m")
+		if r.code != 0 || !strings.Contains(r.stderr, "Flux flux-system/lab applied") {
+			t.Fatalf("create --wait: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if v := l.vlan(t, "vpc-4"); v != 1004 {
+			t.Errorf("vpc-4 vlan %d", v)
+		}
+		r = l.h.run("delete", "vpc", "vpc-4", "--fabric", "lab", "--yes", "--wait", "--reconcile", "--timeout", "2m")
+		if r.code != 0 || !strings.Contains(r.stderr, "gone") {
+			t.Fatalf("delete --wait: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(t.Context(), "vpc-4", metav1.GetOptions{}); err == nil {
+			t.Errorf("vpc-4 still in the cluster after delete --wait")
+		}
+	})
+}

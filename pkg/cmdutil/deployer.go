@@ -1,0 +1,184 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+)
+
+// deployerCache holds, for one command run, each fabric's deployer and
+// each cluster's index of Flux Kustomizations.
+type deployerCache struct {
+	mu      sync.Mutex
+	found   map[string]*FabricDeployer
+	indexes map[string]*deployer.Index
+}
+
+// FabricDeployer is a fabric's deployer as one command run found it.
+type FabricDeployer struct {
+	Ref    deployer.Ref
+	Status *deployer.Status
+}
+
+// Deployer finds the fabric's deployer and reads its status: the
+// configured Kustomization or Application (one GET), or the Flux
+// Kustomization whose GitRepository, branch and path match the fabric's
+// (one LIST of Kustomizations per cluster, and one of GitRepositories when
+// one has the fabric's path, shared by the fabrics of the cluster). branch
+// is the branch read ("" for the fabric's own). nil without a deployer.
+// The answer is kept for the rest of the command run.
+func (f *Factory) Deployer(ctx context.Context, fab *fabric.Fabric, branch string) (*FabricDeployer, error) {
+	c := &f.deployers
+	c.mu.Lock()
+	if d, ok := c.found[fab.Name]; ok {
+		c.mu.Unlock()
+		return d, nil
+	}
+	c.mu.Unlock()
+	d, err := f.findDeployer(ctx, fab, branch)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.found == nil {
+		c.found = map[string]*FabricDeployer{}
+	}
+	c.found[fab.Name] = d
+	return d, nil
+}
+
+// ForgetDeployer drops the fabric's cached deployer (after waiting on it,
+// its status is stale).
+func (f *Factory) ForgetDeployer(fab *fabric.Fabric) {
+	f.deployers.mu.Lock()
+	delete(f.deployers.found, fab.Name)
+	f.deployers.mu.Unlock()
+}
+
+func (f *Factory) findDeployer(ctx context.Context, fab *fabric.Fabric, branch string) (*FabricDeployer, error) {
+	cl, err := f.Cluster(fab)
+	if err != nil {
+		return nil, err
+	}
+	var ref deployer.Ref
+	switch {
+	case fab.GitOps.FluxKustomization() != "":
+		ref, err = deployer.ParseRef(deployer.ToolFlux, fab.GitOps.FluxKustomization())
+	case fab.GitOps.ArgoCDApplication() != "":
+		ref, err = deployer.ParseRef(deployer.ToolArgoCD, fab.GitOps.ArgoCDApplication())
+	default:
+		if branch == "" {
+			branch = fab.Git.Branch
+		}
+		x := f.index(cl)
+		d, err := x.Discover(ctx, deployer.Target{URL: fab.Git.URL, Branch: branch, Path: fab.Git.RenderPath()})
+		if err != nil || !d.Found {
+			return nil, err
+		}
+		return &FabricDeployer{Ref: d.Ref, Status: d.Status}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := deployer.Read(ctx, cl.Dynamic, ref)
+	if err != nil {
+		return nil, fmt.Errorf("the configured deployer: %w", err)
+	}
+	return &FabricDeployer{Ref: ref, Status: st}, nil
+}
+
+// index is the cluster's Flux index for this command run.
+func (f *Factory) index(cl *Cluster) *deployer.Index {
+	c := &f.deployers
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.indexes == nil {
+		c.indexes = map[string]*deployer.Index{}
+	}
+	key := cl.Host + " " + cl.RestConfig.Username + " " + cl.RestConfig.Impersonate.UserName
+	x := c.indexes[key]
+	if x == nil {
+		x = &deployer.Index{Dynamic: cl.Dynamic}
+		c.indexes[key] = x
+	}
+	return x
+}
+
+// Pipeline is the fabric's deployment pipeline for a report: the
+// deployer's status and how many commits Git is ahead of it. It marks the
+// results not in sync whose Git side changed after the deployed revision
+// as pendingDeploy, with the commit as the reason. Git's history is read
+// only when the deployer is behind the commit read; nil without a
+// deployer.
+func (f *Factory) Pipeline(ctx context.Context, st *FabricState, res *drift.Result) (*drift.Pipeline, error) {
+	d := st.Deployer
+	if d == nil || d.Status == nil {
+		return nil, nil
+	}
+	s := d.Status
+	p := &drift.Pipeline{Tool: s.Tool, Name: s.Name, Revision: s.Revision, Ready: s.Ready,
+		Message: s.Message, LastAttempt: s.LastAttempt, Suspended: s.Suspended}
+	ws := st.Workspace
+	if ws == nil || ws.Revision == "" || s.Revision == "" || s.Revision == ws.Revision {
+		return p, nil
+	}
+	since, err := ws.Since(ctx, st.Fabric.Git.Dir, s.Revision)
+	if err != nil {
+		return p, err
+	}
+	if !since.Known {
+		return p, nil
+	}
+	p.Behind = since.Behind
+	if res == nil {
+		return p, nil
+	}
+	ns := f.Namespace(&st.Fabric)
+	for i := range res.Resources {
+		r := &res.Resources[i]
+		if r.Status == drift.StatusInSync {
+			continue
+		}
+		if ch, ok := changedSince(since, st, r, ns); ok {
+			r.PendingDeploy = true
+			r.Reason = fmt.Sprintf("changed in Git in %s %q, after the revision %s deployed (%s)",
+				deployer.Short(ch.Commit), ch.Subject, deployer.Short(s.Revision), d.Status.ToolName())
+		}
+	}
+	res.Summary = drift.SummaryOf(res.Resources)
+	return p, nil
+}
+
+// changedSince finds the newest commit after the deployed revision that
+// changed the object's document or, for an object kustomize renders, its
+// source file or a patch that selects it.
+func changedSince(since *gitstate.Since, st *FabricState, r *drift.ResourceResult, ns string) (gitstate.Change, bool) {
+	if ch, ok := since.Object(r.Key(), ns); ok {
+		return ch, true
+	}
+	o := st.Desired[r.Key()]
+	if o == nil || !o.Rendered {
+		return gitstate.Change{}, false
+	}
+	var newest gitstate.Change
+	found := false
+	var files []string
+	for _, p := range o.Patches {
+		files = append(files, p.File)
+	}
+	if o.Origin != nil {
+		files = append(files, o.Origin.File)
+	}
+	for _, f := range files {
+		if ch, ok := since.File(f); ok && !found {
+			newest, found = ch, true
+		}
+	}
+	return newest, found
+}
