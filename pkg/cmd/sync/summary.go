@@ -111,11 +111,11 @@ func summarize(st *cmdutil.FabricState, res *drift.Result) FabricSummary {
 // compareState runs the drift engine on a loaded fabric with its ignore
 // rules and the built-in profile.
 func compareState(st *cmdutil.FabricState) (*drift.Result, error) {
-	opts, err := judge.Options(&st.Fabric, st.Model, judge.Settings{})
+	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual)
 	if err != nil {
 		return nil, err
 	}
-	return drift.Compare(st.Desired, st.Actual, opts), nil
+	return out.Result, nil
 }
 
 func (o *Options) runSummary(ctx context.Context) error {
