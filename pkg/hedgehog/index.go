@@ -14,6 +14,9 @@ type Index struct {
 	// labels[kind][key][value] is built per (kind, key) on first use, so
 	// that fabric-wide validation stays linear in the number of objects.
 	labels map[string]map[string]map[string][]*unstructured.Unstructured
+	// memo holds lookup tables the kinds' [fabric] rules build once per
+	// Index (see vpcMemo).
+	memo map[string]interface{}
 }
 
 // NewIndex indexes objs (the fabric's namespace "default" objects; other
