@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabriccheck"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/validate"
@@ -30,6 +31,8 @@ type Checker struct {
 	mode      string
 	validator *validate.Validator
 	cluster   *Cluster
+	// rules, when set (UseFabric), checks the Hedgehog rules of a change.
+	rules func(fabriccheck.Change) error
 }
 
 // Mode is the mode in effect: it can fall back from strict to schema when
@@ -106,6 +109,11 @@ func (c *Checker) Check(ctx context.Context, obj map[string]interface{}) error {
 	u := &unstructured.Unstructured{Object: obj}
 	if err := c.validator.Validate(u); err != nil {
 		return err
+	}
+	if c.rules != nil {
+		if err := c.rules(fabriccheck.Change{Put: []*unstructured.Unstructured{u}}); err != nil {
+			return err
+		}
 	}
 	if c.mode != ValidateStrict {
 		return nil
