@@ -1,9 +1,5 @@
 package hedgehog
 
-import (
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-)
-
 // Connection: api/wiring/v1beta1/connection_types.go, pkg/ctrl/connection_wh.go.
 
 func init() {
@@ -65,7 +61,7 @@ func connMarshalEmpty(spec map[string]interface{}) {
 			wiringEnsureEmpty(t, "link")
 			link := mapAt(t, "link")
 			for _, side := range sh.sides {
-				if side.name != "" {
+				if side.name != "" && link != nil {
 					wiringEnsureEmpty(link, side.name)
 				}
 			}
@@ -92,9 +88,3 @@ func connMarshalEmpty(spec map[string]interface{}) {
 		}
 	}
 }
-
-func connectionValidate(obj *unstructured.Unstructured, cfg *Config, r *Reporter) {}
-
-func connectionValidateFabric(obj *unstructured.Unstructured, idx *Index, cfg *Config, r *Reporter) {}
-
-func connectionValidateDelete(obj *unstructured.Unstructured, idx *Index, r *Reporter) {}

@@ -118,6 +118,16 @@ func connCanonical(port string) string {
 	return port
 }
 
+// connAppendCanonical appends connCanonical(port) to b (map lookups
+// through string(b) do not allocate).
+func connAppendCanonical(b []byte, port string) []byte {
+	b = append(b, port...)
+	if strings.Count(port, "/") == 2 {
+		b = append(b, "/1"...)
+	}
+	return b
+}
+
 func connAppendDistinct(names []string, s string) []string {
 	for _, n := range names {
 		if n == s {
@@ -173,6 +183,7 @@ func connAnalyse(spec map[string]interface{}) *connEnds {
 	if sh.many {
 		items := list(t, "links")
 		links = len(items)
+		e.ports = make([]connPort, 0, 2*links)
 		for li, it := range items {
 			link, _ := it.(map[string]interface{})
 			addLink(link, li)

@@ -2,8 +2,10 @@ package hedgehog
 
 func init() {
 	register("ExternalAttachment", KindRules{
-		Webhook: true,
-		Default: externalAttachmentDefault,
+		Webhook:        true,
+		Default:        externalAttachmentDefault,
+		Validate:       externalAttachmentValidate,
+		ValidateFabric: externalAttachmentValidateFabric,
 	})
 }
 

@@ -17,6 +17,9 @@ type Index struct {
 	// memo holds lookup tables the kinds' [fabric] rules build once per
 	// Index (see vpcMemo).
 	memo map[string]interface{}
+	// wiring holds the wiring kinds' fabric-wide lookups (ports, link and
+	// switch addresses), built on first use (util_wiring_index.go).
+	wiring *wiringIndex
 }
 
 // NewIndex indexes objs (the fabric's namespace "default" objects; other

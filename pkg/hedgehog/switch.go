@@ -3,8 +3,6 @@ package hedgehog
 import (
 	"sort"
 	"strings"
-
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // Switch: api/wiring/v1beta1/switch_types.go, pkg/ctrl/switch_wh.go.
@@ -113,9 +111,3 @@ func swIsLeaf(role string) bool {
 }
 
 func swIsSpine(role string) bool { return role == "spine" }
-
-func switchValidate(obj *unstructured.Unstructured, cfg *Config, r *Reporter) {}
-
-func switchValidateFabric(obj *unstructured.Unstructured, idx *Index, cfg *Config, r *Reporter) {}
-
-func switchValidateDelete(obj *unstructured.Unstructured, idx *Index, r *Reporter) {}

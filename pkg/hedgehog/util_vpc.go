@@ -243,3 +243,16 @@ func vpcConnSwitches(conn map[string]interface{}) (switches []string, typeOK boo
 func vpcSortStable(l []interface{}, less func(a, b interface{}) bool) {
 	sort.SliceStable(l, func(i, j int) bool { return less(l[i], l[j]) })
 }
+
+// vpcSkippedRules are the upstream [fabric] rules of the VPC-side kinds
+// that need a SwitchProfile: SwitchProfiles are not among the 12 kinds and
+// not in Git, so these rules are not checked offline (the controller checks
+// them when the object is applied).
+var vpcSkippedRules = []string{
+	"vpcattachment: every endpoint switch's SwitchProfile must exist",
+	"vpcattachment: the switch profile must have the features the VPC mode needs (L2VNI: L2VNI and L3VNI; l3vni and l3flat: L3VNI)",
+}
+
+// VPCSkippedRules returns the VPC-side kinds' upstream rules that are not
+// checked offline because they need a SwitchProfile.
+func VPCSkippedRules() []string { return append([]string(nil), vpcSkippedRules...) }

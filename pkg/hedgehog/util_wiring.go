@@ -112,25 +112,27 @@ func (l *wiringLabels) done() bool {
 // wiringEnsureEmpty stores {} at key in m when absent: a non-pointer Go
 // struct without omitempty effect is always marshalled.
 func wiringEnsureEmpty(m map[string]interface{}, key string) {
-	if m[key] == nil {
+	if m != nil && m[key] == nil {
 		m[key] = map[string]interface{}{}
 	}
 }
 
 // wiringCheckLabels checks every label of obj against the API server's
 // label rules: the webhooks copy names into label keys and values, and the
-// API server refuses the object when one is not a legal label.
+// API server refuses the object when one is not a legal label. A fast
+// conservative check passes the common case; apimachinery's validation
+// decides (and words the message) for the rest.
 func wiringCheckLabels(obj *unstructured.Unstructured, r *Reporter) {
 	labels, _ := mapAt(obj.Object, "metadata")["labels"].(map[string]interface{})
-	if len(labels) == 0 {
-		return
+	var suspect []string
+	for k, v := range labels {
+		s, _ := v.(string)
+		if !wiringLabelKeyOK(k) || !wiringLabelValueOK(s) {
+			suspect = append(suspect, k)
+		}
 	}
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	sort.Strings(suspect)
+	for _, k := range suspect {
 		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
 			r.Add(ScopeLocal, "label", "metadata.labels", "label key "+quote(k)+" is not valid: "+strings.Join(errs, "; "),
 				"shorten or rename the object or name the key refers to (at most 63 characters, alphanumerics, '-', '_' or '.')")
@@ -142,6 +144,60 @@ func wiringCheckLabels(obj *unstructured.Unstructured, r *Reporter) {
 				"fix the field the value comes from (at most 63 characters, alphanumerics, '-', '_' or '.')")
 		}
 	}
+}
+
+func wiringAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// wiringLabelValueOK: at most 63 of [A-Za-z0-9-_.], alphanumeric at both
+// ends, or empty.
+func wiringLabelValueOK(v string) bool {
+	if v == "" {
+		return true
+	}
+	if len(v) > 63 || !wiringAlnum(v[0]) || !wiringAlnum(v[len(v)-1]) {
+		return false
+	}
+	for i := 1; i < len(v)-1; i++ {
+		if c := v[i]; !wiringAlnum(c) && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// wiringLabelKeyOK: [prefix/]name, the name a non-empty label value, the
+// prefix lower-case dot-separated alphanumeric words joined by '-'
+// (conservative: it may refuse a key the API server accepts, never the
+// other way round).
+func wiringLabelKeyOK(k string) bool {
+	name := k
+	if i := strings.IndexByte(k, '/'); i >= 0 {
+		prefix := k[:i]
+		name = k[i+1:]
+		if prefix == "" || len(prefix) > 253 {
+			return false
+		}
+		prev := byte('.')
+		for j := 0; j < len(prefix); j++ {
+			c := prefix[j]
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			case c == '-' || c == '.':
+				if prev == '.' || prev == '-' && c == '.' {
+					return false
+				}
+			default:
+				return false
+			}
+			prev = c
+		}
+		if prev == '.' || prev == '-' {
+			return false
+		}
+	}
+	return name != "" && wiringLabelValueOK(name)
 }
 
 // wiringIndexed returns the field path of a list item: "spec.groups[2]".

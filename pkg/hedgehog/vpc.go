@@ -2,8 +2,11 @@ package hedgehog
 
 func init() {
 	register("VPC", KindRules{
-		Webhook: true,
-		Default: vpcDefault,
+		Webhook:        true,
+		Default:        vpcDefault,
+		Validate:       vpcValidate,
+		ValidateFabric: vpcValidateFabric,
+		ValidateDelete: vpcValidateDelete,
 	})
 }
 

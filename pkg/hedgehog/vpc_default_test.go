@@ -180,3 +180,39 @@ func vpcJSONForm(t *testing.T, obj map[string]interface{}) interface{} {
 	}
 	return out
 }
+
+// TestVPCSideWrongTypes: fields of the wrong type (the schema check
+// reports them) never make Default or Validate panic, alone or fabric-wide.
+func TestVPCSideWrongTypes(t *testing.T) {
+	docs := []string{
+		`{kind: VPC, metadata: {name: v, labels: [x]}, spec: {subnets: {a: 5, b: {subnet: 10.0.0.0/24, dhcp: {enable: true, range: x, options: {dnsServers: x, timeServers: [1, a], interfaceMTU: x, advertisedRoutes: [1, {destination: 2}]}, static: {"AA-BB-CC-DD-EE-FF": 3, x: null}}}, c: {subnet: 10.0.1.0/24, dhcp: [1]}}, permit: [x, [1, 2]], staticRoutes: [x]}}`,
+		`{kind: VPC, metadata: {name: v}, spec: {subnets: [1], ipv4Namespace: 3}}`,
+		`{kind: VPC, metadata: {name: v}, spec: 7}`,
+		`{kind: VPCAttachment, metadata: {name: a, annotations: {fabric.githedgehog.com/p2p-link: 3}}, spec: {subnet: 5, connection: [1]}}`,
+		`{kind: VPCPeering, metadata: {name: p}, spec: {permit: [1, {a: 1, b: [2]}, {a: {subnets: x}, b: null}]}}`,
+		`{kind: VPCPeering, metadata: {name: p}, spec: {permit: {a: b}}}`,
+		`{kind: IPv4Namespace, metadata: {name: n}, spec: {subnets: [1, x, null]}}`,
+		`{kind: External, metadata: {name: e}, spec: {static: {prefixes: [1]}, inboundCommunity: 5}}`,
+		`{kind: ExternalAttachment, metadata: {name: a}, spec: {switch: x, neighbor: [1], static: {vlan: x}, inboundACL: {statements: [1, {seq: x, tcpFilters: 3}]}}}`,
+		`{kind: ExternalPeering, metadata: {name: p}, spec: {permit: {vpc: x, external: {prefixes: [1, {prefix: 2}]}}}}`,
+		`{kind: ExternalPeering, metadata: {name: p}, spec: {permit: 1}}`,
+	}
+	var objs []*unstructured.Unstructured
+	for _, d := range docs {
+		o := vpcObj(t, d)
+		objs = append(objs, o)
+		c := o.DeepCopy()
+		Default(c)
+		ValidateOne(c, nil, &Config{ReservedSubnets: []string{"10.0.0.0/8"}, VPCPeeringDisabled: vpcBool(true)})
+		ValidateOne(o, nil, nil)
+	}
+	objs = append(objs, vpcReadObjects(t, vpcFabricFile)...)
+	rep := ValidateObjects(objs, nil)
+	if len(rep.Violations) == 0 {
+		t.Error("objects of the wrong shape pass validation")
+	}
+	idx := vpcDefaultedIndex(objs)
+	for _, o := range objs {
+		ValidateDelete(o, idx)
+	}
+}

@@ -4,8 +4,10 @@ import "strings"
 
 func init() {
 	register("VPCAttachment", KindRules{
-		Webhook: true,
-		Default: vpcAttachmentDefault,
+		Webhook:        true,
+		Default:        vpcAttachmentDefault,
+		Validate:       vpcAttachmentValidate,
+		ValidateFabric: vpcAttachmentValidateFabric,
 	})
 }
 

@@ -7,8 +7,10 @@ import (
 
 func init() {
 	register("VPCPeering", KindRules{
-		Webhook: true,
-		Default: vpcPeeringDefault,
+		Webhook:        true,
+		Default:        vpcPeeringDefault,
+		Validate:       vpcPeeringValidate,
+		ValidateFabric: vpcPeeringValidateFabric,
 	})
 }
 

@@ -62,7 +62,8 @@ var mu sync.Mutex
 const originKey = "config.kubernetes.io/origin"
 
 // Render builds the kustomization in dir (repository-relative, forward
-// slashes) of the repository src.
+// slashes) of the repository src, reusing the cache (UseCache) when the
+// files the last build of dir read are unchanged.
 func Render(src fs.FS, dir string) (*Result, error) {
 	dir = path.Clean("./" + dir)
 	top, err := FindKustomization(src, dir)
@@ -72,6 +73,24 @@ func Render(src fs.FS, dir string) (*Result, error) {
 	if top == "" {
 		return nil, fmt.Errorf("%s: no kustomization file", dir)
 	}
+	c := cache.Load()
+	if c == nil {
+		return build(src, dir, top)
+	}
+	if res := c.lookup(src, dir, top); res != nil {
+		return res, nil
+	}
+	rec := newRecordFS(src)
+	res, err := build(rec, dir, top)
+	if err != nil {
+		return nil, err
+	}
+	c.store(rec, src, dir, top, res)
+	return res, nil
+}
+
+// build runs kustomize on the kustomization top of dir.
+func build(src fs.FS, dir, top string) (*Result, error) {
 	w := &walker{src: src, visiting: map[string]bool{}, listed: map[string]resource.Origin{}}
 	if _, err := w.kustomization(dir, resource.Origin{File: top}); err != nil {
 		return nil, err

@@ -65,7 +65,7 @@ func TestDriftStatusesAndExactPointers(t *testing.T) {
 	if lab.Summary != want {
 		t.Errorf("lab summary = %+v, want %+v", lab.Summary, want)
 	}
-	if rep.Fabrics[1].Summary.Total != 3 || rep.Fabrics[1].Summary.InSync != 3 {
+	if rep.Fabrics[1].Summary.Total != 5 || rep.Fabrics[1].Summary.InSync != 5 {
 		t.Errorf("prod summary = %+v", rep.Fabrics[1].Summary)
 	}
 	vpc2 := findResource(rep, "lab", "VPC", "vpc-2")
@@ -129,7 +129,7 @@ func TestDriftOneFabricFailsOthersReported(t *testing.T) {
 		t.Fatalf("exit %d, want 2", r.code)
 	}
 	rep := driftReport(t, r)
-	if len(rep.Fabrics) != 2 || rep.Fabrics[0].Summary.InSync != 3 || rep.Fabrics[1].Error == "" || !strings.Contains(r.stderr, "fabric gone") {
+	if len(rep.Fabrics) != 2 || rep.Fabrics[0].Summary.InSync != 5 || rep.Fabrics[1].Error == "" || !strings.Contains(r.stderr, "fabric gone") {
 		t.Errorf("report %+v, stderr %s", rep.Fabrics, r.stderr)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -23,6 +24,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/version"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/render"
 )
 
 // NewCmd returns the root command with every subcommand.
@@ -74,6 +76,8 @@ func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams
 // Run executes args on a given factory (tests pass their own).
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd := NewCmd(f)
+	// kustomize builds are kept in the cache while the files they read are unchanged
+	render.UseCache(&render.Cache{Dir: filepath.Join(f.CacheDir(), "render")})
 	cmd.SetArgs(joinBoolValues(cmd, args)) // --exit-code false: flags.go
 	defer klog.Flush()
 	err := cmd.ExecuteContext(ctx)
