@@ -120,6 +120,10 @@ func NewReport(fabrics []Fabric) *Report {
 type Options struct {
 	// Schema validates each object against its CRD; nil skips the schema.
 	Schema *validate.Validator
+	// Webhooks: the API server checks the schema after the mutating
+	// webhooks ran, so each object is defaulted as the Hedgehog webhooks
+	// would before its schema is checked (false: a cluster without them).
+	Webhooks bool
 	// Config holds the FabricConfig values of [config] rules.
 	Config *hedgehog.Config
 	// Select keeps the objects reported (KINDS and NAME); the rules still
@@ -150,7 +154,12 @@ func Check(name string, objs resource.Set, opts Options) Fabric {
 			obj.File, obj.Line = o.Origin.File, o.Origin.Line
 		}
 		if opts.Schema != nil {
-			obj.Problems = append(obj.Problems, schemaProblems(opts.Schema, o.Obj)...)
+			u := o.Obj
+			if opts.Webhooks {
+				u = u.DeepCopy()
+				hedgehog.Default(u)
+			}
+			obj.Problems = append(obj.Problems, schemaProblems(opts.Schema, u)...)
 		}
 		// The rules name objects in the namespace they check ("default");
 		// the fabric's key may say another.

@@ -174,7 +174,8 @@ func (o *Options) checkFabric(st *cmdutil.FabricState) fabriccheck.Fabric {
 	if err != nil {
 		return fabriccheck.Fabric{Name: st.Fabric.Name, Objects: []fabriccheck.Object{}, Error: err.Error()}
 	}
-	return fabriccheck.Check(st.Fabric.Name, st.Desired, fabriccheck.Options{Schema: schema, Config: st.Fabric.HedgehogConfig(), Select: o.selects})
+	return fabriccheck.Check(st.Fabric.Name, st.Desired, fabriccheck.Options{Schema: schema, Config: st.Fabric.HedgehogConfig(), Select: o.selects,
+		Webhooks: st.Fabric.WebhookMode() != fabric.WebhooksOff})
 }
 
 // checkDir validates a directory. Paths are relative to the current
@@ -201,7 +202,7 @@ func (o *Options) checkDir() (*fabriccheck.Fabric, error) {
 		return nil, err
 	}
 	schema = schema.WithOptions(validatepkg.Options{RejectUnknownFields: true, DefaultNamespace: resource.DefaultNamespace})
-	fc := fabriccheck.Check(filepath.ToSlash(o.Dir), d.Objects, fabriccheck.Options{Schema: schema, Select: o.selects})
+	fc := fabriccheck.Check(filepath.ToSlash(o.Dir), d.Objects, fabriccheck.Options{Schema: schema, Select: o.selects, Webhooks: true})
 	return &fc, nil
 }
 
