@@ -170,7 +170,7 @@ func Check(name string, objs resource.Set, opts Options) Fabric {
 		}
 		out.Objects = append(out.Objects, obj)
 	}
-	out.Notes = append(out.Notes, rep.Notes...)
+	out.Notes = append(out.Notes, configNotes(rep.Notes)...)
 	out.Notes = append(out.Notes, switchProfileNote(objs, out.Notes)...)
 	return out
 }
@@ -184,7 +184,7 @@ func schemaProblems(v *validate.Validator, u *unstructured.Unstructured) []Probl
 	if ve, ok := err.(*validate.Error); ok {
 		out := make([]Problem, 0, len(ve.Fields))
 		for _, fe := range ve.Fields {
-			out = append(out, Problem{Rule: RuleSchema, Scope: RuleSchema, Field: fe.Path, Message: fe.Error(),
+			out = append(out, Problem{Rule: RuleSchema, Scope: RuleSchema, Field: fe.Path, Message: strings.TrimPrefix(fe.Error(), fe.Path+": "),
 				Fix: "make the field match the CRD's schema (kubectl explain " + strings.ToLower(u.GetKind()) + "." + firstSegment(fe.Path) + ")"})
 		}
 		return out
@@ -204,6 +204,25 @@ func hedgehogNamespace(u *unstructured.Unstructured) string {
 		return ns
 	}
 	return resource.DefaultNamespace
+}
+
+// configNotes joins the notes of skipped [config] rules ("config rules
+// needing X skipped: ...") into one line naming every missing value;
+// other notes are kept as they are.
+func configNotes(notes []string) []string {
+	const prefix, suffix = "config rules needing ", " skipped: not set in the fabric config (hedgehog.config)"
+	var values, out []string
+	for _, n := range notes {
+		if strings.HasPrefix(n, prefix) && strings.HasSuffix(n, suffix) {
+			values = append(values, strings.TrimSuffix(strings.TrimPrefix(n, prefix), suffix))
+			continue
+		}
+		out = append(out, n)
+	}
+	if len(values) > 0 {
+		out = append([]string{"config rules skipped, their values are not set in the fabric config (hedgehog.config): " + strings.Join(values, "; ")}, out...)
+	}
+	return out
 }
 
 // switchProfileNote says that the rules reading SwitchProfiles (port names,

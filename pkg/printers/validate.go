@@ -231,6 +231,9 @@ func WriteValidateMarkdown(w io.Writer, r *fabriccheck.Report) error {
 					mdCell(o.Kind+" "+o.Name), mdCell(p.Rule), mdCode(p.Field), mdCell(p.Message), mdCell(p.Fix))
 			}
 		}
+		if rows > 0 {
+			b.WriteString("\n")
+		}
 		fmt.Fprintf(&b, "%s\n", mdCell(validateFabricLine(f)))
 		for _, n := range f.Notes {
 			fmt.Fprintf(&b, "\n> note: %s\n", mdCell(n))

@@ -126,7 +126,8 @@ func (o *Options) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		states := o.f.LoadFabrics(ctx, list, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Fleet: o.Fleet})
+		// Every kind is read: the rules see the whole fabric.
+		states := o.f.LoadFabrics(ctx, list, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: kinds.All(), Fleet: o.Fleet})
 		for _, st := range states {
 			fs := o.f.Now()
 			fabs = append(fabs, o.checkFabric(st))
