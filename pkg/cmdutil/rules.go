@@ -44,14 +44,14 @@ func (f *Factory) CheckRules(fab *fabric.Fabric, before resource.Set, ch fabricc
 		if n > len(shown) {
 			more = fmt.Sprintf("\n  ... and %d more", n-len(shown))
 		}
-		fmt.Fprintf(f.IOStreams.ErrOut, "Warning: fabric %s already breaks %s of the Hedgehog webhooks' rules elsewhere (not blocking; kubectl hnp validate lists them):\n  %s%s\n",
-			fab.Name, counted(n, "rule"), strings.ReplaceAll(fabriccheck.Format(shown), "\n", "\n  "), more)
+		fmt.Fprintf(f.IOStreams.ErrOut, "Warning: fabric %s already has %s of the Hedgehog webhooks' rules that this change does not cause (not blocking; kubectl hnp validate lists them):\n  %s%s\n",
+			fab.Name, counted(n, "violation"), strings.ReplaceAll(fabriccheck.Format(shown), "\n", "\n  "), more)
 	}
 	if !res.Blocked() {
 		return nil
 	}
-	return fmt.Errorf("the change breaks %s of the Hedgehog webhooks' rules (the fabric controller would refuse it; --validate none skips the check):\n  %s",
-		counted(len(res.Introduced), "rule"), strings.ReplaceAll(fabriccheck.Format(res.Introduced), "\n", "\n  "))
+	return fmt.Errorf("the change brings %s of the Hedgehog webhooks' rules (the fabric controller would refuse it; --validate none skips the check):\n  %s",
+		counted(len(res.Introduced), "violation"), strings.ReplaceAll(fabriccheck.Format(res.Introduced), "\n", "\n  "))
 }
 
 // UseFabric makes Check run the Hedgehog rules too, each object checked

@@ -90,7 +90,7 @@ spec:
 	t.Run("delete guard", func(t *testing.T) {
 		head := remoteHead(t, remote)
 		r := h.run("delete", "vpc", "vpc-1", "--yes")
-		if r.code != 2 || !strings.Contains(r.stderr, "vpc.has-attachments") || !strings.Contains(r.stderr, "vpc-1--server-01") {
+		if r.code != 2 || !strings.Contains(r.stderr, "vpc.in-use") || !strings.Contains(r.stderr, "vpc-1--server-01") {
 			t.Fatalf("exit %d, want 2 naming the attachment that still uses vpc-1: %s", r.code, r.stderr)
 		}
 		if remoteHead(t, remote) != head {
@@ -112,7 +112,7 @@ spec:
 		if r.code != 0 {
 			t.Fatalf("exit %d, want 0: %s", r.code, r.stderr)
 		}
-		if !strings.Contains(r.stderr, "Warning: fabric hh already breaks") || !strings.Contains(r.stderr, "vpc-broken") {
+		if !strings.Contains(r.stderr, "Warning: fabric hh already has 1 violation") || !strings.Contains(r.stderr, "vpc-broken") {
 			t.Fatalf("stderr does not warn of vpc-broken: %s", r.stderr)
 		}
 	})
