@@ -10,12 +10,12 @@ import (
 )
 
 // wiringBenchFabric builds a consistent wiring of about n objects of the
-// wiring kinds: spines, ESLAG leaf pairs, servers on unbundled, bundled
+// wiring kinds (at least n): spines, ESLAG leaf pairs, servers on unbundled, bundled
 // and ESLAG connections, fabric links with /31s, in the user's short form
 // (int64 numbers, as the Git reader gives them).
 func wiringBenchFabric(n int) ([]*unstructured.Unstructured, *Config) {
 	const spines = 8
-	pairs := n / 50
+	pairs := (n + 48) / 49 // 49 objects per ESLAG pair, 9 more in all
 	leaves := 2 * pairs
 	str := func(s string) *string { return &s }
 	u32 := func(v uint32) *uint32 { return &v }
@@ -117,7 +117,6 @@ func TestWiringBenchFabricValid(t *testing.T) {
 
 func BenchmarkWiringDefault(b *testing.B) {
 	objs, _ := wiringBenchFabric(10000)
-	b.ReportMetric(float64(len(objs)), "objects")
 	copies := make([]*unstructured.Unstructured, len(objs))
 	var cpu time.Duration
 	b.ResetTimer()
@@ -134,11 +133,11 @@ func BenchmarkWiringDefault(b *testing.B) {
 		cpu += wiringCPU() - start
 	}
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(len(objs)), "objects")
 }
 
 func BenchmarkWiringValidateObjects(b *testing.B) {
 	objs, cfg := wiringBenchFabric(10000)
-	b.ReportMetric(float64(len(objs)), "objects")
 	b.ResetTimer()
 	start := wiringCPU()
 	for i := 0; i < b.N; i++ {
@@ -147,4 +146,26 @@ func BenchmarkWiringValidateObjects(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64((wiringCPU()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(len(objs)), "objects")
+}
+
+// BenchmarkWiringValidateDefaulted: the rules alone, on objects already
+// defaulted (ValidateObjects also deep-copies and defaults every object).
+func BenchmarkWiringValidateDefaulted(b *testing.B) {
+	objs, cfg := wiringBenchFabric(10000)
+	for _, o := range objs {
+		Default(o)
+	}
+	b.ResetTimer()
+	start := wiringCPU()
+	for i := 0; i < b.N; i++ {
+		idx := NewIndex(objs)
+		for _, o := range objs {
+			if vs := ValidateOne(o, idx, cfg); len(vs) != 0 {
+				b.Fatal(vs[0])
+			}
+		}
+	}
+	b.ReportMetric(float64((wiringCPU()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(len(objs)), "objects")
 }

@@ -70,6 +70,10 @@ type connEnds struct {
 	servers  []string
 	ports    []connPort
 	problems []connProblem
+	// backing arrays for the common small cases (fewer allocations)
+	swBuf   [2]string
+	srvBuf  [1]string
+	portBuf [4]connPort
 }
 
 // ok says whether the analysis succeeded (the webhook then sets the list
@@ -109,23 +113,24 @@ func connDevice(port string) string {
 	return port
 }
 
-// connCanonical is the key under which two port names collide:
-// "leaf-01/E1/4" is an alias of "leaf-01/E1/4/1".
-func connCanonical(port string) string {
-	if strings.Count(port, "/") == 2 {
-		return port + "/1"
+// connAliases calls fn with the names a port is also known by, itself
+// first: "leaf-01/E1/4" is an alias of "leaf-01/E1/4/1" (lane 1 of a
+// broken-out port) and the other way round. buf is scratch space; the
+// names passed to fn are only valid during the call (map lookups through
+// string(b) do not allocate).
+func connAliases(buf []byte, port string, fn func(name []byte)) []byte {
+	buf = append(buf[:0], port...)
+	fn(buf)
+	switch strings.Count(port, "/") {
+	case 2:
+		buf = append(buf, "/1"...)
+		fn(buf)
+	case 3:
+		if strings.HasSuffix(port, "/1") {
+			fn(buf[:len(buf)-2])
+		}
 	}
-	return port
-}
-
-// connAppendCanonical appends connCanonical(port) to b (map lookups
-// through string(b) do not allocate).
-func connAppendCanonical(b []byte, port string) []byte {
-	b = append(b, port...)
-	if strings.Count(port, "/") == 2 {
-		b = append(b, "/1"...)
-	}
-	return b
+	return buf
 }
 
 func connAppendDistinct(names []string, s string) []string {
@@ -140,6 +145,7 @@ func connAppendDistinct(names []string, s string) []string {
 // connAnalyse runs the endpoint analysis on a (non-MCLAG) spec.
 func connAnalyse(spec map[string]interface{}) *connEnds {
 	e := &connEnds{}
+	e.switches, e.servers, e.ports = e.swBuf[:0], e.srvBuf[:0], e.portBuf[:0]
 	types := 0
 	var names []string
 	for i := range connShapes {
@@ -183,7 +189,9 @@ func connAnalyse(spec map[string]interface{}) *connEnds {
 	if sh.many {
 		items := list(t, "links")
 		links = len(items)
-		e.ports = make([]connPort, 0, 2*links)
+		if 2*links > len(e.portBuf) {
+			e.ports = make([]connPort, 0, 2*links)
+		}
 		for li, it := range items {
 			link, _ := it.(map[string]interface{})
 			addLink(link, li)

@@ -1,6 +1,9 @@
 package hedgehog
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestConnectionValidate(t *testing.T) {
 	const server5 = `
@@ -373,5 +376,28 @@ spec: {connection: server-01--unbundled--leaf-01, external: isp}
 	}
 	if vs := ValidateDelete(idx.Get("Connection", "spine-01--fabric--leaf-01"), idx); len(vs) != 0 {
 		t.Errorf("a connection without attachments: %v", vs)
+	}
+}
+
+// TestConnAliases: two ports collide exactly when the webhook's check
+// says so (a two-slash port also stands for its "/1" sub-port).
+func TestConnAliases(t *testing.T) {
+	ports := []string{"leaf-01/E1/4", "leaf-01/E1/4/1", "leaf-01/E1/4/2", "leaf-01/E1/41", "leaf-01/E1/4/1/1",
+		"server-01/enp2s1", "server-01/enp2s1/1", "leaf-02/E1/4", "leaf-01/E1/4/11"}
+	upstream := func(mine, other string) bool {
+		used := map[string]bool{mine: true}
+		if strings.Count(mine, "/") == 2 {
+			used[mine+"/1"] = true
+		}
+		return used[other] || strings.Count(other, "/") == 2 && used[other+"/1"]
+	}
+	for _, p := range ports {
+		for _, q := range ports {
+			found := false
+			connAliases(nil, p, func(a []byte) { found = found || string(a) == q })
+			if found != upstream(p, q) {
+				t.Errorf("%s vs %s: aliases say %v, the webhook %v", p, q, found, upstream(p, q))
+			}
+		}
 	}
 }

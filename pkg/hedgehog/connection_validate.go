@@ -196,8 +196,16 @@ func connectionValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Con
 	}
 	var buf []byte
 	for _, p := range ends.ports {
-		buf = connAppendCanonical(buf[:0], p.name)
-		if others, used := wiringOthers(w.ports[string(buf)], name); used {
+		var others string
+		buf = connAliases(buf, p.name, func(alias []byte) {
+			if o, used := wiringOthers(w.ports[string(alias)], name); used && others == "" {
+				others = o
+				if string(alias) != p.name {
+					others += " (as " + string(alias) + ")"
+				}
+			}
+		})
+		if others != "" {
 			r.Add(ScopeFabric, "port-used-twice", ends.field(p), "port "+p.name+" is also used by connection "+others,
 				"use another port, or remove it from one of the connections")
 		}

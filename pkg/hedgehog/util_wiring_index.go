@@ -13,8 +13,9 @@ type wiringIndex struct {
 	connBuilt bool
 	// ends: the endpoint analysis of the index's connections (non-MCLAG).
 	ends map[*unstructured.Unstructured]*connEnds
-	// ports: canonical port name → the connections using it (non-MCLAG,
-	// endpoint analysis successful, as the webhook lists them).
+	// ports: port name as written → the connections using it (non-MCLAG,
+	// endpoint analysis successful, as the webhook lists them); lookups
+	// also try the port's alias (connAliases).
 	ports map[string][]string
 	// linkIPs: address → connections with that fabric, mesh or gateway
 	// link IP.
@@ -58,8 +59,7 @@ func (x *Index) wiringConns() *wiringIndex {
 		}
 		name := c.GetName()
 		for _, p := range e.ports {
-			k := connCanonical(p.name)
-			w.ports[k] = append(w.ports[k], name)
+			w.ports[p.name] = append(w.ports[p.name], name)
 		}
 		connEachLinkIP(spec, e, func(_, _ int, ip string) {
 			if p, ok := wiringParsePrefix(ip); ok {

@@ -2,6 +2,7 @@ package hedgehog
 
 import (
 	"sort"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -195,11 +196,11 @@ func vlanNamespaceValidate(obj *unstructured.Unstructured, cfg *Config, r *Repor
 		case p[0].src != "spec.ranges" && p[1].src != "spec.ranges":
 			// two reserved ranges overlapping each other: the config's problem
 		default:
-			own, res := p[0], p[1]
-			if own.src != "spec.ranges" {
-				own, res = res, own
+			mine, res := p[0], p[1]
+			if mine.src != "spec.ranges" {
+				mine, res = res, mine
 			}
-			r.Add(ScopeConfig, "reserved-overlap", "spec.ranges", "range "+own.String()+" overlaps "+res.src+" "+res.String(),
+			r.Add(ScopeConfig, "reserved-overlap", "spec.ranges", "range "+mine.String()+" overlaps "+res.src+" "+res.String(),
 				"keep the namespace's ranges clear of the fabric's reserved VLANs")
 		}
 	}
@@ -217,7 +218,7 @@ func vlanNamespaceValidateDelete(obj *unstructured.Unstructured, idx *Index, r *
 	}
 }
 
-// wiringNames joins the names of objs for a message, at most a few.
+// wiringNames joins the names of objs for a message, at most three.
 func wiringNames(objs []*unstructured.Unstructured) string {
 	names := make([]string, 0, 4)
 	for i, o := range objs {
@@ -227,6 +228,5 @@ func wiringNames(objs []*unstructured.Unstructured) string {
 		}
 		names = append(names, o.GetName())
 	}
-	s, _ := wiringOthers(names, "\x00")
-	return s
+	return strings.Join(names, ", ")
 }

@@ -101,6 +101,28 @@ spec:
 	}
 }
 
+// TestVPCDefaultFloatNumbers: numbers decoded as float64 (encoding/json)
+// are read as numbers: a zero MTU is defaulted, a given one kept.
+func TestVPCDefaultFloatNumbers(t *testing.T) {
+	var m map[string]interface{}
+	if err := json.Unmarshal([]byte(`{"kind":"VPC","metadata":{"name":"v"},"spec":{"subnets":{
+		"a":{"subnet":"10.0.0.0/24","vlan":1,"dhcp":{"enable":true,"options":{"interfaceMTU":0,"leaseTimeSeconds":60}}}}}}`), &m); err != nil {
+		t.Fatal(err)
+	}
+	o := &unstructured.Unstructured{Object: m}
+	Default(o)
+	opts := mapAt(o.Object, "spec", "subnets", "a", "dhcp", "options")
+	if mtu, _ := integer(opts, "interfaceMTU"); mtu != 9036 {
+		t.Errorf("interfaceMTU = %v, want 9036", opts["interfaceMTU"])
+	}
+	if lease, _ := integer(opts, "leaseTimeSeconds"); lease != 60 {
+		t.Errorf("leaseTimeSeconds = %v, want 60 kept", opts["leaseTimeSeconds"])
+	}
+	if vs := ValidateOne(o, nil, nil); len(vs) != 0 {
+		t.Errorf("violations on float numbers: %v", vs)
+	}
+}
+
 // TestVPCDefaultDuplicateMACKeys: two spellings of one MAC end up as one
 // canonical key holding the re-keyed entry, whatever the map order.
 func TestVPCDefaultDuplicateMACKeys(t *testing.T) {
