@@ -63,7 +63,9 @@ func gateway(o *resource.Object) string {
 }
 
 func TestWebhooksModesAndEvidence(t *testing.T) {
-	fab := func(mode string) *fabric.Fabric { return &fabric.Fabric{Name: "f", Hedgehog: &fabric.Hedgehog{Webhooks: mode}} }
+	fab := func(mode string) *fabric.Fabric {
+		return &fabric.Fabric{Name: "f", Hedgehog: &fabric.Hedgehog{Webhooks: mode}}
+	}
 	d := obj(t, shortVPC)
 	for _, c := range []struct {
 		name, mode, actual string
