@@ -1,7 +1,10 @@
 package judge
 
 import (
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -20,16 +23,17 @@ import (
 // "off" never, "auto" on evidence:
 //
 //   - an object whose webhook adds labels (VPC, Switch, Connection, ...)
-//     is defaulted when its cluster copy carries every label that kind's
-//     webhook derives from that copy (Default run on the cluster copy), at
-//     least one of them absent from the Git copy; when the webhook would
-//     add labels and the cluster copy lacks them, the object was stored
-//     without the webhook and is not defaulted;
-//   - an object the webhook leaves unlabelled (Server, IPv4Namespace,
-//     VLANNamespace, an MCLAG Connection, ...), or whose Git copy carries
-//     the labels already, is defaulted when the fabric shows the webhook
-//     elsewhere: another object of the fabric in the cluster carries its
-//     webhook's labels as above.
+//     is defaulted when its cluster copy carries every label the webhook
+//     gives the defaulted Git copy, at least one of them absent from the
+//     Git copy itself;
+//   - any other object (one the webhook leaves unlabelled, such as a
+//     Server, an IPv4Namespace or an MCLAG Connection; one whose labels
+//     differ because a field they are derived from changed; one whose Git
+//     copy carries the labels already) is defaulted when the fabric shows
+//     the webhook elsewhere — another object of the fabric is defaulted by
+//     the rule above — unless the webhook would label it and its cluster
+//     copy carries none of the webhook's labels: that object was stored
+//     without the webhook.
 //
 // SwitchGroup has no webhook and is never defaulted.
 type Webhooks struct {
@@ -46,8 +50,8 @@ const (
 	undecided evidence = iota
 	// stored: the cluster copy carries the webhook's labels.
 	stored
-	// bypassed: the webhook would label the object and the cluster copy
-	// carries none of the labels.
+	// bypassed: the cluster copy lacks a label the webhook derives from
+	// it (Observe).
 	bypassed
 )
 
@@ -87,36 +91,141 @@ func (w *Webhooks) FabricEvidence() bool { return w != nil && w.fabric }
 // defaulted copy. a is the cluster copy (nil when absent: nothing is
 // compared field by field then, and d is returned).
 func (w *Webhooks) Desired(d, a *resource.Object) *resource.Object {
-	if w == nil || w.mode == fabric.WebhooksOff || d == nil || a == nil || d.Obj == nil || !hedgehog.HasWebhook(d.Obj.GetKind()) {
+	if !w.applies(d, a) {
 		return d
 	}
-	if w.mode == fabric.WebhooksAuto {
-		ev := clusterEvidence(d, a)
-		if ev == stored {
-			w.fabric = true
-		} else if ev == bypassed || !w.fabric {
-			return d
-		}
-		c := w.defaulted(d)
-		if ev == undecided && !hasMark(a.Obj.GetLabels()) && hasMark(c.Obj.GetLabels()) {
-			return d // the webhook labels this object; the cluster copy has none
-		}
-		return c
+	it := item{d: d, a: a}
+	w.prepare(&it)
+	if it.ev == stored {
+		w.fabric = true
 	}
-	return w.defaulted(d)
+	return w.decide(&it)
 }
 
 // DesiredSet returns the desired side as compared: each object that the
-// cluster has too through Desired.
+// cluster has too through Desired, the fabric-level evidence read from
+// every pair first. Large sets are defaulted on several goroutines.
 func (w *Webhooks) DesiredSet(desired, actual resource.Set) resource.Set {
 	if w == nil || w.mode == fabric.WebhooksOff {
 		return desired
 	}
 	out := make(resource.Set, len(desired))
+	var items []item
 	for k, d := range desired {
-		out[k] = w.Desired(d, actual[k])
+		out[k] = d
+		if a := actual[k]; w.applies(d, a) {
+			items = append(items, item{d: d, a: a})
+		}
+	}
+	parallel(len(items), func(i int) { w.prepare(&items[i]) })
+	for i := range items {
+		if items[i].ev == stored {
+			w.fabric = true
+			break
+		}
+	}
+	parallel(len(items), func(i int) { items[i].out = w.decide(&items[i]) })
+	for _, it := range items {
+		out[it.d.Key] = it.out
 	}
 	return out
+}
+
+// item is one pair being decided: c is d defaulted (nil until needed).
+type item struct {
+	d, a, c, out *resource.Object
+	ev           evidence
+}
+
+func (w *Webhooks) applies(d, a *resource.Object) bool {
+	return w != nil && w.mode != fabric.WebhooksOff && d != nil && a != nil && d.Obj != nil && a.Obj != nil && hedgehog.HasWebhook(d.Obj.GetKind())
+}
+
+// prepare defaults the pair's desired copy where the mode or the cluster
+// copy's labels call for it, and reads the pair's evidence.
+func (w *Webhooks) prepare(it *item) {
+	if w.mode == fabric.WebhooksOn {
+		it.c = w.defaulted(it.d)
+		return
+	}
+	if !hasMark(it.a.Obj.GetLabels()) {
+		return // undecided, or bypassed once the defaulted copy shows labels
+	}
+	it.c = w.defaulted(it.d)
+	it.ev = pairEvidence(it.c, it.d, it.a)
+}
+
+// decide picks the desired copy compared for a prepared pair, once the
+// fabric-level evidence is known.
+func (w *Webhooks) decide(it *item) *resource.Object {
+	switch {
+	case w.mode == fabric.WebhooksOn || it.ev == stored:
+		return it.c
+	case !w.fabric:
+		return it.d
+	}
+	if it.c == nil {
+		it.c = w.defaulted(it.d)
+	}
+	if !hasMark(it.a.Obj.GetLabels()) && hasMark(it.c.Obj.GetLabels()) {
+		return it.d // the webhook labels this object; the cluster copy has none
+	}
+	return it.c
+}
+
+// pairEvidence: the cluster copy a carries every label the webhook gives
+// the defaulted desired copy c, one of them at least not in Git's copy d.
+// Anything else (a label missing or different: also a real change of the
+// field the label is derived from) leaves the pair to the fabric-level
+// evidence.
+func pairEvidence(c, d, a *resource.Object) evidence {
+	have, git := a.Obj.GetLabels(), d.Obj.GetLabels()
+	n, newToGit := 0, false
+	for k, v := range c.Obj.GetLabels() {
+		if !strings.Contains(k, hedgehog.FabricLabelMark) {
+			continue
+		}
+		n++
+		if got, ok := have[k]; !ok || got != v {
+			return undecided
+		}
+		if gv, ok := git[k]; !ok || gv != v {
+			newToGit = true
+		}
+	}
+	if n == 0 || !newToGit {
+		return undecided
+	}
+	return stored
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS goroutines when n is large.
+func parallel(n int, fn func(int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 512 || workers < 2 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				start := int(next.Add(64)) - 64
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+64, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // defaulted returns a copy of d with the schema's defaults, then the
