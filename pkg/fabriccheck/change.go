@@ -23,8 +23,11 @@ type ChangeResult struct {
 	// Introduced are the violations the change brings: they block it.
 	// They include the delete guards of deleted objects.
 	Introduced []hedgehog.Violation
-	// Existing are violations the fabric had before and still has
-	// elsewhere, and the rules' warnings: shown, never blocking.
+	// Existing are violations the fabric had before and still has, those
+	// the change brings that the fabric already has on other objects (the
+	// same rule, field and message: an established state of the fabric,
+	// such as namespaces that are not kept in Git), and the rules'
+	// warnings: shown, never blocking.
 	Existing []hedgehog.Violation
 }
 
@@ -33,7 +36,8 @@ func (r *ChangeResult) Blocked() bool { return len(r.Introduced) > 0 }
 
 // CheckChange validates the fabric before and after the change (objects
 // defaulted first, as the webhooks run) and returns the violations the
-// change introduces; deleted objects are checked against the delete
+// change introduces (not those the fabric already has, on these objects
+// or, the same problem, on others); deleted objects are checked against the delete
 // guards with the remaining objects. before is the fabric's desired state;
 // ns is the namespace objects without one belong to.
 func CheckChange(before resource.Set, ch Change, ns string, cfg *hedgehog.Config) *ChangeResult {
@@ -51,11 +55,15 @@ func CheckChange(before resource.Set, ch Change, ns string, cfg *hedgehog.Config
 		}
 		after[k] = &resource.Object{Key: k, Obj: u}
 	}
-	was := index(hedgehog.ValidateObjects(objects(before), cfg).Violations)
+	wasList := hedgehog.ValidateObjects(objects(before), cfg).Violations
+	was, established := index(wasList), map[problemID]bool{}
+	for _, v := range wasList {
+		established[problemID{v.Rule, v.Field, v.Message}] = true
+	}
 	now := hedgehog.ValidateObjects(objects(after), cfg).Violations
 	res := &ChangeResult{}
 	for _, v := range now {
-		if v.Warning || was[identity(v)] {
+		if v.Warning || was[identity(v)] || established[problemID{v.Rule, v.Field, v.Message}] {
 			res.Existing = append(res.Existing, v)
 		} else {
 			res.Introduced = append(res.Introduced, v)
@@ -117,6 +125,9 @@ func objects(set resource.Set) []*unstructured.Unstructured {
 }
 
 type violationID struct{ kind, ns, name, rule, field, message string }
+
+// problemID is a violation without its object.
+type problemID struct{ rule, field, message string }
 
 func identity(v hedgehog.Violation) violationID {
 	return violationID{v.Kind, v.Namespace, v.Name, v.Rule, v.Field, v.Message}

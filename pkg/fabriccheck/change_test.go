@@ -79,3 +79,17 @@ func TestCheckReportsFileLineAndSelects(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 }
+
+// A problem the fabric has already on other objects (namespaces not kept in
+// Git, as installers create them) does not block a new object that shares it.
+func TestCheckChangeEstablishedProblemWarns(t *testing.T) {
+	before := set(t, vpc1)
+	vpc2 := parse(t, "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata: {name: vpc-2}\nspec: {subnets: {default: {subnet: 10.0.2.0/24, vlan: 1002}}}\n")
+	res := CheckChange(before, Change{Put: []*unstructured.Unstructured{vpc2}}, "default", nil)
+	if res.Blocked() {
+		t.Fatalf("introduced %v: the missing namespaces are the fabric's established state", res.Introduced)
+	}
+	if len(res.Existing) < 4 {
+		t.Fatalf("existing %v, want vpc-1's and vpc-2's missing namespaces", res.Existing)
+	}
+}
