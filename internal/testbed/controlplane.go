@@ -99,6 +99,8 @@ type ControlPlane struct {
 	stopMu  sync.Mutex
 	stopped bool
 	stopErr error
+	// onStop run first on Stop (the webhook server).
+	onStop []func()
 }
 
 // RepoRoot returns the root of the kubectl-hnp repository: the nearest
@@ -337,6 +339,9 @@ func (c *ControlPlane) Stop() error {
 		return c.stopErr
 	}
 	c.stopped = true
+	for _, fn := range c.onStop {
+		fn()
+	}
 	var errs []error
 	if c.env != nil {
 		errs = append(errs, c.env.Stop())

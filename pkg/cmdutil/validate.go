@@ -8,6 +8,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabriccheck"
+	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/validate"
@@ -30,6 +32,11 @@ type Checker struct {
 	mode      string
 	validator *validate.Validator
 	cluster   *Cluster
+	// webhooks: the fabric's cluster runs the Hedgehog webhooks (mode on
+	// or auto), so objects are defaulted before the schema check.
+	webhooks bool
+	// rules, when set (UseFabric), checks the Hedgehog rules of a change.
+	rules func(fabriccheck.Change) error
 }
 
 // Mode is the mode in effect: it can fall back from strict to schema when
@@ -67,7 +74,8 @@ func (f *Factory) Checker(ctx context.Context, fab *fabric.Fabric, mode string) 
 				if m == "" {
 					m = ValidateStrict
 				}
-				return &Checker{mode: m, validator: v.WithOptions(validate.Options{RejectUnknownFields: true, DefaultNamespace: f.Namespace(fab)}), cluster: cl}, nil
+				return &Checker{mode: m, validator: v.WithOptions(validate.Options{RejectUnknownFields: true, DefaultNamespace: f.Namespace(fab)}), cluster: cl,
+					webhooks: fab.WebhookMode() != fabric.WebhooksOff}, nil
 			}
 			err = ferr
 		}
@@ -86,7 +94,8 @@ func (f *Factory) Checker(ctx context.Context, fab *fabric.Fabric, mode string) 
 	if fetchErr != nil {
 		fmt.Fprintf(f.IOStreams.ErrOut, "Warning: the cluster could not be reached (%v); validating against the CRDs cached in %s\n", fetchErr, cacheDir)
 	}
-	return &Checker{mode: ValidateSchema, validator: v.WithOptions(validate.Options{RejectUnknownFields: true, DefaultNamespace: f.Namespace(fab)})}, nil
+	return &Checker{mode: ValidateSchema, validator: v.WithOptions(validate.Options{RejectUnknownFields: true, DefaultNamespace: f.Namespace(fab)}),
+		webhooks: fab.WebhookMode() != fabric.WebhooksOff}, nil
 }
 
 // Check validates one object: its CRD's schema, then (strict) a server-side
@@ -104,8 +113,19 @@ func (c *Checker) Check(ctx context.Context, obj map[string]interface{}) error {
 		return nil
 	}
 	u := &unstructured.Unstructured{Object: obj}
-	if err := c.validator.Validate(u); err != nil {
+	checked := u
+	if c.webhooks {
+		// The API server checks the schema after the mutating webhooks.
+		checked = u.DeepCopy()
+		hedgehog.Default(checked)
+	}
+	if err := c.validator.Validate(checked); err != nil {
 		return err
+	}
+	if c.rules != nil {
+		if err := c.rules(fabriccheck.Change{Put: []*unstructured.Unstructured{u}}); err != nil {
+			return err
+		}
 	}
 	if c.mode != ValidateStrict {
 		return nil

@@ -30,7 +30,8 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 	if err != nil {
 		return err
 	}
-	opts, err := judge.Options(fab, f.WriteModel(ctx, fab, true), judge.Settings{})
+	model := f.WriteModel(ctx, fab, true)
+	opts, err := judge.Options(fab, model, judge.Settings{})
 	if err != nil {
 		return err
 	}
@@ -53,13 +54,10 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 	errOut := f.IOStreams.ErrOut
 	fmt.Fprintf(errOut, "waiting up to %s for %s to converge in fabric %s's cluster...\n", timeout.Round(time.Second), key, fab.Name)
 	var last string
-	judge := func(a *resource.Object) bool {
-		got := resource.Set{}
-		if a != nil {
-			got[key] = a
-		}
-		rs := drift.Compare(want, got, opts).Resources
-		if len(rs) == 0 {
+	// The webhook evidence of the fabric: the other objects of the kind.
+	hooks := judge.NewWebhooks(fab, model, actual)
+	judgeOne := func(a *resource.Object) bool {
+		if want[key] == nil && a == nil {
 			// Deleted from Git, and gone from the cluster.
 			if last != "gone" {
 				fmt.Fprintf(errOut, "  %s: gone\n", key)
@@ -67,7 +65,7 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 			}
 			return true
 		}
-		res := rs[0]
+		res := judge.One(opts, hooks, key, want[key], a)
 		state := string(res.Status)
 		if len(res.Diffs) > 0 {
 			var paths []string
@@ -82,7 +80,7 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 		}
 		return res.Status == drift.StatusInSync
 	}
-	if judge(actual[key]) {
+	if judgeOne(actual[key]) {
 		fmt.Fprintf(errOut, "%s converged after %s\n", key, f.Now().Sub(start).Round(time.Second))
 		return nil
 	}
@@ -101,7 +99,7 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 			if ev.Obj != nil {
 				a = &resource.Object{Key: key, Obj: ev.Obj}
 			}
-			if judge(a) {
+			if judgeOne(a) {
 				fmt.Fprintf(errOut, "%s converged after %s\n", key, f.Now().Sub(start).Round(time.Second))
 				return nil
 			}

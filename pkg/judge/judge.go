@@ -4,7 +4,9 @@
 // semantics. It assembles the drift options (the fabric's ignore rules, the
 // command's, the built-in profile, the write-path model of the CRDs) and,
 // for --server-side, asks the API server what each object's deployer would
-// store, judging a refused object alone as an error.
+// store, judging a refused object alone as an error. Without
+// --server-side, each desired object is first defaulted as the fabric's
+// Hedgehog webhooks would store it (see Webhooks).
 package judge
 
 import (
@@ -79,7 +81,12 @@ func Compare(ctx context.Context, in Input) (*Output, error) {
 	}
 	out := &Output{Options: opts, Desired: in.Desired}
 	if in.ServerSide == nil {
-		out.Result = drift.Compare(in.Desired, in.Actual, opts)
+		// The server's dry run (below) runs the real webhooks; here they
+		// are modelled.
+		hooks := NewWebhooks(in.Fabric, in.Model, in.Actual)
+		out.Desired = hooks.DesiredSet(in.Desired, in.Actual)
+		out.Result = drift.Compare(out.Desired, in.Actual, opts)
+		userPaths(out.Result, out.Desired, in.Desired)
 		return out, nil
 	}
 	served := map[string]*kinds.Kind{}
@@ -114,15 +121,26 @@ func Compare(ctx context.Context, in Input) (*Output, error) {
 	return out, nil
 }
 
-// One judges a single object with the given options: either side may be
-// nil. The watchers and edit --wait use it.
-func One(opts drift.Options, key resource.Key, desired, actual *resource.Object) drift.ResourceResult {
+// Sets compares one fabric's desired and actual objects without
+// --server-side (list's SYNC column, sync's summary and plan).
+func Sets(fab *fabric.Fabric, model *writepath.Model, s Settings, desired, actual resource.Set) (*Output, error) {
+	return Compare(context.Background(), Input{Fabric: fab, Desired: desired, Actual: actual, Model: model, Settings: s})
+}
+
+// One judges a single object with the given options and webhook
+// defaulting (hooks may be nil: none): either side may be nil. The
+// watchers and edit --wait use it.
+func One(opts drift.Options, hooks *Webhooks, key resource.Key, desired, actual *resource.Object) drift.ResourceResult {
 	d, a := resource.Set{}, resource.Set{}
 	if desired != nil {
-		d[key] = desired
+		d[key] = hooks.Desired(desired, actual)
 	}
 	if actual != nil {
 		a[key] = actual
 	}
-	return drift.Compare(d, a, opts).Resources[0]
+	res := drift.Compare(d, a, opts)
+	if desired != nil {
+		userPaths(res, d, resource.Set{key: desired})
+	}
+	return res.Resources[0]
 }

@@ -94,3 +94,22 @@ func TestListAndMapTypes(t *testing.T) {
 		t.Error("preserve-unknown-fields keeps every key")
 	}
 }
+
+func TestApplyDefaults(t *testing.T) {
+	m := hedgehog(t)
+	obj := map[string]interface{}{
+		"apiVersion": "wiring.githedgehog.com/v1beta1", "kind": "Switch",
+		"metadata": map[string]interface{}{"name": "leaf-01"},
+		"spec":     map[string]interface{}{"linkFlapErrDisable": map[string]interface{}{"flapThreshold": int64(5)}},
+	}
+	m.ApplyDefaults(obj)
+	lf := obj["spec"].(map[string]interface{})["linkFlapErrDisable"].(map[string]interface{})
+	if lf["flapThreshold"] != int64(5) || lf["samplingInterval"] != int64(30) || lf["recoveryInterval"] != int64(300) {
+		t.Fatalf("defaults not applied as the schema says: %v", lf)
+	}
+	unknown := map[string]interface{}{"apiVersion": "example.com/v1", "kind": "Other", "spec": map[string]interface{}{}}
+	m.ApplyDefaults(unknown)
+	if len(unknown["spec"].(map[string]interface{})) != 0 {
+		t.Fatalf("an unknown kind was changed: %v", unknown)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabriccheck"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
@@ -103,6 +104,7 @@ func (o *Options) Run(ctx context.Context) error {
 	seen := map[resource.Key]int{}
 	var order, names []string
 	var targets []cmdutil.WaitTarget
+	var puts []*unstructured.Unstructured
 	for _, d := range manifest.Split(src) {
 		doc := src[d.Start:d.End]
 		if manifest.IsEmpty(doc) {
@@ -131,6 +133,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return fmt.Errorf("%s:%d: %s is defined twice in the input (line %d too)", o.File, d.Line, key, prev)
 		}
 		seen[key] = d.Line
+		puts = append(puts, u)
 		file := writeback.NewPath(fab.Git.Dir, k, u.GetName())
 		if o.Into != "" {
 			file = path.Join(filepath.ToSlash(fab.Git.Dir), filepath.ToSlash(o.Into))
@@ -179,6 +182,16 @@ func (o *Options) Run(ctx context.Context) error {
 			}
 			return fmt.Sprintf("kubectl hnp create --fabric %s -f %s%s", fab.Name, path, into)
 		}}
+	if checker.Mode() != cmdutil.ValidateNone {
+		// The new objects together, as a change of the whole fabric.
+		before, err := o.f.FabricDesired(ws.Root, fab)
+		if err != nil {
+			return o.f.Keep(change, fmt.Errorf("reading fabric %s for the Hedgehog rules (--validate none skips them): %w", fab.Name, err))
+		}
+		if err := o.f.CheckRules(fab, before, fabriccheck.Change{Put: puts}, checker.Mode()); err != nil {
+			return o.f.Keep(change, fmt.Errorf("%s: %w", o.File, err))
+		}
+	}
 	if o.DryRun {
 		files, err := change.Fn(ws.Root)
 		if err != nil {

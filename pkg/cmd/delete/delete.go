@@ -14,8 +14,10 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabriccheck"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
 // Options are the inputs of `delete`.
@@ -39,7 +41,14 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Short: "Remove an object from a fabric in Git: commit and push",
 		Long: `Remove an object's document from its file in Git (the file too, when nothing but
 comments or blanks would be left), then commit and push; the GitOps tool prunes it
-from the cluster. On a terminal it asks first; --yes skips the question.`,
+from the cluster. On a terminal it asks first; --yes skips the question.
+
+First the Hedgehog webhooks' delete guards run against the rest of the fabric in
+Git, as the fabric controller would: a VPC that attachments or peerings still name,
+a Switch or Server that Connections still use, a namespace that VPCs or Switches
+still list, and so on, is refused (exit 2, nothing committed), naming what still
+refers to it. Other rules the removal breaks (a reference that no longer resolves)
+refuse it too. --validate none skips the check.`,
 		Example: `  kubectl hnp delete vpc vpc-3 --fabric lab
   kubectl hnp delete vpcattach/vpc-3--server-01 --yes -m "Detach server-01"
   kubectl hnp delete vpcattach/vpc-3--server-01 --yes --wait --applied   # pruned, and the leaves applied it`,
@@ -64,6 +73,7 @@ from the cluster. On a terminal it asks first; --yes skips the question.`,
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "do not ask for confirmation")
 	o.AddCommitFlags(cmd.Flags(), false)
 	o.AddWaitFlags(cmd.Flags(), "the GitOps tool has pruned the object from the cluster")
+	cmd.Flags().StringVar(&o.Validate, "validate", "", "none skips the Hedgehog delete guards and rules; strict or schema (the default) checks them")
 	return cmd
 }
 
@@ -74,6 +84,19 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	fab, ws, ns, loc, what := t.Fabric, t.Workspace, t.Namespace, t.Located, t.What
+	switch o.Validate {
+	case "", cmdutil.ValidateStrict, cmdutil.ValidateSchema:
+		before, err := o.f.FabricDesired(ws.Root, fab)
+		if err != nil {
+			return fmt.Errorf("reading fabric %s for the Hedgehog delete guards (--validate none skips them): %w", fab.Name, err)
+		}
+		if err := o.f.CheckRules(fab, before, fabriccheck.Change{Delete: []resource.Key{t.Key}}, o.Validate); err != nil {
+			return fmt.Errorf("%s cannot be deleted: %w", what, err)
+		}
+	case cmdutil.ValidateNone:
+	default:
+		return fmt.Errorf("unknown --validate mode %q; allowed: strict, schema, none", o.Validate)
+	}
 	if o.DryRun {
 		rest := manifest.DeleteDoc(loc.FileBytes, loc.Doc)
 		if manifest.IsEmpty(rest) {

@@ -105,6 +105,8 @@ func (w *Watcher) Run(ctx context.Context, fabs []fabric.Fabric) error {
 type fabricWatch struct {
 	name string
 	opts driftpkg.Options
+	// hooks default the desired objects as the fabric's webhooks would.
+	hooks *judge.Webhooks
 	// sel is -l: an object is watched when its Git copy or its cluster
 	// copy matches (nil or empty: every object).
 	sel labels.Selector
@@ -119,9 +121,10 @@ type fabricWatch struct {
 	onChange func(Change)
 }
 
-func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Options, error) {
+func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Options, *judge.Webhooks, error) {
 	model := w.F.WriteModel(ctx, &fab, true)
-	return judge.Options(&fab, model, judge.Settings{Strict: w.Strict, Ignores: w.Rules, NoBuiltinIgnores: w.NoBuiltinIgnores})
+	opts, err := judge.Options(&fab, model, judge.Settings{Strict: w.Strict, Ignores: w.Rules, NoBuiltinIgnores: w.NoBuiltinIgnores})
+	return opts, judge.NewWebhooks(&fab, model, nil), err
 }
 
 func (w *Watcher) update(fw *fabricWatch) {
@@ -149,6 +152,7 @@ func (fw *fabricWatch) compareAll() {
 	if !fw.comparable() {
 		return
 	}
+	fw.hooks.Observe(fw.actual)
 	keys := map[resource.Key]bool{}
 	for k := range fw.desired {
 		keys[k] = true
@@ -188,7 +192,7 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 		}
 		return
 	}
-	res := driftpkg.Compare(d, a, fw.opts).Resources[0]
+	res := judge.One(fw.opts, fw.hooks, k, d[k], a[k])
 	fw.statuses[k] = res.Status
 	if res.Status == prev || (!seen && res.Status == driftpkg.StatusInSync) {
 		return

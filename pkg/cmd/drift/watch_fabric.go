@@ -27,7 +27,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 	}
 	r := cl.Reader()
 	fw := &fabricWatch{name: fab.Name, sel: w.Selector, statuses: map[resource.Key]driftpkg.Status{}, now: w.F.Now, onChange: w.OnChange}
-	if fw.opts, err = w.options(ctx, fab); err != nil {
+	if fw.opts, fw.hooks, err = w.options(ctx, fab); err != nil {
 		return err
 	}
 	rs := &reachState{fabric: fab.Name, now: w.F.Now, report: w.OnReachability}

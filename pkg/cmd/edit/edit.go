@@ -138,6 +138,14 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if checker.Mode() != cmdutil.ValidateNone {
+		// The Hedgehog rules see the edit as a change of the whole fabric.
+		before, err := o.f.FabricDesired(ws.Root, fab)
+		if err != nil {
+			return fmt.Errorf("reading fabric %s for the Hedgehog rules (--validate none skips them): %w", fab.Name, err)
+		}
+		checker.UseFabric(o.f, fab, before)
+	}
 	// A kustomize fabric: the edit goes into the source document, and the
 	// re-rendered object must show it; that object is validated and waited for.
 	var rendered map[string]interface{}

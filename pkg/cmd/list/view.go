@@ -61,10 +61,12 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 		if source == cmdutil.SourceBoth && st.Err == nil {
 			// The fabric's ignore rules were validated when the config was
 			// loaded; a bad one here only loses its effect on SYNC.
-			opts, _ := judge.Options(&st.Fabric, st.Model, judge.Settings{})
-			res := drift.Compare(st.Desired, st.Actual, opts)
-			status = make(map[resource.Key]drift.Status, len(res.Resources))
-			for _, r := range res.Resources {
+			out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual)
+			if err != nil {
+				continue
+			}
+			status = make(map[resource.Key]drift.Status, len(out.Result.Resources))
+			for _, r := range out.Result.Resources {
 				status[resource.Key{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}] = r.Status
 			}
 		}

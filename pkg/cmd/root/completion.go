@@ -43,12 +43,13 @@ var argCommands = map[string]struct {
 	shape  argShape
 	single bool
 }{
-	"list":   {kindList, false},
-	"drift":  {kindListName, false},
-	"sync":   {kindListName, false},
-	"get":    {kindRefs, true},
-	"edit":   {kindRef, true},
-	"delete": {kindRef, true},
+	"list":     {kindList, false},
+	"drift":    {kindListName, false},
+	"sync":     {kindListName, false},
+	"get":      {kindRefs, true},
+	"edit":     {kindRef, true},
+	"delete":   {kindRef, true},
+	"validate": {kindListName, false},
 }
 
 // setupCompletion adds the completion command and wires dynamic completion

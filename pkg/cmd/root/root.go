@@ -20,6 +20,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/list"
 	pushcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/push"
 	synccmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/sync"
+	validatecmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/validate"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/version"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
@@ -55,6 +56,7 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 		deletecmd.NewCmd(f, nil),
 		synccmd.NewCmd(f, nil),
 		pushcmd.NewCmd(f, nil),
+		validatecmd.NewCmd(f, nil),
 		fabriccmd.NewCmd(f),
 		version.NewCmd(f),
 	)

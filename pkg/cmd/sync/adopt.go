@@ -11,9 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabriccheck"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
 	"github.com/githedgehog/kubectl-hnp/pkg/render"
@@ -69,6 +72,8 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 		layout  *writeback.Layout
 		checker *cmdutil.Checker
 		errs    []error
+		// puts are the objects as Git will hold them after the adoption.
+		puts []*unstructured.Unstructured
 	)
 	check := func(what string, obj map[string]interface{}) error {
 		if checker == nil {
@@ -112,6 +117,7 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 				errs = append(errs, err)
 				continue
 			}
+			puts = append(puts, &unstructured.Unstructured{Object: obj})
 			text, err := manifest.Encode(obj)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", key, err))
@@ -140,6 +146,7 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 				errs = append(errs, err)
 				continue
 			}
+			puts = append(puts, &unstructured.Unstructured{Object: loc.Object})
 			text, err := manifest.Rewrite(loc.DocBytes, loc.Object)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", key, err))
@@ -157,6 +164,16 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 			if o.name != "" {
 				p.notes = append(p.notes, fmt.Sprintf("%s is missing from the cluster: --adopt leaves it in Git (--apply creates it, delete removes it)", key))
 			}
+		}
+	}
+	if len(errs) == 0 && len(puts) > 0 && o.Validate != cmdutil.ValidateNone {
+		// The adopted objects together, as a change of the whole fabric.
+		before, err := o.f.FabricDesired(root, fab)
+		if err == nil {
+			err = o.f.CheckRules(fab, before, fabriccheck.Change{Put: puts}, o.Validate)
+		}
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if len(errs) > 0 {

@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -85,8 +87,12 @@ func (o *Options) actApply(ctx context.Context, p *fabricPlan) error {
 		served[k.Kind] = k
 	}
 	if len(p.apply) > 0 {
-		if err := r.Apply(ctx, served, p.apply, o.ForceConflicts); err != nil {
-			return fmt.Errorf("fabric %s: %w%s", fab.Name, err, conflictHint(err))
+		// Tier by tier, as the controller's webhooks need the objects an
+		// object refers to to exist first (namespaces before VPCs, ...).
+		for _, tier := range byApplyTier(p.apply) {
+			if err := r.Apply(ctx, served, tier, o.ForceConflicts); err != nil {
+				return fmt.Errorf("fabric %s: %w%s", fab.Name, err, conflictHint(err))
+			}
 		}
 		o.reportf("fabric %s: applied %s (server-side apply, field manager %s)\n", fab.Name, counted(len(p.apply), "object"), clusterstate.FieldManager)
 	}
@@ -128,4 +134,23 @@ func conflictHint(err error) string {
 		return "\n(objects with conflicts were not changed; --force-conflicts takes such fields over for kubectl-hnp)"
 	}
 	return ""
+}
+
+// byApplyTier groups objects by hedgehog.ApplyTier, lowest first.
+func byApplyTier(objs []*resource.Object) [][]*resource.Object {
+	tiers := map[int][]*resource.Object{}
+	var order []int
+	for _, o := range objs {
+		t := hedgehog.ApplyTier(o.Key.Kind)
+		if _, ok := tiers[t]; !ok {
+			order = append(order, t)
+		}
+		tiers[t] = append(tiers[t], o)
+	}
+	sort.Ints(order)
+	out := make([][]*resource.Object, len(order))
+	for i, t := range order {
+		out[i] = tiers[t]
+	}
+	return out
 }

@@ -198,7 +198,11 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 			p.desired, p.actual = p.state.Desired, p.state.Actual
 			p.revision = revisionOf(p.state)
 		}
-		p.after = drift.Compare(p.desired, p.actual, p.opts)
+		if out, err := judge.Sets(&p.state.Fabric, p.state.Model, judge.Settings{}, p.desired, p.actual); err == nil {
+			p.after = out.Result
+		} else {
+			p.err = err
+		}
 	}
 	if err := o.printResult(plans); err != nil {
 		return err
@@ -245,7 +249,12 @@ func (o *Options) compare(st *cmdutil.FabricState) *fabricPlan {
 	if o.name != "" {
 		st.Desired, st.Actual = onlyNamed(st.Desired, o.name), onlyNamed(st.Actual, o.name)
 	}
-	p.result = drift.Compare(st.Desired, st.Actual, p.opts)
+	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual)
+	if err != nil {
+		p.err = err
+		return p
+	}
+	p.result = out.Result
 	if o.selector != nil && !o.selector.Empty() && st.Workspace != nil {
 		// An object whose labels match -l in the cluster but not in Git
 		// is in Git all the same: it must be neither adopted nor pruned.

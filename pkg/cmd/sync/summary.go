@@ -114,13 +114,14 @@ func summarize(st *cmdutil.FabricState, res *drift.Result) FabricSummary {
 }
 
 // compareState runs the drift engine on a loaded fabric with its ignore
-// rules and the built-in profile.
-func compareState(st *cmdutil.FabricState) (*drift.Result, drift.Options, error) {
-	opts, err := judge.Options(&st.Fabric, st.Model, judge.Settings{})
+// rules and the built-in profile; it returns the desired side as compared
+// (defaulted as the fabric's webhooks store it) for the views.
+func compareState(st *cmdutil.FabricState) (*drift.Result, drift.Options, resource.Set, error) {
+	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual)
 	if err != nil {
-		return nil, opts, err
+		return nil, drift.Options{}, st.Desired, err
 	}
-	return drift.Compare(st.Desired, st.Actual, opts), opts, nil
+	return out.Result, out.Options, out.Desired, nil
 }
 
 func (o *Options) runSummary(ctx context.Context) error {
@@ -146,13 +147,14 @@ func (o *Options) runSummary(ctx context.Context) error {
 	for _, st := range states {
 		var res *drift.Result
 		var opts drift.Options
+		compared := st.Desired
 		if st.Err == nil {
 			if o.name != "" {
 				st.Desired, st.Actual = byName(st.Desired, o.name), byName(st.Actual, o.name)
 			}
-			res, opts, st.Err = compareState(st)
+			res, opts, compared, st.Err = compareState(st)
 		}
-		html.add(o, st, revisionOf(st), st.Desired, st.Actual, res, opts, st.Err)
+		html.add(o, st, revisionOf(st), compared, st.Actual, res, opts, st.Err)
 		fs := summarize(st, res)
 		fs.Agents = summarizeAgents(st, o.f.Now())
 		if st.Err == nil {
