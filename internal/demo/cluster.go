@@ -27,7 +27,7 @@ var namespaceGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespa
 // and makes sure the fabrics' namespaces exist.
 func resetCluster(ctx context.Context, cp *testbed.ControlPlane) error {
 	dyn := cp.Dynamic()
-	for _, ns := range []string{LabNamespace, ProdNamespace} {
+	for _, ns := range []string{LabNamespace, ProdNamespace, KzNamespace} {
 		obj := &unstructured.Unstructured{}
 		obj.SetAPIVersion("v1")
 		obj.SetKind("Namespace")

@@ -23,7 +23,13 @@ import (
 const (
 	LabNamespace  = "lab"
 	ProdNamespace = "default"
+	KzNamespace   = "kz"
 )
+
+// KzDir is where the kustomize fabric kz (a copy of testdata/kustomize) lives
+// in the demo's repository; its overlay fabrics/kz/overlays/lab is what the
+// deployer would build.
+const KzDir = "fabrics/kz"
 
 // Env is one prepared demo environment. Its files live under Dir.
 type Env struct {
@@ -79,6 +85,9 @@ func Setup(ctx context.Context, cp *testbed.ControlPlane, dir string) (*Env, err
 	if err := loadState(ctx, cp, filepath.Join(sample, "cluster", "prod.yaml"), ProdNamespace); err != nil {
 		return nil, err
 	}
+	if err := copyTree(filepath.Join(root, "testdata", "kustomize"), filepath.Join(e.Checkout, filepath.FromSlash(KzDir))); err != nil {
+		return nil, err
+	}
 	if err := makeRepo(sample, e.Checkout, e.Remote); err != nil {
 		return nil, err
 	}
@@ -98,12 +107,14 @@ const editorScript = `#!/bin/sh
 sed -i -E '0,/vlan: [0-9]+/s//vlan: 1301/' "$1"
 `
 
-// FabricAdd returns the commands that register the two fabrics in the config
-// file: lab (the default) and prod.
+// FabricAdd returns the commands that register the fabrics in the config
+// file: lab (the default), prod, and kz, a kustomize fabric whose cluster
+// side is empty.
 func (e *Env) FabricAdd() [][]string {
 	return [][]string{
 		{"kubectl", "hnp", "fabric", "add", "lab", "--repo", e.Remote, "--dir", "fabrics/lab", "--context", "lab", "-n", LabNamespace, "--default"},
 		{"kubectl", "hnp", "fabric", "add", "prod", "--repo", e.Remote, "--dir", "fabrics/prod", "--context", "prod"},
+		{"kubectl", "hnp", "fabric", "add", "kz", "--repo", e.Remote, "--dir", KzDir + "/overlays/lab", "--context", "lab", "-n", KzNamespace},
 	}
 }
 
