@@ -62,8 +62,8 @@ func run(keep bool) error {
 	environ := env.Environ(os.Environ(), bin)
 	sh := func(args ...string) { runShown(environ, env.Checkout, args...) }
 
-	step("Registering the fabrics (written to $HNP_CONFIG)")
-	for _, add := range env.FabricAdd() {
+	step("Registering the fabrics (written to $HNP_CONFIG), and deploying kz, a kustomize fabric, to its empty namespace")
+	for _, add := range env.SetupCommands() {
 		sh(add...)
 	}
 	sh("kubectl", "hnp", "fabric", "list")

@@ -1,9 +1,10 @@
 // Package demo builds the environment of `make demo` and of the test that runs
 // the documentation's examples (internal/docexamples), so that the two cannot
 // diverge: a Git remote and a working tree made from testdata/sample-fabric
-// (fabrics lab and prod), their cluster state loaded into a running control
-// plane (lab in namespace lab, with some drift; prod in namespace default, in
-// sync), a kubeconfig with a context per fabric, and the environment variables
+// (fabrics lab and prod) and testdata/kustomize (fabric kz), their cluster
+// state loaded into a running control plane (lab in namespace lab, with some
+// drift; prod in namespace default, in sync; kz in namespace kz, deployed by
+// SetupCommands), a kubeconfig with a context per fabric, and the environment variables
 // under which `kubectl hnp` reads all of this.
 package demo
 
@@ -39,8 +40,8 @@ type Env struct {
 	Remote string
 	// Checkout is a working tree of Remote, on main; commands run in it.
 	Checkout string
-	// Config is the kubectl-hnp config file (HNP_CONFIG); FabricAdd's
-	// commands write it.
+	// Config is the kubectl-hnp config file (HNP_CONFIG); SetupCommands
+	// write it.
 	Config string
 	// Kubeconfig has the contexts lab (current) and prod, both on the control plane.
 	Kubeconfig string
@@ -55,7 +56,7 @@ type Env struct {
 // running control plane cp: it removes every object of the managed kinds
 // from the fabrics' namespaces, loads the sample cluster state again, and
 // creates the repositories, the kubeconfig and the editor. The config file is
-// not written: run FabricAdd's commands.
+// not written: run SetupCommands.
 func Setup(ctx context.Context, cp *testbed.ControlPlane, dir string) (*Env, error) {
 	root, err := testbed.RepoRoot()
 	if err != nil {
@@ -107,14 +108,16 @@ const editorScript = `#!/bin/sh
 sed -i -E '0,/vlan: [0-9]+/s//vlan: 1301/' "$1"
 `
 
-// FabricAdd returns the commands that register the fabrics in the config
-// file: lab (the default), prod, and kz, a kustomize fabric whose cluster
-// side is empty.
-func (e *Env) FabricAdd() [][]string {
+// SetupCommands returns the commands that finish the environment: they
+// register the fabrics in the config file — lab (the default), prod, and kz,
+// a kustomize fabric — and deploy kz, whose cluster side starts empty, with
+// `kubectl hnp sync --apply`.
+func (e *Env) SetupCommands() [][]string {
 	return [][]string{
 		{"kubectl", "hnp", "fabric", "add", "lab", "--repo", e.Remote, "--dir", "fabrics/lab", "--context", "lab", "-n", LabNamespace, "--default"},
 		{"kubectl", "hnp", "fabric", "add", "prod", "--repo", e.Remote, "--dir", "fabrics/prod", "--context", "prod"},
 		{"kubectl", "hnp", "fabric", "add", "kz", "--repo", e.Remote, "--dir", KzDir + "/overlays/lab", "--context", "lab", "-n", KzNamespace},
+		{"kubectl", "hnp", "sync", "--apply", "--fabric", "kz", "--yes"},
 	}
 }
 

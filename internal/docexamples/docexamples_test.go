@@ -113,7 +113,7 @@ func TestDocExamples(t *testing.T) {
 	}
 }
 
-// setup prepares a fresh demo environment with both fabrics registered.
+// setup prepares a fresh demo environment with its fabrics registered.
 func setup(t *testing.T) (*demo.Env, []string) {
 	t.Helper()
 	env, err := demo.Setup(t.Context(), cp, t.TempDir())
@@ -121,7 +121,7 @@ func setup(t *testing.T) (*demo.Env, []string) {
 		t.Fatal(err)
 	}
 	environ := env.Environ(os.Environ(), binDir)
-	for _, add := range env.FabricAdd() {
+	for _, add := range env.SetupCommands() {
 		cmd := exec.Command(add[0], add[1:]...)
 		cmd.Env, cmd.Dir = environ, env.Checkout
 		if out, err := cmd.CombinedOutput(); err != nil {
