@@ -138,7 +138,7 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 		return err
 	}
 	// Fast-forward only, as every sync: commits the remote lacks stay.
-	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true})
+	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Fleet: o.Fleet})
 	plans := make([]*fabricPlan, len(states))
 	steps := 0
 	for i, st := range states {

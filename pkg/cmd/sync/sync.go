@@ -33,6 +33,8 @@ type Options struct {
 	Yes            bool
 	Watch          bool
 	GitPoll        time.Duration
+	// Fleet bounds the fabrics read at once and the time each may take.
+	Fleet cmdutil.FleetOptions
 
 	kinds    []*kinds.Kind
 	name     string
@@ -92,6 +94,7 @@ something to do. Afterwards they compare again and print the result.
 	fl.BoolVarP(&o.Watch, "watch", "w", false, "keep running: redraw the summary (terminal) or print a line per change")
 	fl.DurationVar(&o.GitPoll, "git-poll", 30*time.Second, "with --watch: how often to fetch Git")
 	o.AddCommitFlags(fl, true)
+	cmdutil.AddFleetFlags(fl, &o.Fleet)
 	return cmd
 }
 
@@ -105,6 +108,9 @@ func (o *Options) Complete(args []string) error {
 		return fmt.Errorf("invalid label selector %q: %w", o.Selector, err)
 	}
 	if err := printers.CheckFormat(o.Output, "table", "json"); err != nil {
+		return err
+	}
+	if err := o.Fleet.Validate(); err != nil {
 		return err
 	}
 	modes := 0
