@@ -52,23 +52,30 @@ func TestFleetSyncWithADeadFabric(t *testing.T) {
 		"p/pool.yaml": ipns("pool", "", "10.22.0.0/16"),
 		"p/new.yaml":  ipns("new-p", "", "10.24.0.0/16"),
 	})
+	hung := hungServer(t)
 	h := newHarness(t)
-	// The dead fabric comes first: the others are reported all the same,
+	// The dead fabrics come first: the others are reported all the same,
 	// in the config's order.
 	h.writeConfig("fabrics:\n" +
 		fleetFabric("down", remote, "l", down.KubeconfigPath, down.Context, "namespace: hnp-sync-l") +
+		fleetFabric("hung", remote, "l", deadKubeconfig(t, hung), "dead", "namespace: hnp-sync-l") +
 		fleetFabric("fl", remote, "l", lab.KubeconfigPath, lab.Context, "namespace: hnp-sync-l") +
 		fleetFabric("fp", remote, "p", prod.KubeconfigPath, prod.Context, "namespace: hnp-sync-p"))
 
-	r := h.run("sync", "ipns", "--concurrency", "2", "--fabric-timeout", "1m")
+	r := h.run("sync", "ipns", "--concurrency", "2", "--fabric-timeout", "20s")
 	if r.code != 2 {
 		t.Fatalf("summary: exit %d, want 2: %s", r.code, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "fabric down:") || strings.Contains(r.stderr, "fabric fl:") || strings.Contains(r.stderr, "fabric fp:") {
-		t.Errorf("summary: stderr should name the dead fabric alone:\n%s", r.stderr)
+		t.Errorf("summary: stderr should name the dead fabrics alone:\n%s", r.stderr)
 	}
-	i, j, k := strings.Index(r.stdout, "fabric down:"), strings.Index(r.stdout, "fabric fl:"), strings.Index(r.stdout, "fabric fp:")
-	if i < 0 || j < i || k < j {
+	// The hung server fails the TLS handshake (10 s) or the fabric's
+	// timeout, whichever comes first.
+	if !strings.Contains(r.stderr, "fabric hung:") {
+		t.Errorf("summary: the hung fabric is not reported:\n%s", r.stderr)
+	}
+	i, i2, j, k := strings.Index(r.stdout, "fabric down:"), strings.Index(r.stdout, "fabric hung:"), strings.Index(r.stdout, "fabric fl:"), strings.Index(r.stdout, "fabric fp:")
+	if i < 0 || i2 < i || j < i2 || k < j {
 		t.Fatalf("summary: fabrics not all there in the config's order:\n%s", r.stdout)
 	}
 	// Each live fabric: 2 in Git, 1 in the cluster, 1 in sync, 1 missing.
@@ -78,12 +85,14 @@ func TestFleetSyncWithADeadFabric(t *testing.T) {
 		}
 	}
 
-	r = h.run("sync", "--apply", "ipns", "--fabric", "down,fl,fp", "--yes", "--concurrency", "1")
+	// The hung fabric is planned as it is read, within --fabric-timeout,
+	// while the others go on; applies stay per fabric.
+	r = h.run("sync", "--apply", "ipns", "--fabric", "down,hung,fl,fp", "--yes", "--concurrency", "2", "--fabric-timeout", "20s")
 	if r.code != 2 {
 		t.Fatalf("apply: exit %d, want 2: %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "fabric down:") {
-		t.Errorf("apply: the dead fabric is not named:\n%s", r.stderr)
+	if !strings.Contains(r.stderr, "fabric down:") || !strings.Contains(r.stderr, "fabric hung:") {
+		t.Errorf("apply: the dead fabrics are not named:\n%s", r.stderr)
 	}
 	for _, want := range []string{"fabric fl: applied 1 object", "fabric fp: applied 1 object"} {
 		if !strings.Contains(r.stdout, want) {
