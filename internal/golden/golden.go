@@ -34,3 +34,7 @@ func Check(t testing.TB, path string, got []byte) {
 		t.Errorf("output differs from %s (go test -update rewrites it)\n--- want\n%s\n--- got\n%s", path, want, got)
 	}
 }
+
+// Updating reports whether the tests run with -update: tests that
+// regenerate other artefacts (a screenshot) do so only then.
+func Updating() bool { return *update }

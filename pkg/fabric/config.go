@@ -49,6 +49,11 @@ type GitSpec struct {
 	// file, the desired state is that build; else the raw files of Dir.
 	Path string   `json:"path,omitempty" mapstructure:"path"`
 	Auth *GitAuth `json:"auth,omitempty" mapstructure:"auth"`
+	// WebURL is the repository's web URL template for links to an
+	// object's source in the HTML drift report: {rev}, {file} and {line}
+	// are filled in, e.g.
+	// https://github.com/org/repo/blob/{rev}/{file}#L{line}.
+	WebURL string `json:"webURL,omitempty" mapstructure:"webURL"`
 }
 
 // RenderPath is the directory whose kustomization file, if any, defines

@@ -141,6 +141,9 @@ func (f *Fabric) Validate() error {
 	if f.Git.Auth != nil && f.Git.Auth.TokenEnv != "" && f.Git.Auth.SSHKey != "" {
 		return fmt.Errorf("fabric %q: git.auth takes tokenEnv or sshKey, not both", f.Name)
 	}
+	if err := ValidateWebURL(f.Git.WebURL); err != nil {
+		return fmt.Errorf("fabric %q: git.webURL: %w", f.Name, err)
+	}
 	if err := f.GitOps.validate(); err != nil {
 		return fmt.Errorf("fabric %q: %w", f.Name, err)
 	}

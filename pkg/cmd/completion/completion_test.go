@@ -280,7 +280,7 @@ func TestCompletesFlagValues(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"drift", "-o", ""}, []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown", "sarif", "github"}},
+		{[]string{"drift", "-o", ""}, []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown", "sarif", "github", "html"}},
 		{[]string{"drift", "--output", "j"}, []string{"json", "junit"}},
 		{[]string{"list", "-o", ""}, []string{"table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="}},
 		{[]string{"get", "-o", ""}, []string{"table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="}},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
@@ -41,6 +42,7 @@ type Options struct {
 	GitPoll          time.Duration
 	Snapshot         string
 	OutputFiles      []string
+	RepoURLTemplate  string
 
 	files []outputFile
 
@@ -50,7 +52,7 @@ type Options struct {
 	rules    []driftpkg.Rule
 }
 
-var formats = []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown", "sarif", "github"}
+var formats = []string{"table", "wide", "json", "yaml", "diff", "junit", "markdown", "sarif", "github", "html"}
 
 // NewCmd returns the drift command. runF replaces Run in tests of flag parsing.
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
@@ -96,6 +98,9 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
   # test report, all from one read of the cluster
   kubectl hnp drift -o github --output-file sarif=drift.sarif --output-file junit=drift.xml
 
+  # a self-contained HTML page: status, topology, diffs, links to the source
+  kubectl hnp drift -o html --repo-url-template 'https://github.com/org/repo/blob/{rev}/{file}#L{line}' > drift.html
+
   # ignore a field the controller owns on some switches
   kubectl hnp drift sw --ignore 'Switch/leaf-*:/spec/boot/mac'
 
@@ -114,9 +119,10 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&o.Selector, "selector", "l", "", "label selector (e.g. -l key=value)")
-	fl.StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml, diff, junit, markdown, sarif or github")
+	fl.StringVarP(&o.Output, "output", "o", "table", "output format: table, wide, json, yaml, diff, junit, markdown, sarif, github or html")
 	fl.StringArrayVar(&o.OutputFiles, "output-file", nil, "also write the report as FORMAT to PATH (FORMAT=PATH, e.g. sarif=drift.sarif; repeatable): several formats from one read, each file written whole or not at all")
 	_ = cmd.RegisterFlagCompletionFunc("output-file", completeOutputFile)
+	fl.StringVar(&o.RepoURLTemplate, "repo-url-template", "", "html: link each object's source to the repository's web view, {rev}, {file} and {line} filled in (e.g. https://github.com/org/repo/blob/{rev}/{file}#L{line}); default: the fabric's git.webURL")
 	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
 	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found")
 	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")
@@ -156,6 +162,9 @@ func (o *Options) Complete(args []string) error {
 	}
 	if o.files, err = parseOutputFiles(o.OutputFiles); err != nil {
 		return err
+	}
+	if err := fabric.ValidateWebURL(o.RepoURLTemplate); err != nil {
+		return fmt.Errorf("--repo-url-template: %w", err)
 	}
 	if o.Snapshot != "" && (o.Watch || o.ServerSide) {
 		return fmt.Errorf("--snapshot cannot go with --watch or --server-side: they need the live cluster")
@@ -242,6 +251,12 @@ func (o *Options) print(w io.Writer, format string, tty bool, rep *driftpkg.Repo
 		return printers.WriteDriftSARIF(w, rep, printers.DriftTool)
 	case "github":
 		return printers.WriteDriftGitHub(w, rep)
+	case "html":
+		in, err := o.htmlInput(rep, comps)
+		if err != nil {
+			return err
+		}
+		return printers.WriteDriftHTML(w, in)
 	case "diff":
 		diffs, err := unifiedDiffs(comps)
 		if err != nil {

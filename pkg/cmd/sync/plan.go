@@ -174,6 +174,12 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 		return err
 	}
 	failed := hasErrors(plans)
+	if o.DryRun || steps == 0 {
+		// Nothing is done: the report shows the drift as found.
+		if err := o.writePlansReport(plans); err != nil {
+			return err
+		}
+	}
 	switch {
 	case o.DryRun:
 		fmt.Fprintln(o.ErrOut, "dry run: nothing changed")
@@ -188,6 +194,9 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 		}
 		if !ok {
 			fmt.Fprintln(o.ErrOut, "Cancelled, nothing changed.")
+			if err := o.writePlansReport(plans); err != nil {
+				return err
+			}
 			return exitFor(failed, false)
 		}
 	}
@@ -213,7 +222,30 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 	if err := o.printResult(plans); err != nil {
 		return err
 	}
+	if err := o.writePlansReport(plans); err != nil {
+		return err
+	}
 	return exitFor(hasErrors(plans), false)
+}
+
+// writePlansReport writes --report: each fabric's drift after acting when
+// it was compared again, else as planned.
+func (o *Options) writePlansReport(plans []*fabricPlan) error {
+	h := o.newHTMLReport()
+	if h == nil {
+		return nil
+	}
+	for _, p := range plans {
+		switch {
+		case p.after != nil:
+			h.add(o, p.state, p.revision, p.desired, p.actual, p.after, p.opts, nil)
+		case p.err != nil:
+			h.add(o, p.state, revisionOf(p.state), nil, nil, nil, p.opts, p.err)
+		default:
+			h.add(o, p.state, revisionOf(p.state), p.state.Desired, p.state.Actual, p.result, p.opts, nil)
+		}
+	}
+	return h.write(o)
 }
 
 // compare computes a fabric's drift, restricted to NAME when given.

@@ -111,12 +111,12 @@ func summarize(st *cmdutil.FabricState, res *drift.Result) FabricSummary {
 
 // compareState runs the drift engine on a loaded fabric with its ignore
 // rules and the built-in profile.
-func compareState(st *cmdutil.FabricState) (*drift.Result, error) {
+func compareState(st *cmdutil.FabricState) (*drift.Result, drift.Options, error) {
 	opts, err := judge.Options(&st.Fabric, st.Model, judge.Settings{})
 	if err != nil {
-		return nil, err
+		return nil, opts, err
 	}
-	return drift.Compare(st.Desired, st.Actual, opts), nil
+	return drift.Compare(st.Desired, st.Actual, opts), opts, nil
 }
 
 func (o *Options) runSummary(ctx context.Context) error {
@@ -138,14 +138,17 @@ func (o *Options) runSummary(ctx context.Context) error {
 		snap = snapshot.New(o.f.Now())
 	}
 	failed := false
+	html := o.newHTMLReport()
 	for _, st := range states {
 		var res *drift.Result
+		var opts drift.Options
 		if st.Err == nil {
 			if o.name != "" {
 				st.Desired, st.Actual = byName(st.Desired, o.name), byName(st.Actual, o.name)
 			}
-			res, st.Err = compareState(st)
+			res, opts, st.Err = compareState(st)
 		}
+		html.add(o, st, revisionOf(st), st.Desired, st.Actual, res, opts, st.Err)
 		fs := summarize(st, res)
 		if st.Workspace != nil && st.Workspace.Refresh != nil {
 			fs.GitRefresh = st.Workspace.Refresh.Message
@@ -170,6 +173,9 @@ func (o *Options) runSummary(ctx context.Context) error {
 			return fmt.Errorf("writing the snapshot: %w", err)
 		}
 		fmt.Fprintf(o.ErrOut, "snapshot of %d fabric(s) written to %s\n", len(snap.Fabrics), o.SaveSnapshot)
+	}
+	if err := html.write(o); err != nil {
+		return err
 	}
 	if o.Output == "json" {
 		if err := printers.WriteJSON(o.Out, sum); err != nil {

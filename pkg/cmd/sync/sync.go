@@ -13,6 +13,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 )
@@ -35,6 +36,9 @@ type Options struct {
 	GitPoll        time.Duration
 	// Fleet bounds the fabrics read at once and the time each may take.
 	Fleet cmdutil.FleetOptions
+	// Report is the HTML drift report to write (--report FILE.html).
+	Report          string
+	RepoURLTemplate string
 
 	kinds    []*kinds.Kind
 	name     string
@@ -70,6 +74,7 @@ something to do. Afterwards they compare again and print the result.
   kubectl hnp sync --adopt vpc vpc-legacy --fabric lab --yes
   kubectl hnp sync --apply --fabric lab --yes            # make the cluster match Git
   kubectl hnp sync --apply --prune --fabric lab --dry-run
+  kubectl hnp sync --report drift.html                 # and a self-contained HTML report
   kubectl hnp sync --watch`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,6 +98,8 @@ something to do. Afterwards they compare again and print the result.
 	fl.BoolVarP(&o.Yes, "yes", "y", false, "do not ask for confirmation")
 	fl.BoolVarP(&o.Watch, "watch", "w", false, "keep running: redraw the summary (terminal) or print a line per change")
 	fl.DurationVar(&o.GitPoll, "git-poll", 30*time.Second, "with --watch: how often to fetch Git")
+	fl.StringVar(&o.Report, "report", "", "also write the drift as a self-contained HTML report to FILE.html (status, topology, diffs; after acting with --adopt/--apply)")
+	fl.StringVar(&o.RepoURLTemplate, "repo-url-template", "", "with --report: link each object's source to the repository's web view, {rev}, {file} and {line} filled in; default: the fabric's git.webURL")
 	o.AddCommitFlags(fl, true)
 	cmdutil.AddFleetFlags(fl, &o.Fleet)
 	return cmd
@@ -112,6 +119,9 @@ func (o *Options) Complete(args []string) error {
 	}
 	if err := o.Fleet.Validate(); err != nil {
 		return err
+	}
+	if err := fabric.ValidateWebURL(o.RepoURLTemplate); err != nil {
+		return fmt.Errorf("--repo-url-template: %w", err)
 	}
 	modes := 0
 	for _, m := range []bool{o.Adopt, o.Apply, o.Watch} {
@@ -134,6 +144,10 @@ func (o *Options) Complete(args []string) error {
 		// A snapshot stands in for the whole cluster; a partial one would
 		// make later drift report what it left out as missing.
 		return fmt.Errorf("--save-snapshot records whole fabrics: drop KINDS, NAME and -l (choose fabrics with --fabric)")
+	case o.Report != "" && o.Watch:
+		return fmt.Errorf("--report cannot go with --watch: a watch never ends with a report")
+	case o.RepoURLTemplate != "" && o.Report == "":
+		return fmt.Errorf("--repo-url-template goes with --report")
 	case o.SaveSnapshot != "" && modes > 0:
 		return fmt.Errorf("--save-snapshot goes with the plain summary, not --adopt, --apply or --watch")
 	}

@@ -77,7 +77,7 @@ func (b *board) update(name string, desired, actual resource.Set) {
 		}
 	}
 	st := &cmdutil.FabricState{Fabric: fab, Desired: desired, Actual: actual, Kinds: b.o.kinds}
-	res, err := compareState(st)
+	res, _, err := compareState(st)
 	if err != nil {
 		st.Err = err
 		res = &drift.Result{}
