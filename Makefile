@@ -16,7 +16,7 @@ TOOLS_CACHE  ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kubectl-hnp-dev
 CONTROLPLANE ?= $(TOOLS_CACHE)/controlplane-k8s-v1.37.2-etcd-v3.6.16
 export KUBEBUILDER_ASSETS ?= $(CONTROLPLANE)
 
-.PHONY: all build install controlplane test lint bench bench-e2e demo clean completions docs release-check
+.PHONY: all build install controlplane test lint bench bench-e2e bench-git demo clean completions docs release-check
 
 all: build
 
@@ -46,6 +46,9 @@ bench: controlplane ## benchmarks (reading Git, comparing, list end to end)
 
 bench-e2e: build controlplane ## end-to-end benchmarks on 10,000 objects of the 12 kinds: drift vs kubectl get and kubectl diff (build tag e2ebench)
 	go test -tags e2ebench -run '^$$' -bench E2E -benchtime 5x -timeout 60m ./pkg/cmd/root/
+
+bench-git: ## cold and warm `list --source git` of a repository of 8,500 files and 5,000 commits vs git clone / git fetch (build tag gitbench)
+	go test -tags gitbench -run '^$$' -bench GitHistory -benchtime 3x -timeout 60m ./pkg/cmd/root/
 
 completions: ## regenerate the shell completion scripts in completions/
 	go run ./hack/gendocs -completions completions

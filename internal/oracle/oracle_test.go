@@ -21,8 +21,8 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
-	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/validate"
@@ -181,14 +181,11 @@ func TestDriftAgreesWithKubectlDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	desired, err := gitstate.Load(work, "git")
+	state, err := desired.Load(work, "git")
 	if err != nil {
 		t.Fatal(err)
 	}
-	notes, err := gitstate.YAML11(work, desired.Objects, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	notes := state.YAML11(true)
 	noted := map[string]bool{}
 	for _, n := range notes {
 		noted[n.Key.Name] = true
@@ -199,10 +196,10 @@ func TestDriftAgreesWithKubectlDiff(t *testing.T) {
 		}
 	}
 	refused := resource.Set{}
-	for k, o := range desired.Objects {
+	for k, o := range state.Objects {
 		if names[k.Name].refused {
 			refused[k] = o
-			delete(desired.Objects, k)
+			delete(state.Objects, k)
 		}
 	}
 	disc, err := discovery.NewDiscoveryClientForConfig(cp.RestConfig)
@@ -218,7 +215,7 @@ func TestDriftAgreesWithKubectlDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := drift.Compare(desired.Objects, actual, drift.Options{Model: model})
+	res := drift.Compare(state.Objects, actual, drift.Options{Model: model})
 	inProcess := verdictOf(res)
 
 	// --server-side: every object the cluster has is dry-run as its deployer would apply it.
@@ -227,7 +224,7 @@ func TestDriftAgreesWithKubectlDiff(t *testing.T) {
 		servedBy[k.Kind] = k
 	}
 	var pairs []clusterstate.DryRunPair
-	for k, d := range desired.Objects {
+	for k, d := range state.Objects {
 		if a := actual[k]; a != nil {
 			pairs = append(pairs, clusterstate.DryRunPair{Desired: d, Actual: a})
 		}
@@ -244,7 +241,7 @@ func TestDriftAgreesWithKubectlDiff(t *testing.T) {
 		}
 	}
 	serverSide := verdict{}
-	for k := range desired.Objects {
+	for k := range state.Objects {
 		o, ok := outcomes[k]
 		switch {
 		case !ok:

@@ -8,10 +8,10 @@ import (
 
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
-	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
 	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
@@ -88,7 +88,7 @@ type FabricState struct {
 	Kinds []*kinds.Kind
 	// Scalars are Git's plain scalars that YAML 1.1 (kubectl, Argo CD)
 	// reads differently from YAML 1.2; Desired holds the YAML 1.1 values.
-	Scalars []gitstate.ScalarNote
+	Scalars []desired.ScalarNote
 	// Model is the write-path model of the fabric's CRDs, read with both
 	// sides (nil when unavailable).
 	Model *writepath.Model
@@ -173,12 +173,12 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 		return err
 	}
 	st.Workspace = ws
-	d, err := render.LoadDesired(ws.Root, st.Fabric.Git.Dir, st.Fabric.Git.RenderPath())
+	d, err := LoadDesired(ws, &st.Fabric)
 	if d != nil {
 		// Read as the deployer does: YAML 1.1 for kubectl and Argo CD, YAML
 		// 1.2 (as Load read it) for Flux and kustomize builds, which decode
 		// with kyaml. The notes become warnings either way.
-		st.Scalars, _ = gitstate.YAML11(ws.Root, d.Objects, !readsYAML12(&st.Fabric, d.Objects))
+		st.Scalars = d.YAML11(!readsYAML12(&st.Fabric, d.Objects))
 		st.Desired = InNamespace(Filter(d.Objects, opts.Kinds, opts.Selector), f.Namespace(&st.Fabric))
 		st.Skipped = d.Skipped
 	}

@@ -27,6 +27,8 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 	if err != nil {
 		return nil, err
 	}
+	// A change is computed on files: the working tree is checked out.
+	w.checkout = true
 	target := branch
 	if opts.NewBranch != "" {
 		if err := checkNewBranch(opts.NewBranch, branch); err != nil {

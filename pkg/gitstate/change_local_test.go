@@ -15,7 +15,7 @@ func fabricSpec(url string) fabric.GitSpec { return fabric.GitSpec{URL: url} }
 
 // cloneOf clones remote (a path or URL) into a new working tree, whose
 // main then tracks origin/main.
-func cloneOf(t *testing.T, remote string) string {
+func cloneOf(t testing.TB, remote string) string {
 	t.Helper()
 	wt := filepath.Join(t.TempDir(), "wt")
 	testbed.Git(t, filepath.Dir(wt), "clone", "-q", remote, wt)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 )
 
 // plannedFile is one file of a change.
@@ -30,7 +32,7 @@ type plannedFile struct {
 // the workspace root, top the top of its working tree, and dir the fabric's
 // directory relative to root, which every path must lie in.
 func planChange(root, top, dir string, files map[string][]byte) ([]plannedFile, error) {
-	dirReal, err := SafeDir(root, dir)
+	dirReal, err := desired.SafeDir(root, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -84,16 +86,16 @@ func planFile(rootReal, topReal, dirReal, dir, rel string) (plannedFile, error) 
 		if dir == "" {
 			where = "the repository"
 		}
-		return plannedFile{}, &EscapeError{Path: rel, Reason: "outside " + where}
+		return plannedFile{}, &desired.EscapeError{Path: rel, Reason: "outside " + where}
 	}
 	gitRel, err := filepath.Rel(topReal, abs)
 	if err != nil || !within(topReal, abs) {
-		return plannedFile{}, &EscapeError{Path: rel, Reason: "outside the working tree " + topReal}
+		return plannedFile{}, &desired.EscapeError{Path: rel, Reason: "outside the working tree " + topReal}
 	}
 	gitPath := filepath.ToSlash(gitRel)
 	for _, seg := range strings.Split(gitPath, "/") {
 		if strings.EqualFold(seg, ".git") {
-			return plannedFile{}, &EscapeError{Path: rel, Reason: "inside .git"}
+			return plannedFile{}, &desired.EscapeError{Path: rel, Reason: "inside .git"}
 		}
 	}
 	return plannedFile{rel: rel, abs: abs, gitPath: gitPath}, nil
@@ -107,16 +109,16 @@ func checkRelPath(rel string) error {
 	case strings.ContainsAny(rel, "\\\x00"):
 		return fmt.Errorf("path %q: use forward slashes and no NUL", rel)
 	case strings.HasPrefix(rel, "/"):
-		return &EscapeError{Path: rel, Reason: "an absolute path, not one relative to the repository"}
+		return &desired.EscapeError{Path: rel, Reason: "an absolute path, not one relative to the repository"}
 	case path.Clean(rel) != rel:
 		for _, seg := range strings.Split(rel, "/") {
 			if seg == ".." {
-				return &EscapeError{Path: rel, Reason: "climbs out with \"..\""}
+				return &desired.EscapeError{Path: rel, Reason: "climbs out with \"..\""}
 			}
 		}
 		return fmt.Errorf("path %q is not clean (want %q)", rel, path.Clean(rel))
 	case rel == ".." || strings.HasPrefix(rel, "../"):
-		return &EscapeError{Path: rel, Reason: "climbs out with \"..\""}
+		return &desired.EscapeError{Path: rel, Reason: "climbs out with \"..\""}
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ func TestChangeRefusesPathsOutsideDir(t *testing.T) {
 		}
 		assertCleanAt(t, w, remote)
 	}
-	if got := readFile(t, filepath.Join(w.Root, "fabrics/other/x.yaml")); got != vpc("x") {
+	if got := readTree(t, w, "fabrics/other/x.yaml"); got != vpc("x") {
 		t.Errorf("a file outside the fabric changed: %q", got)
 	}
 }

@@ -124,7 +124,7 @@ func TestChangeGivesUpAtTheRetryDeadline(t *testing.T) {
 	}
 	// Clean at the tip last fetched: the remote moved on after that.
 	assertClean(t, w, seen)
-	if exists(filepath.Join(w.Root, "fabrics/lab/mine.yaml")) {
+	if inTree(t, w, "fabrics/lab/mine.yaml") {
 		t.Error("the change's file is left in the clone")
 	}
 }

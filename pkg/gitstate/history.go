@@ -21,6 +21,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -137,7 +138,21 @@ func keepingDescriptors(repo *git.Repository) (*git.Repository, func()) {
 // repoDir is dir (relative to w.Root) relative to the repository's top,
 // with forward slashes; "" for the top itself.
 func (w *Workspace) repoDir(repo *git.Repository, dir string) (string, error) {
-	abs, err := SafeDir(w.Root, dir)
+	if !w.Local {
+		// A cache clone's top is Root, whose files may not be checked out:
+		// the directory is looked up in the commit's tree.
+		t, err := w.Tree()
+		if err != nil {
+			return "", err
+		}
+		defer func() { _ = t.Close() }()
+		rel, err := desired.DirFS(t, dir)
+		if err != nil || rel == "." {
+			return "", err
+		}
+		return rel, nil
+	}
+	abs, err := desired.SafeDir(w.Root, dir)
 	if err != nil {
 		return "", err
 	}
@@ -340,7 +355,7 @@ func (hw *historyWalk) changed(from, to *object.Tree) (old, added map[resource.K
 // files that were broken then.
 func (hw *historyWalk) keysOf(e object.ChangeEntry) ([]resource.Key, error) {
 	m := e.TreeEntry.Mode
-	if e.Name == "" || (m != filemode.Regular && m != filemode.Executable) || !isManifest(e.Name) {
+	if e.Name == "" || (m != filemode.Regular && m != filemode.Executable) || !desired.IsManifest(e.Name) {
 		return nil, nil
 	}
 	if keys, ok := hw.blobs[e.TreeEntry.Hash]; ok {
@@ -360,7 +375,8 @@ func (hw *historyWalk) keysOf(e object.ChangeEntry) ([]resource.Key, error) {
 		return nil, fmt.Errorf("%s: %w", e.Name, err)
 	}
 	var keys []resource.Key
-	for _, o := range parseSource(e.Name, src).objects {
+	objs, _, _ := desired.Parse(e.Name, src)
+	for _, o := range objs {
 		k := o.Key
 		if o.Obj.GetNamespace() == "" {
 			k.Namespace = ""
@@ -369,17 +385,6 @@ func (hw *historyWalk) keysOf(e object.ChangeEntry) ([]resource.Key, error) {
 	}
 	hw.blobs[e.TreeEntry.Hash] = keys
 	return keys, nil
-}
-
-// parseSource parses one manifest's contents as Load does.
-func parseSource(name string, src []byte) fileResult {
-	docs, _ := parseDocs(name, src)
-	var r fileResult
-	var errs []error
-	for _, doc := range docs {
-		r.classify(doc, name, &errs)
-	}
-	return r
 }
 
 // commitQueue orders commits newest first by committer time.

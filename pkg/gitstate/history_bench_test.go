@@ -19,7 +19,7 @@ func BenchmarkHistory(b *testing.B) {
 	part := func(f, removed int) string {
 		var sb strings.Builder
 		for d := removed; d < docs; d++ {
-			sb.WriteString(benchDoc(f*docs + d))
+			sb.WriteString(fmt.Sprintf("---\n%sspec:\n  ipv4Namespace: default\n  vlanNamespace: default\n", vpc(fmt.Sprintf("vpc-%d", f*docs+d))))
 		}
 		return sb.String()
 	}

@@ -41,8 +41,23 @@ func (w *Workspace) deepen(ctx context.Context, repo *git.Repository) (deepened 
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return false, w.gitError("fetching the history of", w.Branch, err)
 	}
-	// go-git records new shallow commits but never drops those whose
-	// parents have arrived: drop them, so that the clone is complete again.
+	if err := pruneShallow(repo, w.Root); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// pruneShallow drops the shallow commits whose parents are all in the
+// clone: go-git records the shallow commits of every fetch but never drops
+// those whose parents have arrived (or were there already, as after a
+// shallow fetch of a tip that moved on). A clone left with none is
+// complete again: as git does, it has no shallow file (an empty one still
+// marks a clone shallow for git).
+func pruneShallow(repo *git.Repository, root string) error {
+	shallow, err := repo.Storer.Shallow()
+	if err != nil {
+		return fmt.Errorf("reading the shallow commits of %s: %w", root, err)
+	}
 	var keep []plumbing.Hash
 	for _, h := range shallow {
 		c, err := repo.CommitObject(h)
@@ -57,15 +72,16 @@ func (w *Workspace) deepen(ctx context.Context, repo *git.Repository) (deepened 
 			}
 		}
 	}
+	if len(keep) == len(shallow) {
+		return nil
+	}
 	if len(keep) == 0 {
-		// As git does: a complete clone has no shallow file (an empty one
-		// still marks the clone shallow for git).
-		err = os.Remove(filepath.Join(w.Root, ".git", "shallow"))
+		err = os.Remove(filepath.Join(root, git.GitDirName, "shallow"))
 	} else {
 		err = repo.Storer.SetShallow(keep)
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return false, fmt.Errorf("updating the shallow commits of %s: %w", w.Root, err)
+		return fmt.Errorf("updating the shallow commits of %s: %w", root, err)
 	}
-	return true, nil
+	return nil
 }

@@ -69,22 +69,13 @@ func (w *Workspace) fastForwardCache(repo *git.Repository, branch string, fresh 
 	return nil
 }
 
-// checkoutLocal checks out the clone's branch ref at its own tip, clean.
+// checkoutLocal checks out the clone's branch ref at its own tip, clean
+// (the working tree only when the workspace keeps it checked out).
 func (w *Workspace) checkoutLocal(repo *git.Repository, ref plumbing.ReferenceName, tip plumbing.Hash) error {
 	if err := repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, ref)); err != nil {
 		return fmt.Errorf("checking out %s in %s: %w", ref.Short(), w.Root, err)
 	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		return fmt.Errorf("cache clone %s: %w", w.Root, err)
-	}
-	if err := wt.Reset(&git.ResetOptions{Commit: tip, Mode: git.HardReset}); err != nil {
-		return fmt.Errorf("resetting the cache clone %s to %s: %w", w.Root, tip, err)
-	}
-	if err := wt.Clean(&git.CleanOptions{Dir: true}); err != nil {
-		return fmt.Errorf("cleaning the cache clone %s: %w", w.Root, err)
-	}
-	return nil
+	return w.resetWorktree(repo, tip)
 }
 
 // offlineCacheStatus fills w.Refresh for a cache clone read offline,

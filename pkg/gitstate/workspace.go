@@ -39,16 +39,20 @@ type OpenOptions struct {
 	// Workspace.Pending. Empty: none are tracked.
 	Fabric string
 	// CheckoutPending puts the fabric's unpushed commits, replayed on the
-	// remote tip, on the cache clone's working tree, for a command that
-	// builds on them (edit, create, delete). Ignored offline and with
-	// FastForwardOnly. When they no longer apply, Open fails with a
+	// remote tip, on the cache clone's working tree, which it checks out,
+	// for a command that builds on them and reads files from Root (edit,
+	// create, delete). Ignored offline and with FastForwardOnly. When they no longer apply, Open fails with a
 	// *PendingConflictError.
 	CheckoutPending bool
 }
 
 // Workspace is a fabric's Git repository on local disk, ready to read.
 type Workspace struct {
-	// Root is the directory holding the repository's files.
+	// Root is the directory of the repository: a local working tree (or a
+	// directory in it), whose files are read there; or a cache clone, whose
+	// files are read from its object store (Tree) and are on disk only
+	// when checked out for a change (OpenOptions.CheckoutPending, Change,
+	// Checkout).
 	Root string
 	// Revision is the commit sha of HEAD; "" for a directory outside Git
 	// or a repository without commits.
@@ -74,10 +78,13 @@ type Workspace struct {
 	PendingRef string
 
 	fabric string
-	loc    remoteLoc
-	auth   transport.AuthMethod
-	secret string
-	lock   *flock.Flock
+	// checkout says the cache clone's working tree is kept checked out at
+	// Revision, for a command that changes files; reads never need it.
+	checkout bool
+	loc      remoteLoc
+	auth     transport.AuthMethod
+	secret   string
+	lock     *flock.Flock
 	// authCfg and getenv serve a local working tree's pushes to its upstream.
 	authCfg *fabric.GitAuth
 	getenv  func(string) string
@@ -90,10 +97,14 @@ type Workspace struct {
 // Open makes a fabric's repository readable. A local path to a working tree
 // (its top, any directory inside it, or a plain directory outside Git) is
 // read in place, uncommitted changes included. A remote URL, or the path of
-// a bare repository, is cloned once into the cache and fetched on every
-// Open; the cached working tree is then hard-reset to the branch's tip, as
-// the cache belongs to kubectl-hnp. With opts.Offline the cache is used as
-// it is. An empty spec.Branch means the remote's default branch. With
+// a bare repository, is cloned once into the cache — the fabric's branch
+// only, shallow (the tip commit without history) and without checking out
+// any file — and fetched on every Open the same way; its files are read
+// from the object store (Tree). Only a command that changes files
+// (opts.CheckoutPending, and Change itself) checks the working tree out,
+// hard-reset to the branch's tip, as the cache belongs to kubectl-hnp. A
+// cache made by an earlier version (a full clone with a working tree) is
+// used as it is. With opts.Offline the cache is used as it is. An empty spec.Branch means the remote's default branch. With
 // opts.FastForwardOnly local commits are never dropped, a local working
 // tree with an upstream is fetched too, and Workspace.Refresh reports what
 // happened.
@@ -205,7 +216,8 @@ func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc 
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the cache directory: %w", err)
 	}
-	w := &Workspace{Root: dir, URL: RedactURL(spec.URL), loc: loc, auth: auth, secret: secret, lock: flock.New(dir + ".lock"), fabric: opts.Fabric}
+	w := &Workspace{Root: dir, URL: RedactURL(spec.URL), loc: loc, auth: auth, secret: secret, lock: flock.New(dir + ".lock"), fabric: opts.Fabric,
+		checkout: opts.CheckoutPending && !opts.Offline && !opts.FastForwardOnly}
 	if opts.Fabric != "" {
 		w.PendingRef = PendingRef(opts.Fabric).String()
 	}

@@ -51,8 +51,12 @@ func (w *Workspace) fetchBranch(ctx context.Context, branch string, ffOnly bool)
 	if err := spec.Validate(); err != nil {
 		return fmt.Errorf("branch %q: %w", branch, err)
 	}
+	depth := 0
+	if fresh {
+		depth = 1 // the tip alone, without history
+	}
 	err = remote.FetchContext(ctx, &git.FetchOptions{
-		RemoteName: "origin", RefSpecs: []config.RefSpec{spec}, Auth: w.auth, Tags: git.NoTags, Force: true,
+		RemoteName: "origin", RefSpecs: []config.RefSpec{spec}, Auth: w.auth, Tags: git.NoTags, Force: true, Depth: depth,
 	})
 	if errors.Is(err, git.NoMatchingRefSpecError{}) {
 		return w.gitError("fetching", branch, fmt.Errorf("branch %q not found on the remote", branch))
@@ -67,8 +71,9 @@ func (w *Workspace) fetchBranch(ctx context.Context, branch string, ffOnly bool)
 }
 
 // checkoutTip points the clone's branch and HEAD at the last fetched tip of
-// the remote branch (refs/remotes/origin/<branch>) and hard-resets the
-// working tree to it, removing untracked files. The caller holds the lock.
+// the remote branch (refs/remotes/origin/<branch>) and, for a workspace
+// that keeps its working tree checked out, hard-resets the working tree to
+// it, removing untracked files. The caller holds the lock.
 func (w *Workspace) checkoutTip(repo *git.Repository, branch string) error {
 	tip, err := repo.Reference(plumbing.NewRemoteReferenceName("origin", branch), true)
 	if err != nil {
@@ -83,17 +88,28 @@ func (w *Workspace) checkoutTip(repo *git.Repository, branch string) error {
 			return fmt.Errorf("checking out %s in %s: %w", branch, w.Root, err)
 		}
 	}
+	w.Revision, w.Branch = tip.Hash().String(), branch
+	return w.resetWorktree(repo, tip.Hash())
+}
+
+// resetWorktree hard-resets the working tree to commit, removing untracked
+// files, when the workspace keeps it checked out; otherwise the working
+// tree is left as it is (empty, or as an earlier change left it), and the
+// files are read from the object store.
+func (w *Workspace) resetWorktree(repo *git.Repository, commit plumbing.Hash) error {
+	if !w.checkout {
+		return nil
+	}
 	wt, err := repo.Worktree()
 	if err != nil {
 		return fmt.Errorf("cache clone %s: %w", w.Root, err)
 	}
-	if err := wt.Reset(&git.ResetOptions{Commit: tip.Hash(), Mode: git.HardReset}); err != nil {
-		return fmt.Errorf("resetting the cache clone %s to %s: %w", w.Root, tip.Hash(), err)
+	if err := wt.Reset(&git.ResetOptions{Commit: commit, Mode: git.HardReset}); err != nil {
+		return fmt.Errorf("resetting the cache clone %s to %s: %w", w.Root, commit, err)
 	}
 	if err := wt.Clean(&git.CleanOptions{Dir: true}); err != nil {
 		return fmt.Errorf("cleaning the cache clone %s: %w", w.Root, err)
 	}
-	w.Revision, w.Branch = tip.Hash().String(), branch
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -47,7 +48,18 @@ func mustOpen(t *testing.T, spec fabric.GitSpec, opts OpenOptions) *Workspace {
 
 func loadKeys(t *testing.T, w *Workspace, dir string) []resource.Key {
 	t.Helper()
-	d, err := Load(w.Root, dir)
+	var d *desired.State
+	var err error
+	if w.Local {
+		d, err = desired.Load(w.Root, dir)
+	} else {
+		tr, terr := w.Tree()
+		if terr != nil {
+			t.Fatal(terr)
+		}
+		defer func() { _ = tr.Close() }()
+		d, err = desired.LoadFS(tr, dir)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +111,7 @@ func TestOpenFetchesNewCommits(t *testing.T) {
 	if len(keys) != 1 || keys[0].Name != "vpc-3" {
 		t.Errorf("after fetch loaded %v, want only vpc-3", keys)
 	}
-	if exists(filepath.Join(second.Root, "stray.yaml")) || readFile(t, filepath.Join(second.Root, "README.md")) != "# fabrics\n" {
+	if inTree(t, second, "stray.yaml") || readTree(t, second, "README.md") != "# fabrics\n" {
 		t.Error("the cache's working tree was not reset to the fetched tip")
 	}
 }
@@ -129,7 +141,7 @@ func TestOpenOffline(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), spec.URL) {
 			t.Fatalf("online without the remote: %v", err)
 		}
-		if !exists(filepath.Join(online.Root, "fabrics/lab/vpcs.yaml")) {
+		if !inTree(t, online, "fabrics/lab/vpcs.yaml") {
 			t.Error("a failed fetch damaged the cache")
 		}
 	}
@@ -256,10 +268,10 @@ func TestOpenBranches(t *testing.T) {
 
 	dev := mustOpen(t, fabric.GitSpec{URL: remote, Branch: "dev"}, OpenOptions{CacheDir: cache})
 	main := mustOpen(t, fabric.GitSpec{URL: remote}, OpenOptions{CacheDir: cache})
-	if dev.Branch != "dev" || dev.Revision != devSHA || !exists(filepath.Join(dev.Root, "fabrics/lab/dev.yaml")) {
+	if dev.Branch != "dev" || dev.Revision != devSHA || !inTree(t, dev, "fabrics/lab/dev.yaml") {
 		t.Errorf("dev: %+v", dev)
 	}
-	if main.Branch != "main" || main.Root == dev.Root || exists(filepath.Join(main.Root, "fabrics/lab/dev.yaml")) {
+	if main.Branch != "main" || main.Root == dev.Root || inTree(t, main, "fabrics/lab/dev.yaml") {
 		t.Errorf("default branch: %+v", main)
 	}
 	// The default branch is whatever the remote's HEAD says.

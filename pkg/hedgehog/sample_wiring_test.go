@@ -7,7 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 )
 
@@ -26,7 +26,7 @@ func TestSampleFabricWiring(t *testing.T) {
 		{"prod", nil},
 	} {
 		t.Run(tc.fabric, func(t *testing.T) {
-			d, err := gitstate.Load(root, filepath.Join("fabrics", tc.fabric))
+			d, err := desired.Load(root, filepath.Join("fabrics", tc.fabric))
 			if err != nil {
 				t.Fatal(err)
 			}

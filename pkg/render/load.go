@@ -2,12 +2,13 @@ package render
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"sigs.k8s.io/kustomize/api/konfig"
 
-	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -15,9 +16,9 @@ import (
 // root as its deployer sees it: when the directory renderPath (the
 // fabric's git.path, else its dir) holds a kustomization file, the
 // objects of `kustomize build renderPath`, with provenance; otherwise the
-// raw files of dir, exactly as gitstate.Load reads them.
-func LoadDesired(root, dir, renderPath string) (*gitstate.Desired, error) {
-	abs, err := gitstate.SafeDir(root, renderPath)
+// raw files of dir, exactly as desired.Load reads them.
+func LoadDesired(root, dir, renderPath string) (*desired.State, error) {
+	abs, err := desired.SafeDir(root, renderPath)
 	if err != nil {
 		return nil, err
 	}
@@ -33,13 +34,42 @@ func LoadDesired(root, dir, renderPath string) (*gitstate.Desired, error) {
 		return nil, err
 	}
 	if top == "" {
-		return gitstate.Load(root, dir)
+		return desired.Load(root, dir)
 	}
-	res, err := Render(r.FS(), rel)
+	return renderDesired(r.FS(), rel)
+}
+
+// LoadDesiredFS is LoadDesired over any fs.FS rooted at the repository,
+// such as a commit's tree read from the object store: the kustomize build
+// of renderPath when it holds a kustomization file, else the raw files of
+// dir as desired.LoadFS reads them.
+func LoadDesiredFS(src fs.FS, dir, renderPath string) (*desired.State, error) {
+	rel, err := desired.DirFS(src, renderPath)
 	if err != nil {
 		return nil, err
 	}
-	return res.Desired(rel)
+	top, err := FindKustomization(src, rel)
+	if err != nil {
+		return nil, err
+	}
+	if top == "" {
+		return desired.LoadFS(src, dir)
+	}
+	return renderDesired(src, rel)
+}
+
+// renderDesired renders the kustomization in rel and notes the scalars of
+// its sources that YAML 1.1 reads otherwise.
+func renderDesired(src fs.FS, rel string) (*desired.State, error) {
+	res, err := Render(src, rel)
+	if err != nil {
+		return nil, err
+	}
+	d, err := res.Desired(rel)
+	if d != nil {
+		_ = d.ScanYAML11(src) // a source the build read is there; notes are warnings only
+	}
+	return d, err
 }
 
 // openRepo opens the working tree at root (symbolic links resolved) as an
@@ -61,17 +91,17 @@ func openRepo(root string) (*os.Root, string, error) {
 // kinds keyed by identity, the others skipped and reported. An object
 // that looks meant for a managed kind but is not quite one is an error
 // naming its source document, as the raw reader's.
-func (res *Result) Desired(dir string) (*gitstate.Desired, error) {
-	d := &gitstate.Desired{Objects: resource.Set{}, Files: len(res.Files), Dir: dir}
+func (res *Result) Desired(dir string) (*desired.State, error) {
+	d := &desired.State{Objects: resource.Set{}, Files: len(res.Files), Dir: dir}
 	var errs []error
 	for _, o := range res.Objects {
 		origin := o.Source
 		if origin == nil {
 			origin = &resource.Origin{File: res.Kustomization, Line: 1}
 		}
-		k, msg := gitstate.ManagedKind(o.Obj.GetAPIVersion(), o.Obj.GetKind(), o.Obj.GetName())
+		k, msg := desired.ManagedKind(o.Obj.GetAPIVersion(), o.Obj.GetKind(), o.Obj.GetName())
 		if msg != "" {
-			errs = append(errs, &gitstate.ParseError{File: origin.File, Line: origin.Line, Msg: msg})
+			errs = append(errs, &desired.ParseError{File: origin.File, Line: origin.Line, Msg: msg})
 			continue
 		}
 		if k == nil {
@@ -89,7 +119,7 @@ func (res *Result) Desired(dir string) (*gitstate.Desired, error) {
 // HasKustomization reports whether the directory renderPath of the working
 // tree at root holds a kustomization file, so that the fabric is rendered.
 func HasKustomization(root, renderPath string) (bool, error) {
-	abs, err := gitstate.SafeDir(root, renderPath)
+	abs, err := desired.SafeDir(root, renderPath)
 	if err != nil {
 		return false, err
 	}

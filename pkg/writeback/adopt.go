@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -332,7 +333,7 @@ func NewLayout(dir string, objs resource.Set, docs map[string]int) *Layout {
 // LoadLayout reads the layout of the fabric directory dir of the working
 // tree at root.
 func LoadLayout(root, dir string) (*Layout, error) {
-	d, err := gitstate.Load(root, dir)
+	d, err := desired.Load(root, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -458,7 +459,7 @@ type NewDoc struct {
 // ns, the fabric's namespace.
 func Adopt(dir, ns string, edits []DocEdit, adds []NewDoc) gitstate.ChangeFunc {
 	return func(root string) (map[string][]byte, error) {
-		d, err := gitstate.Load(root, dir)
+		d, err := desired.Load(root, dir)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -367,7 +368,7 @@ func TestLoadLayoutAndAdoptChange(t *testing.T) {
 		t.Errorf("switch: %s", got)
 	}
 
-	d, err := gitstate.Load(root, "f")
+	d, err := desired.Load(root, "f")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/yaml"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
@@ -224,7 +225,7 @@ func NewPath(dir string, k *kinds.Kind, name string) string {
 // the fabric (by key) are refused.
 func Create(dir, ns, file string, keys []resource.Key, docs [][]byte) gitstate.ChangeFunc {
 	return func(root string) (map[string][]byte, error) {
-		d, err := gitstate.Load(root, dir)
+		d, err := desired.Load(root, dir)
 		if err != nil {
 			return nil, err
 		}

@@ -6,8 +6,7 @@ package get
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,6 +16,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/list"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
@@ -114,14 +114,14 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	fab := &fabs[0]
-	items, root, missing, err := o.find(ctx, fab)
+	items, ws, missing, err := o.find(ctx, fab)
 	if err != nil {
 		return err
 	}
 	if items, err = list.SortItems(items, o.SortBy); err != nil {
 		return err
 	}
-	if err := o.print(items, root); err != nil {
+	if err := o.print(items, ws); err != nil {
 		return err
 	}
 	if len(missing) == 1 {
@@ -136,12 +136,12 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-func (o *Options) print(items []list.Item, root string) error {
+func (o *Options) print(items []list.Item, ws *gitstate.Workspace) error {
 	// Git's copy is printed as written (comments, order and all), unless
 	// it was rendered from a kustomization: then -o yaml shows what the
 	// deployer applies and --raw the source document.
 	if o.Raw || (o.format.Name == "yaml" && len(items) == 1 && !items[0].Rendered) {
-		docs, err := documents(items, root)
+		docs, err := documents(items, ws)
 		if err == nil {
 			_, err = o.Out.Write(docs)
 			return err
@@ -166,14 +166,23 @@ func (o *Options) print(items []list.Item, root string) error {
 }
 
 // documents returns the Git documents of the items as written, separated
-// by "---" lines.
-func documents(items []list.Item, root string) ([]byte, error) {
+// by "---" lines, read from the workspace ws (nil for cluster objects).
+func documents(items []list.Item, ws *gitstate.Workspace) ([]byte, error) {
 	var out []byte
+	var files fs.FS
 	for i, it := range items {
-		if it.Origin == nil || root == "" {
+		if it.Origin == nil || ws == nil {
 			return nil, fmt.Errorf("%s %s has no source document", it.Kind.Kind, it.Key.Name)
 		}
-		doc, err := document(root, it.Origin)
+		if files == nil {
+			fsys, release, err := cmdutil.Files(ws)
+			if err != nil {
+				return nil, err
+			}
+			defer release()
+			files = fsys
+		}
+		doc, err := document(files, it.Origin)
 		if err != nil {
 			return nil, err
 		}
@@ -185,19 +194,19 @@ func documents(items []list.Item, root string) ([]byte, error) {
 	return out, nil
 }
 
-// find reads the objects; root is the Git workspace's root for Git
-// objects. missing holds one error per object not found.
-func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (items []list.Item, root string, missing []error, err error) {
+// find reads the objects; ws is the Git workspace of Git objects (nil for
+// the cluster's). missing holds one error per object not found.
+func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (items []list.Item, ws *gitstate.Workspace, missing []error, err error) {
 	if o.source == cmdutil.SourceCluster {
 		c, err := o.f.Cluster(fab)
 		if err != nil {
-			return nil, "", nil, err
+			return nil, nil, nil, err
 		}
 		r := c.Reader()
 		for _, ref := range o.refs {
 			ks, err := r.Resolve(ctx, []*kinds.Kind{ref.Kind})
 			if err != nil {
-				return nil, "", nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+				return nil, nil, nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
 			}
 			u, err := r.Get(ctx, ks[0], ref.Name)
 			if apierrors.IsNotFound(err) {
@@ -205,11 +214,11 @@ func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (items []list.It
 				continue
 			}
 			if err != nil {
-				return nil, "", nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
+				return nil, nil, nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
 			}
 			items = append(items, list.Item{Fabric: fab.Name, Kind: ks[0], Obj: u, Key: resource.KeyOf(u), Values: list.ValuesCluster})
 		}
-		return items, "", missing, nil
+		return items, nil, missing, nil
 	}
 	var ks []*kinds.Kind
 	for _, ref := range o.refs {
@@ -217,7 +226,7 @@ func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (items []list.It
 	}
 	st := o.f.LoadFabrics(ctx, []fabric.Fabric{*fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: ks})[0]
 	if st.Err != nil {
-		return nil, "", nil, st.Err
+		return nil, nil, nil, st.Err
 	}
 	for _, ref := range o.refs {
 		obj := findByName(st.Desired, ref.Kind.Kind, ref.Name, fab.Namespace())
@@ -228,16 +237,16 @@ func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (items []list.It
 		items = append(items, list.Item{Fabric: fab.Name, Kind: ref.Kind, Obj: obj.Obj, Key: obj.Key, Origin: obj.Origin,
 			Rendered: obj.Rendered, Patches: obj.Patches, Values: list.ValuesGit})
 	}
-	return items, st.Workspace.Root, missing, nil
+	return items, st.Workspace, missing, nil
 }
 
 // document returns the YAML document of a Git object as it is written in
 // its file; JSON files have no such document.
-func document(root string, origin *resource.Origin) ([]byte, error) {
+func document(files fs.FS, origin *resource.Origin) ([]byte, error) {
 	if strings.HasSuffix(origin.File, ".json") {
 		return nil, fmt.Errorf("%s is JSON", origin.File)
 	}
-	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(origin.File)))
+	src, err := fs.ReadFile(files, origin.File)
 	if err != nil {
 		return nil, err
 	}

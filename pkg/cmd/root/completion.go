@@ -15,7 +15,6 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
-	"github.com/githedgehog/kubectl-hnp/pkg/render"
 )
 
 // completionTimeout bounds the Git work of one completion request. Reading
@@ -322,7 +321,7 @@ func (c *completer) gitNames(ctx context.Context, fab *fabric.Fabric, k *kinds.K
 		return nil
 	}
 	// Load returns what parsed alongside errors of other files.
-	d, _ := render.LoadDesired(ws.Root, fab.Git.Dir, fab.Git.RenderPath())
+	d, _ := cmdutil.LoadDesired(ws, fab)
 	if d == nil {
 		return nil
 	}

@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
-	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
 	"github.com/githedgehog/kubectl-hnp/pkg/render"
@@ -45,6 +45,12 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 	if ws := st.Workspace; ws != nil && !ws.Local && ws.Refresh != nil && ws.Refresh.Ahead > 0 {
 		p.err = fmt.Errorf("fabric %s: the cache clone %s holds %s the remote lacks (%s); push or export them first (git -C %s log @{u}..), then adopt",
 			fab.Name, ws.Root, counted(ws.Refresh.Ahead, "commit"), ws.Refresh.Message, ws.Root)
+		return
+	}
+	// A cache clone reads from its object store; adopting reads the files
+	// it changes from Root: check them out.
+	if err := st.Workspace.Checkout(ctx); err != nil {
+		p.err = fmt.Errorf("fabric %s: %w", fab.Name, err)
 		return
 	}
 	// Adopting into a kustomize fabric would write rendered values (name
@@ -209,7 +215,7 @@ func (o *Options) actAdopt(ctx context.Context, p *fabricPlan) error {
 		}
 		return nil
 	}
-	d, err := gitstate.Load(st.Workspace.Root, fab.Git.Dir)
+	d, err := desired.Load(st.Workspace.Root, fab.Git.Dir)
 	if err != nil {
 		return fmt.Errorf("fabric %s: reading the committed tree: %w", fab.Name, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -48,13 +49,13 @@ func adoptState(t *testing.T, files map[string]string, actual ...*resource.Objec
 			t.Fatal(err)
 		}
 	}
-	d, err := gitstate.Load(root, "f")
+	d, err := desired.Load(root, "f")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fab := fabric.Fabric{Name: "lab", Git: fabric.GitSpec{Dir: "f"}, Cluster: fabric.ClusterSpec{Namespace: "fab"}}
 	return &cmdutil.FabricState{
-		Fabric: fab, Workspace: &gitstate.Workspace{Root: root, Revision: "abc"},
+		Fabric: fab, Workspace: &gitstate.Workspace{Root: root, Revision: "abc", Local: true},
 		Desired: cmdutil.InNamespace(d.Objects, "fab"), Actual: setOf(actual...), Kinds: kinds.All(),
 	}
 }

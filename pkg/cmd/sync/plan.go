@@ -20,7 +20,6 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
-	"github.com/githedgehog/kubectl-hnp/pkg/render"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/writeback"
 )
@@ -268,7 +267,7 @@ func (o *Options) compare(st *cmdutil.FabricState) *fabricPlan {
 	if o.selector != nil && !o.selector.Empty() && st.Workspace != nil {
 		// An object whose labels match -l in the cluster but not in Git
 		// is in Git all the same: it must be neither adopted nor pruned.
-		d, err := render.LoadDesired(st.Workspace.Root, st.Fabric.Git.Dir, st.Fabric.Git.RenderPath())
+		d, err := cmdutil.LoadDesired(st.Workspace, &st.Fabric)
 		if err != nil {
 			p.err = fmt.Errorf("fabric %s: %w", st.Fabric.Name, err)
 			return p

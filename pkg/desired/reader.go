@@ -1,13 +1,14 @@
 // Package gitstate reads the desired state of a fabric from Git: it opens a
 // workspace (a local working tree read in place, or a cached clone of a
 // remote) and loads the managed objects from the fabric's directory.
-package gitstate
+package desired
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -17,8 +18,8 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
-// Desired is the desired state of one fabric as read from its directory.
-type Desired struct {
+// State is the desired state of one fabric as read from its directory.
+type State struct {
 	// Objects are the managed objects, keyed by identity.
 	Objects resource.Set
 	// Skipped are the documents of kinds kubectl-hnp does not manage, in
@@ -29,6 +30,8 @@ type Desired struct {
 	// Dir is the fabric's directory relative to the repository root, with
 	// forward slashes ("." for the root itself).
 	Dir string
+	// notes are the scalars YAML 1.1 reads otherwise, found while parsing.
+	notes []yaml11Note
 }
 
 // ParseError is a problem in one manifest file, at a line when known.
@@ -67,7 +70,7 @@ func (e *DuplicateError) Error() string {
 // all files are collected and returned joined, together with whatever did
 // parse. Symbolic links that resolve outside root are refused; symbolic
 // links to directories inside root are not followed.
-func Load(root, dir string) (*Desired, error) {
+func Load(root, dir string) (*State, error) {
 	abs, err := SafeDir(root, dir)
 	if err != nil {
 		return nil, err
@@ -77,9 +80,49 @@ func Load(root, dir string) (*Desired, error) {
 		return nil, err
 	}
 	rel, _ := filepath.Rel(rootReal, abs)
-	d := &Desired{Objects: resource.Set{}, Dir: filepath.ToSlash(rel)}
-
 	files, errs := listFiles(rootReal, abs)
+	return collect(filepath.ToSlash(rel), files, errs)
+}
+
+// LoadFS reads the manifests below dir (slash-separated, relative to the
+// root of fsys; "" or "." for the root) of fsys as Load reads a working
+// tree: a Git tree from the object store, or any other source. Symbolic
+// links are read only when they name a manifest and fsys resolves them
+// (an fs.FS that refuses links leaving it, as a Git tree does); links to
+// directories are not followed.
+func LoadFS(fsys fs.FS, dir string) (*State, error) {
+	dir, err := DirFS(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	files, errs := listFS(fsys, dir)
+	return collect(dir, files, errs)
+}
+
+// DirFS checks that dir (slash-separated, relative to the root of fsys;
+// "" for the root) is a directory of fsys that does not climb out of it,
+// and returns it cleaned ("." for the root), as SafeDir does on disk.
+func DirFS(fsys fs.FS, dir string) (string, error) {
+	clean := path.Clean("./" + filepath.ToSlash(dir))
+	if !fs.ValidPath(clean) {
+		return "", &EscapeError{Path: dir, Reason: "climbs out of the repository with \"..\""}
+	}
+	fi, err := fs.Stat(fsys, clean)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("fabric directory %q does not exist in the repository: %w", dir, fs.ErrNotExist)
+	case err != nil:
+		return "", fmt.Errorf("fabric directory %q: %w", dir, err)
+	case !fi.IsDir():
+		return "", fmt.Errorf("fabric directory %q is not a directory", dir)
+	}
+	return clean, nil
+}
+
+// collect parses files and gathers their objects, skipped documents,
+// YAML 1.1 notes and errors into a State of dir.
+func collect(dir string, files []manifest, errs []error) (*State, error) {
+	d := &State{Objects: resource.Set{}, Dir: dir}
 	results := parseFiles(files)
 	d.Files = len(files)
 	for i, r := range results {
@@ -94,13 +137,33 @@ func Load(root, dir string) (*Desired, error) {
 			}
 			d.Objects[o.Key] = o
 		}
+		for _, n := range r.notes {
+			if d.Objects[n.note.Key] == n.obj {
+				d.notes = append(d.notes, n)
+			}
+		}
 		results[i] = fileResult{}
 	}
 	return d, errors.Join(errs...)
 }
 
-// manifest is one file to read: its real path and its name for origins.
-type manifest struct{ path, rel string }
+// manifest is one file to read: its real path and its name for origins;
+// with fsys, path is a path of fsys.
+type manifest struct {
+	path, rel string
+	fsys      fs.FS
+}
+
+func (m manifest) read() ([]byte, error) {
+	if m.fsys != nil {
+		return fs.ReadFile(m.fsys, m.path)
+	}
+	return os.ReadFile(m.path)
+}
+
+// IsManifest says whether a file name is one the reader reads: *.yaml,
+// *.yml or *.json, in any case.
+func IsManifest(name string) bool { return isManifest(name) }
 
 func isManifest(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -181,6 +244,7 @@ func checkLink(rootReal, p, rel string) (*manifest, error) {
 type fileResult struct {
 	objects []*resource.Object
 	skipped []resource.Skipped
+	notes   []yaml11Note
 	err     error
 }
 
@@ -207,7 +271,7 @@ func parseFiles(files []manifest) []fileResult {
 }
 
 func parseFile(m manifest) fileResult {
-	src, err := os.ReadFile(m.path)
+	src, err := m.read()
 	if err != nil {
 		return fileResult{err: fmt.Errorf("%s: %w", m.rel, err)}
 	}
@@ -221,7 +285,27 @@ func parseFile(m manifest) fileResult {
 		r.classify(doc, m.rel, &errs)
 	}
 	r.err = errors.Join(errs...)
+	if len(r.objects) > 0 && !strings.EqualFold(path.Ext(m.rel), ".json") {
+		r.notes = scanYAML11(src, r.objects)
+	}
 	return r
+}
+
+// Parse parses one manifest's contents as Load does and returns its
+// managed objects and skipped documents; name (the file's path, for
+// origins) decides between JSON and YAML. Problems are returned joined,
+// with whatever did parse.
+func Parse(name string, src []byte) ([]*resource.Object, []resource.Skipped, error) {
+	docs, perrs := parseDocs(name, src)
+	var r fileResult
+	errs := make([]error, 0, len(perrs))
+	for _, err := range perrs {
+		errs = append(errs, withFile(err, name))
+	}
+	for _, doc := range docs {
+		r.classify(doc, name, &errs)
+	}
+	return r.objects, r.skipped, errors.Join(errs...)
 }
 
 // parseDocs splits a manifest's contents into documents: JSON by its file

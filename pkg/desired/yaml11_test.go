@@ -1,4 +1,4 @@
-package gitstate
+package desired
 
 import (
 	"os"
@@ -32,10 +32,7 @@ spec: {description: plain}
 	if err != nil {
 		t.Fatal(err)
 	}
-	notes, err := YAML11(root, d.Objects, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	notes := d.YAML11(true)
 	var got []string
 	for _, n := range notes {
 		got = append(got, n.Path)

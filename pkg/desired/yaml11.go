@@ -1,4 +1,4 @@
-package gitstate
+package desired
 
 import (
 	"bufio"
@@ -6,8 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,7 +22,7 @@ import (
 // scalars y, yes, on, n, no, off (in any of their cases) are booleans, and
 // numbers with a leading 0 are octal (0755 is 493). Flux's
 // kustomize-controller reads them with kyaml, which is built on yaml.v3 and
-// follows YAML 1.2, as Load does: those scalars are strings and 0755 is
+// follows YAML 1.2, as Load and LoadFS do: those scalars are strings and 0755 is
 // 755. The values differ only for such plain scalars.
 
 // ScalarNote is one scalar of Git whose value depends on the YAML version.
@@ -32,7 +31,7 @@ type ScalarNote struct {
 	Key    resource.Key
 	// Path is the field, as a JSON pointer.
 	Path string
-	// YAML12 is the value Load read (YAML 1.2, as Flux reads it); YAML11 is
+	// YAML12 is the value the parse read (YAML 1.2, as Flux reads it); YAML11 is
 	// the value kubectl and Argo CD read (YAML 1.1).
 	YAML12, YAML11 interface{}
 }
@@ -53,51 +52,26 @@ func describe(v interface{}) string {
 	return fmt.Sprintf("the number %v", v)
 }
 
-// YAML11 finds the objects of a Load whose YAML files hold plain scalars
-// that YAML 1.1 reads differently, and returns a note per such scalar. With
-// apply, those scalars take their YAML 1.1 values (as kubectl and Argo CD
-// deploy them); nothing else of the objects changes. Only files that contain a candidate scalar are read again,
-// so the common case costs a scan of the text. root is the repository root
-// the origins are relative to.
-func YAML11(root string, objs resource.Set, apply bool) ([]ScalarNote, error) {
-	byFile := map[string][]*resource.Object{}
-	for _, o := range objs {
-		if o.Origin != nil && !strings.HasSuffix(strings.ToLower(o.Origin.File), ".json") {
-			byFile[o.Origin.File] = append(byFile[o.Origin.File], o)
-		}
-	}
-	var notes []ScalarNote
-	var errs []error
-	for file, list := range byFile {
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !hasYAML11Candidate(data) {
-			continue
-		}
-		docs, err := decodeYAML11(data)
-		if err != nil {
-			continue // the deployer would fail on it; Load reported what it could
-		}
-		for _, o := range list {
-			v, ok := docs[o.Key]
-			if !ok {
-				continue
-			}
-			diffScalars(o.Obj.Object, v, nil, func(path []string, v12, v11 interface{}) {
-				// Only a boolean word: any other difference is not the YAML
-				// version's (a rendered object may differ from its source).
-				s, ok := v12.(string)
-				if _, isBool := v11.(bool); !ok || !isBool || !yaml11Words[s] {
-					return
-				}
-				notes = append(notes, ScalarNote{Origin: *o.Origin, Key: o.Key, Path: pointer(path), YAML12: v12, YAML11: v11})
-				if apply {
-					setAt(o.Obj.Object, path, v11)
-				}
-			})
+// yaml11Note is a ScalarNote found while parsing, with the object and
+// field it is about.
+type yaml11Note struct {
+	note ScalarNote
+	obj  *resource.Object
+	path []string
+}
+
+// YAML11 returns a note per plain scalar of the State's YAML files that
+// YAML 1.1 reads differently, found while parsing (only files that contain
+// a candidate scalar are decoded a second time, so the common case costs a
+// scan of the text). With apply, those scalars take their YAML 1.1 values
+// (as kubectl and Argo CD deploy them); nothing else of the objects
+// changes.
+func (s *State) YAML11(apply bool) []ScalarNote {
+	notes := make([]ScalarNote, 0, len(s.notes))
+	for _, n := range s.notes {
+		notes = append(notes, n.note)
+		if apply {
+			setAt(n.obj.Obj.Object, n.path, n.note.YAML11)
 		}
 	}
 	sort.Slice(notes, func(i, j int) bool {
@@ -109,7 +83,61 @@ func YAML11(root string, objs resource.Set, apply bool) ([]ScalarNote, error) {
 		}
 		return notes[i].Path < notes[j].Path
 	})
-	return notes, errors.Join(errs...)
+	return notes
+}
+
+// ScanYAML11 finds the YAML 1.1 notes of a State whose objects were not
+// parsed by Load or LoadFS (a kustomize build's output) by reading their
+// origins' files from fsys, the repository they are relative to.
+func (s *State) ScanYAML11(fsys fs.FS) error {
+	byFile := map[string][]*resource.Object{}
+	for _, o := range s.Objects {
+		if o.Origin != nil && !strings.HasSuffix(strings.ToLower(o.Origin.File), ".json") {
+			byFile[o.Origin.File] = append(byFile[o.Origin.File], o)
+		}
+	}
+	var errs []error
+	for file, list := range byFile {
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.notes = append(s.notes, scanYAML11(data, list)...)
+	}
+	return errors.Join(errs...)
+}
+
+// scanYAML11 compares the objects read from the YAML text data with the
+// text decoded as YAML 1.1, when it holds a candidate scalar at all.
+func scanYAML11(data []byte, objs []*resource.Object) []yaml11Note {
+	if !hasYAML11Candidate(data) {
+		return nil
+	}
+	docs, err := decodeYAML11(data)
+	if err != nil {
+		return nil // the deployer would fail on it; the parse reported what it could
+	}
+	var notes []yaml11Note
+	for _, o := range objs {
+		v, ok := docs[o.Key]
+		if !ok {
+			continue
+		}
+		diffScalars(o.Obj.Object, v, nil, func(path []string, v12, v11 interface{}) {
+			// Only a boolean word: any other difference is not the YAML
+			// version's (a rendered object may differ from its source).
+			s, ok := v12.(string)
+			if _, isBool := v11.(bool); !ok || !isBool || !yaml11Words[s] {
+				return
+			}
+			notes = append(notes, yaml11Note{
+				note: ScalarNote{Origin: *o.Origin, Key: o.Key, Path: pointer(path), YAML12: v12, YAML11: v11},
+				obj:  o, path: path,
+			})
+		})
+	}
+	return notes
 }
 
 // yaml11Words are the plain scalars YAML 1.1 reads as booleans.
