@@ -64,7 +64,8 @@ type Options struct {
 	// user entries) written for this control plane. Default: DefaultContext.
 	Context string
 	// CRDDir is the directory of CRD manifests to install.
-	// Default: <repo root>/testdata/crds.
+	// Default: <repo root>/testdata/crds, and beside it testdata/crds-agent
+	// (the switches' Agent, which a Hedgehog controller cluster serves).
 	CRDDir string
 	// KubeconfigDir is the directory the kubeconfig file is written into, as
 	// "<Context>.kubeconfig" (overwriting an existing file of that name). The
@@ -169,12 +170,14 @@ func Start(opts Options) (_ *ControlPlane, retErr error) {
 		}
 		opts.BinDir = d
 	}
+	var extraCRDDirs []string
 	if opts.CRDDir == "" {
 		root, err := RepoRoot()
 		if err != nil {
 			return nil, fmt.Errorf("locating the CRDs: %w", err)
 		}
 		opts.CRDDir = filepath.Join(root, "testdata", "crds")
+		extraCRDDirs = append(extraCRDDirs, filepath.Join(root, "testdata", "crds-agent"))
 	}
 	apiserverBin := filepath.Join(opts.BinDir, "kube-apiserver")
 	etcdBin := filepath.Join(opts.BinDir, "etcd")
@@ -214,7 +217,7 @@ func Start(opts Options) (_ *ControlPlane, retErr error) {
 	}
 
 	env := &envtest.Environment{
-		CRDDirectoryPaths:        []string{opts.CRDDir},
+		CRDDirectoryPaths:        append([]string{opts.CRDDir}, extraCRDDirs...),
 		ErrorIfCRDPathMissing:    true,
 		ControlPlaneStartTimeout: opts.StartTimeout,
 	}

@@ -22,6 +22,13 @@ import (
 // the token.
 func (c *ControlPlane) TokenUser(t testing.TB, name string) (kubeconfig, token string) {
 	t.Helper()
+	return c.RestrictedTokenUser(t, name, nil)
+}
+
+// RestrictedTokenUser is TokenUser for a user allowed only what rules
+// allow (a cluster role of its own); nil rules mean cluster-admin.
+func (c *ControlPlane) RestrictedTokenUser(t testing.TB, name string, rules []rbacv1.PolicyRule) (kubeconfig, token string) {
+	t.Helper()
 	ctx := context.Background()
 	cs, err := kubernetes.NewForConfig(c.RestConfig)
 	if err != nil {
@@ -31,9 +38,18 @@ func (c *ControlPlane) TokenUser(t testing.TB, name string) (kubeconfig, token s
 	if _, err := cs.CoreV1().ServiceAccounts(DefaultNamespace).Create(ctx, sa, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("creating service account %s: %v", name, err)
 	}
+	role := "cluster-admin"
+	if rules != nil {
+		role = "testbed-" + name
+		cr := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: role}, Rules: rules}
+		if _, err := cs.RbacV1().ClusterRoles().Create(ctx, cr, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("creating cluster role %s: %v", role, err)
+		}
+		t.Cleanup(func() { _ = cs.RbacV1().ClusterRoles().Delete(context.Background(), role, metav1.DeleteOptions{}) })
+	}
 	binding := &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: "testbed-" + name},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
 		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: name, Namespace: DefaultNamespace}},
 	}
 	if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,9 +20,15 @@ import (
 // CommitFlags are the flags shared by the commands that change Git
 // (edit, create, delete).
 type CommitFlags struct {
-	Message   string
-	NoPush    bool
+	Message string
+	NoPush  bool
+	// NewBranch is the review branch to push to (--to-branch, or the
+	// deprecated --branch of writing commands) instead of the fabric's.
 	NewBranch string
+	// Continue adds to the existing review branch NewBranch (--continue).
+	Continue bool
+	// OldBranch is the deprecated --branch of writing commands.
+	OldBranch string
 	DryRun    bool
 	Validate  string
 	// RetryTimeout is how long to keep replaying the change on a remote
@@ -33,7 +40,13 @@ type CommitFlags struct {
 func (c *CommitFlags) AddCommitFlags(fs *pflag.FlagSet, validate bool) {
 	fs.StringVarP(&c.Message, "message", "m", "", "commit message (default: a description of the change)")
 	fs.BoolVar(&c.NoPush, "no-push", false, "commit, but do not push")
-	fs.StringVar(&c.NewBranch, "branch", "", "commit on this new branch, made from the fabric's branch, and push it (for a review flow)")
+	fs.StringVar(&c.NewBranch, "to-branch", "", "push the commit to this review branch instead of the fabric's branch: a new branch made from the fabric's branch (with --continue, an existing one)")
+	fs.BoolVar(&c.Continue, "continue", false, "with --to-branch: add the commit to the existing review branch (fetched, committed on top, pushed)")
+	// The spelling before --to-branch, kept for one release (hidden; a
+	// warning on stderr when used: cobra's own deprecation notice would go
+	// to stdout). It shadows the global --branch, which names the branch to read.
+	fs.StringVar(&c.OldBranch, "branch", "", "deprecated: use --to-branch")
+	_ = fs.MarkHidden("branch")
 	fs.BoolVar(&c.DryRun, "dry-run", false, "print the diff of the file and validate; change nothing")
 	AddRetryTimeoutFlag(fs, &c.RetryTimeout)
 	if validate {
@@ -44,6 +57,26 @@ func (c *CommitFlags) AddCommitFlags(fs *pflag.FlagSet, validate bool) {
 // AddRetryTimeoutFlag binds --retry-timeout to d.
 func AddRetryTimeoutFlag(fs *pflag.FlagSet, d *time.Duration) {
 	fs.DurationVar(d, "retry-timeout", gitstate.DefaultRetryTimeout, "how long to keep replaying the change when others push to the branch first (with growing, jittered pauses); 0 tries once")
+}
+
+// DeprecatedBranchWarning is printed when a writing command is given the
+// old --branch.
+const DeprecatedBranchWarning = "Warning: --branch on edit, create, delete and sync --adopt is deprecated and will be removed in the next release: use --to-branch NAME for a review branch (and --continue to add commits to it); --repo-branch names the branch to read"
+
+// ValidateBranch checks the review-branch flags, taking the deprecated
+// --branch as --to-branch with a warning on errOut.
+func (c *CommitFlags) ValidateBranch(errOut io.Writer) error {
+	if c.OldBranch != "" {
+		fmt.Fprintln(errOut, DeprecatedBranchWarning)
+		if c.NewBranch != "" && c.NewBranch != c.OldBranch {
+			return fmt.Errorf("--branch %s and --to-branch %s disagree: use --to-branch alone", c.OldBranch, c.NewBranch)
+		}
+		c.NewBranch, c.OldBranch = c.OldBranch, ""
+	}
+	if c.Continue && c.NewBranch == "" {
+		return errors.New("--continue adds to a review branch: name it with --to-branch NAME")
+	}
+	return nil
 }
 
 // retryTimeout maps the flag to gitstate.ChangeOptions: 0 there means the
@@ -106,10 +139,11 @@ func (f *Factory) Commit(ctx context.Context, c *Change, flags CommitFlags) (*gi
 		msg = c.Message
 	}
 	res, err := c.Workspace.Change(ctx, c.Fn, gitstate.ChangeOptions{
-		Message: msg, Push: !flags.NoPush, NewBranch: flags.NewBranch, Getenv: f.Getenv, Dir: c.Fabric.Git.Dir,
+		Message: msg, Push: !flags.NoPush, NewBranch: flags.NewBranch, Continue: flags.Continue, Getenv: f.Getenv, Dir: c.Fabric.Git.Dir,
 		RetryTimeout: retryTimeout(flags.RetryTimeout),
 	})
 	if err != nil {
+		err = branchHint(err, flags.NewBranch)
 		if res != nil && res.Commit != "" {
 			// A local working tree keeps its commit when the push fails:
 			// the edit is in it, not lost; say where it is.
@@ -123,6 +157,17 @@ func (f *Factory) Commit(ctx context.Context, c *Change, flags CommitFlags) (*gi
 		return nil, f.Keep(c, err)
 	}
 	return res, nil
+}
+
+// branchHint says how to go on when the review branch was refused.
+func branchHint(err error, branch string) error {
+	switch {
+	case errors.Is(err, gitstate.ErrBranchExists):
+		return fmt.Errorf("%w\nadd the commit to it with --to-branch %s --continue, or name a new branch", err, branch)
+	case errors.Is(err, gitstate.ErrNoSuchBranch):
+		return fmt.Errorf("%w\n--continue adds to an existing review branch: create it with --to-branch %s (without --continue)", err, branch)
+	}
+	return err
 }
 
 // Keep saves the user's edit after a failure and returns err with a note

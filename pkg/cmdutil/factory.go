@@ -32,6 +32,9 @@ type Factory struct {
 	Getenv func(string) string
 	// Now is the clock.
 	Now func() time.Time
+	// WaitProgress, when set, is told every progress line of a wait for
+	// agents (WaitApplied), terminal or not: tests follow a wait with it.
+	WaitProgress func(line string)
 
 	// KubeFlags are cli-runtime's standard kube flags as the user set them.
 	KubeFlags *genericclioptions.ConfigFlags
@@ -71,7 +74,7 @@ func (f *Factory) AddGlobalFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.FabricNames, "fabric", nil, "fabric(s) to act on, repeatable or comma-separated (env HNP_FABRIC; default: all, or the default fabric for commands that change things)")
 	fs.StringVar(&f.Repo, "repo", "", "ad-hoc fabric: a Git remote URL, bare repository or local working tree (no config file needed)")
 	fs.StringVar(&f.Dir, "dir", "", "ad-hoc fabric: the fabric's directory inside --repo")
-	fs.StringVar(&f.Branch, "branch", "", "ad-hoc fabric: the branch of --repo (default: the remote's default branch); on edit, create and delete --branch names a new review branch, use --repo-branch there")
+	fs.StringVar(&f.Branch, "branch", "", "ad-hoc fabric: the branch of --repo (default: the remote's default branch); on edit, create, delete and sync --branch is the deprecated spelling of --to-branch (a review branch to push to), use --repo-branch there")
 	fs.StringVar(&f.Branch, "repo-branch", "", "ad-hoc fabric: the branch of --repo (same as --branch on read commands)")
 	fs.BoolVar(&f.Offline, "offline", false, "do not fetch Git remotes: read the cached clone as it is")
 	f.KubeFlags.AddFlags(fs)

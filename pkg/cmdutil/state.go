@@ -11,6 +11,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
@@ -70,6 +71,9 @@ type LoadOptions struct {
 	// plans). A fabric that runs out of time there comes back as a fresh
 	// state with the timeout error; the late work's state is dropped.
 	Then func(context.Context, *FabricState)
+	// Agents also reads the switches' Agents (one LIST per fabric) when the
+	// live cluster is read and Switch is among the kinds: FabricState.Agents.
+	Agents bool
 }
 
 // FabricState is what was read of one fabric. Err is set when reading
@@ -92,6 +96,8 @@ type FabricState struct {
 	// Model is the write-path model of the fabric's CRDs, read with both
 	// sides (nil when unavailable).
 	Model *writepath.Model
+	// Agents are the switches' Agents (LoadOptions.Agents; nil when not read).
+	Agents *hedgehog.Agents
 	// Elapsed is how long reading the fabric took (by the Factory's clock).
 	Elapsed time.Duration
 	Err     error
@@ -228,9 +234,27 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 	if opts.Selector != nil && !opts.Selector.Empty() {
 		sel = opts.Selector.String()
 	}
+	if opts.Agents && hasKind(ks, "Switch") {
+		// Beside the managed kinds' LISTs, not after them.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			st.Agents = r.Agents(ctx)
+		}()
+		defer func() { <-done }()
+	}
 	actual, err := r.Load(ctx, ks, sel)
 	st.Actual = actual
 	return err
+}
+
+func hasKind(ks []*kinds.Kind, kind string) bool {
+	for _, k := range ks {
+		if k.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // MatchEither keeps the objects whose Git copy or cluster copy matches the

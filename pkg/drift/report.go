@@ -27,6 +27,9 @@ type FabricReport struct {
 	Summary     Summary            `json:"summary"`
 	Resources   []ResourceResult   `json:"resources"`
 	Skipped     []resource.Skipped `json:"skipped"`
+	// Unapplied are the switches whose agents have not applied their
+	// latest config (only when the live cluster's Agents were read).
+	Unapplied []Unapplied `json:"unapplied"`
 }
 
 // NewReport returns an empty report.
@@ -41,6 +44,9 @@ func (r *Report) Add(f FabricReport) {
 	}
 	if f.Skipped == nil {
 		f.Skipped = []resource.Skipped{}
+	}
+	if f.Unapplied == nil {
+		f.Unapplied = []Unapplied{}
 	}
 	r.Fabrics = append(r.Fabrics, f)
 	r.Summary.Total += f.Summary.Total

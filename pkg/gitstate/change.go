@@ -27,6 +27,12 @@ type ChangeOptions struct {
 	// NewBranch, when set, commits on a new branch made from the tip of the
 	// fabric's branch and pushes that branch, which must not exist yet.
 	NewBranch string
+	// Continue, with NewBranch, adds the commit to that branch, which must
+	// exist on the remote: the change is computed on the branch's tip and
+	// pushed there (a review branch that gets a second commit). The
+	// fabric's unpushed commits are not carried onto it. Only for the cache
+	// clone of a remote.
+	Continue bool
 	// Getenv reads the identity from GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL,
 	// GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL; nil means os.Getenv.
 	Getenv func(string) string

@@ -35,6 +35,15 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 			return nil, err
 		}
 		target = opts.NewBranch
+	} else if opts.Continue {
+		return nil, errors.New("continuing a branch needs the branch's name")
+	}
+	// The tree the change is computed on: the fabric's branch, or the
+	// review branch it continues.
+	from := branch
+	if opts.Continue {
+		from = target
+		defer func() { w.Branch = branch }()
 	}
 	var log *writeLog
 	defer func() {
@@ -60,7 +69,7 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 	for attempt := 0; ; attempt++ {
 		_ = log.undo()
 		log = nil
-		if err := w.sync(ctx, branch); err != nil {
+		if err := w.syncFrom(ctx, from, branch); err != nil {
 			return nil, err
 		}
 		// A fresh handle: an open one does not see the packs fetched since.
@@ -71,15 +80,17 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 			return nil, lastPush // refused although the branch did not move
 		}
 		tip = plumbing.NewHash(w.Revision)
-		if attempt == 0 && opts.NewBranch != "" && opts.Push {
+		if attempt == 0 && opts.NewBranch != "" && opts.Push && !opts.Continue {
 			if err := w.refuseExistingBranch(ctx, opts.NewBranch); err != nil {
 				return nil, err
 			}
 		}
-		if res.Carried, err = w.loadPending(repo, true); err != nil {
-			return nil, err
+		if !opts.Continue {
+			if res.Carried, err = w.loadPending(repo, true); err != nil {
+				return nil, err
+			}
+			res.Pending = w.Pending
 		}
-		res.Pending = w.Pending
 		base := plumbing.NewHash(w.Revision)
 		changes, err := fn(w.Root)
 		if err != nil {
@@ -93,11 +104,14 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 		if len(planned) == 0 {
 			res.NothingToDo, res.Commit, res.Files = true, base.String(), nil
 			if res.Carried == 0 || !opts.Push || target != branch {
+				if opts.Continue {
+					return res, w.restoreCache(branch, target)
+				}
 				return res, nil
 			}
 		} else {
 			res.Files = relsOf(planned)
-			if target != branch {
+			if target != branch && !opts.Continue {
 				if err := checkoutNew(repo, ref, base); err != nil {
 					return nil, err
 				}
@@ -143,7 +157,7 @@ func (w *Workspace) changeCache(ctx context.Context, fn ChangeFunc, opts ChangeO
 		if rej == rejectedStale {
 			perr = &MovedError{Branch: target, Tries: attempt + 1, Waited: now().Sub(started), err: perr}
 		}
-		if target != branch {
+		if target != branch && !opts.Continue {
 			return nil, w.gitError("pushing to", target, perr)
 		}
 		again, werr := retry.Wait(ctx)
@@ -177,6 +191,13 @@ func (w *Workspace) keepPending(repo *git.Repository, commit plumbing.Hash) erro
 	return err
 }
 
+// ErrBranchExists is the reason a new branch is refused: the remote has it.
+var ErrBranchExists = errors.New("the branch already exists on the remote")
+
+// ErrNoSuchBranch is the reason a branch to continue is refused: the
+// remote does not have it.
+var ErrNoSuchBranch = errors.New("the branch does not exist on the remote")
+
 // refuseExistingBranch fails if the remote has the branch already.
 func (w *Workspace) refuseExistingBranch(ctx context.Context, name string) error {
 	exists, err := remoteHasBranch(ctx, w.loc.plain, name, w.auth)
@@ -184,9 +205,25 @@ func (w *Workspace) refuseExistingBranch(ctx context.Context, name string) error
 		return w.gitError("listing the branches of", w.Branch, err)
 	}
 	if exists {
-		return w.gitError("creating", name, errors.New("the branch already exists on the remote"))
+		return w.gitError("creating", name, ErrBranchExists)
 	}
 	return nil
+}
+
+// syncFrom brings the clone to the remote tip of from, the branch a change
+// is computed on. A branch other than the fabric's (a review branch being
+// continued) must exist on the remote.
+func (w *Workspace) syncFrom(ctx context.Context, from, branch string) error {
+	if from != branch {
+		exists, err := remoteHasBranch(ctx, w.loc.plain, from, w.auth)
+		if err != nil {
+			return w.gitError("listing the branches of", branch, err)
+		}
+		if !exists {
+			return w.gitError("continuing", from, ErrNoSuchBranch)
+		}
+	}
+	return w.sync(ctx, from)
 }
 
 // checkoutNew points the branch ref at base and HEAD at the branch; the

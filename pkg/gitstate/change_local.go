@@ -25,6 +25,14 @@ func (w *Workspace) changeLocal(ctx context.Context, fn ChangeFunc, opts ChangeO
 	if err != nil {
 		return nil, w.wrapChangeErr(w.Branch, err)
 	}
+	if opts.Continue {
+		// The user's tree is on a branch of the user's choosing: continuing
+		// a review branch is committing on it, when it is checked out.
+		if lt.branch != opts.NewBranch {
+			return nil, w.wrapChangeErr(lt.branch, fmt.Errorf("continuing the branch %s in a local working tree: check it out first (git switch %s), the tree is on %s", opts.NewBranch, opts.NewBranch, lt.branch))
+		}
+		opts.NewBranch, opts.Continue = "", false
+	}
 	id, err := resolveIdentity(lt.repo, opts.Getenv)
 	if err != nil {
 		return nil, err

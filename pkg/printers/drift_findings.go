@@ -95,6 +95,13 @@ func DriftFindings(r *drift.Report) Findings {
 				Title:   fmt.Sprintf("skipped: %s", kind),
 				Message: fmt.Sprintf("fabric %s: document %s skipped: kubectl-hnp does not manage this kind", f.Name, what)})
 		}
+		if uf := unappliedFindings(f); len(uf) > 0 {
+			if !known[RuleUnapplied] {
+				known[RuleUnapplied] = true
+				out.Rules = append(out.Rules, unappliedRule)
+			}
+			out.Findings = append(out.Findings, uf...)
+		}
 	}
 	out.Summary = driftSummaryLine(r)
 	return out

@@ -26,6 +26,7 @@ type junitSuite struct {
 	Tests     int         `xml:"tests,attr"`
 	Failures  int         `xml:"failures,attr"`
 	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr,omitempty"`
 	Time      string      `xml:"time,attr"`
 	Timestamp string      `xml:"timestamp,attr,omitempty"`
 	Cases     []junitCase `xml:"testcase"`
@@ -39,6 +40,11 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -107,6 +113,11 @@ func junitFabric(f drift.FabricReport) junitSuite {
 			s.Failures++
 		}
 		s.Tests++
+		s.Cases = append(s.Cases, c)
+	}
+	for _, c := range junitUnapplied(f) {
+		s.Tests++
+		s.Skipped++
 		s.Cases = append(s.Cases, c)
 	}
 	return s

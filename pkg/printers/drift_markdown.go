@@ -82,6 +82,7 @@ func writeMarkdownFabric(b *strings.Builder, f drift.FabricReport) {
 			shown = append(shown, res)
 		}
 	}
+	defer writeMarkdownUnapplied(b, f)
 	if len(shown) == 0 {
 		return
 	}

@@ -101,13 +101,29 @@ func WriteDriftTable(w io.Writer, r *drift.Report, o DriftOptions) error {
 	if len(t.Rows) > 0 && b.Len() > 0 {
 		b.WriteByte('\n')
 	}
+	// The switches that did not apply their config come after the table.
+	var after strings.Builder
+	if !o.NoHeaders {
+		writeUnappliedBlock(&after, r)
+	}
+	if len(t.Rows) == 0 {
+		if after.Len() > 0 && b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		_, err := io.WriteString(w, b.String()+after.String())
+		return err
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
-	if len(t.Rows) == 0 {
-		return nil
+	if err := WriteTable(w, t, TableOptions{Aligned: o.Aligned, NoHeaders: o.NoHeaders}); err != nil {
+		return err
 	}
-	return WriteTable(w, t, TableOptions{Aligned: o.Aligned, NoHeaders: o.NoHeaders})
+	if after.Len() > 0 {
+		_, err := io.WriteString(w, "\n"+after.String())
+		return err
+	}
+	return nil
 }
 
 // fabricSummaryLine is, for example, "fabric lab (revision 1a2b3c4): 3

@@ -10,12 +10,14 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
@@ -29,6 +31,7 @@ type Options struct {
 	genericiooptions.IOStreams
 	f *cmdutil.Factory
 	cmdutil.CommitFlags
+	cmdutil.WaitFlags
 
 	File string
 	Into string
@@ -45,11 +48,18 @@ Each object goes to <dir>/<plural>/<name>.yaml, or is appended to --into. An obj
 that exists in Git already is refused.`,
 		Example: `  kubectl hnp create -f vpc-4.yaml --fabric lab
   kubectl hnp create -f attachments.yaml --into vpcs/attachments.yaml -m "Attach server-03"
-  cat vpc-5.yaml | kubectl hnp create -f - --dry-run`,
+  cat vpc-5.yaml | kubectl hnp create -f - --dry-run
+  kubectl hnp create -f attachments.yaml --wait --applied --timeout 10m   # deployed, and the switches applied it`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.File == "" {
 				return fmt.Errorf("-f FILE is required")
+			}
+			if err := o.ValidateBranch(o.ErrOut); err != nil {
+				return err
+			}
+			if err := o.ValidateWait(o.CommitFlags); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(o)
@@ -60,6 +70,7 @@ that exists in Git already is refused.`,
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "file holding the new objects (- for stdin)")
 	cmd.Flags().StringVar(&o.Into, "into", "", "append to this file, relative to the fabric's directory, instead of <plural>/<name>.yaml")
 	o.AddCommitFlags(cmd.Flags(), true)
+	o.AddWaitFlags(cmd.Flags(), "the cluster's objects match the new desired state")
 	return cmd
 }
 
@@ -93,6 +104,7 @@ func (o *Options) Run(ctx context.Context) error {
 	groups := map[string]*group{}
 	seen := map[resource.Key]int{}
 	var order, names []string
+	var created []createdObject
 	for _, d := range manifest.Split(src) {
 		doc := src[d.Start:d.End]
 		if manifest.IsEmpty(doc) {
@@ -137,6 +149,7 @@ func (o *Options) Run(ctx context.Context) error {
 		g.keys = append(g.keys, key)
 		g.docs = append(g.docs, append(bytes(doc), '\n'))
 		names = append(names, fmt.Sprintf("%s %s/%s", key.Kind, key.Namespace, key.Name))
+		created = append(created, createdObject{kind: k, key: key, obj: u, file: file})
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("%s holds no objects", o.File)
@@ -182,7 +195,43 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.f.Report(change, res)
-	return nil
+	if !o.Wait {
+		return nil
+	}
+	if !res.Pushed {
+		return fmt.Errorf("--wait: nothing was pushed (the working tree's branch has no upstream), so no GitOps tool can deploy the change")
+	}
+	return o.wait(ctx, fab, created)
+}
+
+// createdObject is one object create added to Git.
+type createdObject struct {
+	kind *kinds.Kind
+	key  resource.Key
+	obj  *unstructured.Unstructured
+	file string
+}
+
+// wait waits, within --timeout in all, for each created object to
+// converge in the cluster, then (--applied) for the affected switches'
+// agents to apply them.
+func (o *Options) wait(ctx context.Context, fab *fabric.Fabric, created []createdObject) error {
+	deadline := time.Now().Add(o.Timeout)
+	objs := make([]*unstructured.Unstructured, 0, len(created))
+	for _, c := range created {
+		left := time.Until(deadline)
+		if left <= 0 {
+			left = time.Millisecond // times out at once, naming the object
+		}
+		if err := o.f.WaitConverged(ctx, fab, c.kind, c.key, c.obj.Object, c.file, left); err != nil {
+			return err
+		}
+		objs = append(objs, c.obj)
+	}
+	if !o.Applied {
+		return nil
+	}
+	return o.f.WaitApplied(ctx, fab, objs, deadline)
 }
 
 // bytes trims a document's trailing blank lines; the caller adds one newline.

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
@@ -23,6 +25,7 @@ type Options struct {
 	genericiooptions.IOStreams
 	f *cmdutil.Factory
 	cmdutil.CommitFlags
+	cmdutil.WaitFlags
 
 	Yes bool
 
@@ -40,11 +43,18 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 comments or blanks would be left), then commit and push; the GitOps tool prunes it
 from the cluster. On a terminal it asks first; --yes skips the question.`,
 		Example: `  kubectl hnp delete vpc vpc-3 --fabric lab
-  kubectl hnp delete vpcattach/vpc-3--server-01 --yes -m "Detach server-01"`,
+  kubectl hnp delete vpcattach/vpc-3--server-01 --yes -m "Detach server-01"
+  kubectl hnp delete vpcattach/vpc-3--server-01 --yes --wait --applied   # pruned, and the leaves applied it`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if o.kind, o.name, err = kinds.ParseRef(args); err != nil {
+				return err
+			}
+			if err := o.ValidateBranch(o.ErrOut); err != nil {
+				return err
+			}
+			if err := o.ValidateWait(o.CommitFlags); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -55,6 +65,7 @@ from the cluster. On a terminal it asks first; --yes skips the question.`,
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "do not ask for confirmation")
 	o.AddCommitFlags(cmd.Flags(), false)
+	o.AddWaitFlags(cmd.Flags(), "the GitOps tool has pruned the object from the cluster")
 	return cmd
 }
 
@@ -93,5 +104,16 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.f.Report(change, res)
-	return nil
+	if !o.Wait {
+		return nil
+	}
+	if !res.Pushed {
+		return fmt.Errorf("--wait: nothing was pushed (the working tree's branch has no upstream), so no GitOps tool can deploy the change")
+	}
+	deadline := time.Now().Add(o.Timeout)
+	if err := o.f.WaitGone(ctx, fab, o.kind, t.Key, o.Timeout); err != nil || !o.Applied {
+		return err
+	}
+	// The switches that held the object, as Git had it.
+	return o.f.WaitApplied(ctx, fab, []*unstructured.Unstructured{{Object: loc.Object}}, deadline)
 }

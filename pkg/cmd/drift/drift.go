@@ -43,8 +43,11 @@ type Options struct {
 	Snapshot         string
 	OutputFiles      []string
 	RepoURLTemplate  string
+	// FailOn names findings besides drift that exit 1 (unapplied).
+	FailOn []string
 
-	files []outputFile
+	files  []outputFile
+	failOn map[string]bool
 
 	kinds    []*kinds.Kind
 	name     string
@@ -78,6 +81,11 @@ Git sets; a removed field the schema defaults back to the same value is in sync.
 --strict compares everything; --server-side asks the API server instead: each
 object is dry-run applied the way its deployer applies it.
 
+Switches whose agent has not applied the latest generation of their config, or
+whose heartbeat is older than 5 minutes, are listed apart as "unapplied" (a block
+after the table, "unapplied" per fabric in JSON and YAML, warnings in SARIF,
+GitHub and JUnit): not a drift status, and exit 1 only with --fail-on unapplied.
+
 Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=false),
 2 an error (with several fabrics, the others are still reported).`,
 		Example: `  # a CI job: fail when the prod fabric drifted
@@ -97,6 +105,9 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
   # CI: annotations in the job's log, and files for code scanning and the
   # test report, all from one read of the cluster
   kubectl hnp drift -o github --output-file sarif=drift.sarif --output-file junit=drift.xml
+
+  # CI: fail also when a switch has not applied its latest config
+  kubectl hnp drift --fabric prod --fail-on unapplied
 
   # a self-contained HTML page: status, topology, diffs, links to the source
   kubectl hnp drift -o html --repo-url-template 'https://github.com/org/repo/blob/{rev}/{file}#L{line}' > drift.html
@@ -125,6 +136,8 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	fl.StringVar(&o.RepoURLTemplate, "repo-url-template", "", "html: link each object's source to the repository's web view, {rev}, {file} and {line} filled in (e.g. https://github.com/org/repo/blob/{rev}/{file}#L{line}); default: the fabric's git.webURL")
 	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
 	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found")
+	fl.StringSliceVar(&o.FailOn, "fail-on", nil, "also exit 1 on these findings (comma-separated or repeatable): unapplied (a switch's agent has not applied its latest config, or its heartbeat is older than 5 minutes); drift always counts")
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnValues, cobra.ShellCompDirectiveNoFileComp))
 	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")
 	fl.BoolVar(&o.ServerSide, "server-side", false, "ask the API server: dry-run apply each Git object as its deployer does (client-side apply's patch, or server-side apply under the deployer's field manager) and compare (one request per object)")
 	fl.StringArrayVar(&o.Ignores, "ignore", nil, "ignore a field: KIND:/json/pointer or KIND/NAME-GLOB:/pointer, '*' for all kinds or any key/index (repeatable)")
@@ -163,6 +176,9 @@ func (o *Options) Complete(args []string) error {
 	if o.files, err = parseOutputFiles(o.OutputFiles); err != nil {
 		return err
 	}
+	if o.failOn, err = parseFailOn(o.FailOn); err != nil {
+		return err
+	}
 	if err := fabric.ValidateWebURL(o.RepoURLTemplate); err != nil {
 		return fmt.Errorf("--repo-url-template: %w", err)
 	}
@@ -194,7 +210,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	start := o.f.Now()
 	var comps []*comparison
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet,
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true,
 		// Each fabric is compared while the later ones are still read.
 		Each: func(st *cmdutil.FabricState) { comps = append(comps, o.compare(ctx, st)) }}
 	if o.Snapshot != "" {
@@ -204,10 +220,18 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	states := o.f.LoadFabrics(ctx, fabs, lo)
 	rep := report(comps)
+	for i, c := range comps {
+		if c.err == nil {
+			rep.Fabrics[i].Unapplied = unappliedOf(c.state, o.name, o.f.Now())
+		}
+	}
 	timing := timingOf(start, o.f.Now(), comps)
 	for _, st := range states {
 		for _, n := range st.Scalars {
 			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %s\n", st.Fabric.Name, n)
+		}
+		if st.Agents != nil && st.Agents.Note != "" {
+			fmt.Fprintf(o.ErrOut, "fabric %s: %s\n", st.Fabric.Name, st.Agents.Note)
 		}
 	}
 	for _, fr := range rep.Fabrics {
@@ -225,6 +249,8 @@ func (o *Options) Run(ctx context.Context) error {
 	case rep.HasErrors():
 		return cmdutil.SilentExit(cmdutil.ExitError)
 	case rep.HasDrift() && o.ExitCode:
+		return cmdutil.SilentExit(cmdutil.ExitDrift)
+	case rep.HasUnapplied() && o.failOn[failOnUnapplied] && o.ExitCode:
 		return cmdutil.SilentExit(cmdutil.ExitDrift)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -34,8 +35,7 @@ type Options struct {
 	Patch      string
 	PatchFile  string
 	File       string
-	Wait       bool
-	Timeout    time.Duration
+	cmdutil.WaitFlags
 
 	kind *kinds.Kind
 	name string
@@ -69,12 +69,16 @@ saved to a file whose path is printed.`,
   kubectl hnp edit vpc vpc-1 --patch '{"spec":{"subnets":{"web":{"subnet":"10.0.5.0/24","vlan":1005}}}}'
   kubectl hnp edit vpc vpc-1 -f vpc-1.yaml
 
-  # review flow: commit on a new branch, push it; or look first
-  kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --branch change/vlan-1202
+  # review flow: commit on a new branch, push it; add to it; or look first
+  kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --to-branch change/vlan-1202
+  kubectl hnp edit vpc vpc-2 --set spec.subnets.default.vlan=1203 --to-branch change/vlan-1202 --continue
   kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --dry-run
 
   # wait until the GitOps tool has deployed the change
-  kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --wait --timeout 5m`,
+  kubectl hnp edit vpc vpc-1 --set spec.subnets.default.vlan=1202 --wait --timeout 5m
+
+  # ... and until the agents of the affected switches have applied it
+  kubectl hnp edit sw leaf-01 --set spec.description=rack-2 --wait --applied --timeout 10m`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
@@ -92,8 +96,7 @@ saved to a file whose path is printed.`,
 	fl.StringVar(&o.Patch, "patch", "", "a JSON merge patch (JSON or YAML)")
 	fl.StringVar(&o.PatchFile, "patch-file", "", "a file holding a JSON merge patch")
 	fl.StringVarP(&o.File, "filename", "f", "", "a file holding the whole new object (- for stdin)")
-	fl.BoolVar(&o.Wait, "wait", false, "after the push, wait until the cluster's object matches the new desired state")
-	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "with --wait: how long to wait (exit 1 when it passes)")
+	o.AddWaitFlags(fl, "the cluster's object matches the new desired state")
 	o.AddCommitFlags(fl, true)
 	return cmd
 }
@@ -116,13 +119,10 @@ func (o *Options) Complete(args []string) error {
 	if o.Patch != "" && o.PatchFile != "" {
 		return fmt.Errorf("use --patch or --patch-file, not both")
 	}
-	if o.Wait && (o.NoPush || o.NewBranch != "" || o.DryRun) {
-		return fmt.Errorf("--wait needs the change pushed to the fabric's branch (not --no-push, --branch or --dry-run)")
+	if err := o.ValidateBranch(o.ErrOut); err != nil {
+		return err
 	}
-	if o.Wait && o.Timeout <= 0 {
-		return fmt.Errorf("--timeout must be positive")
-	}
-	return nil
+	return o.ValidateWait(o.CommitFlags)
 }
 
 func (o *Options) interactive() bool {
@@ -201,7 +201,11 @@ func (o *Options) Run(ctx context.Context) error {
 		if rendered != nil {
 			obj = rendered
 		}
-		return o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, o.Timeout)
+		deadline := time.Now().Add(o.Timeout)
+		if err := o.f.WaitConverged(ctx, fab, o.kind, key, obj, loc.File, o.Timeout); err != nil || !o.Applied {
+			return err
+		}
+		return o.f.WaitApplied(ctx, fab, []*unstructured.Unstructured{{Object: obj}}, deadline)
 	}
 	return nil
 }

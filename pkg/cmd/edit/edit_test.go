@@ -26,6 +26,12 @@ func TestFlags(t *testing.T) {
 		{args: []string{"vpc/vpc-1", "-f", "x.yaml", "-m", "msg", "--no-push", "--branch", "b", "--validate", "schema", "--dry-run"}, check: func(o *Options) bool {
 			return o.File == "x.yaml" && o.Message == "msg" && o.NoPush && o.NewBranch == "b" && o.Validate == "schema" && o.DryRun
 		}},
+		{args: []string{"vpc/vpc-1", "--set", "a=1", "--to-branch", "r", "--continue"}, check: func(o *Options) bool {
+			return o.NewBranch == "r" && o.Continue
+		}},
+		{args: []string{"vpc/vpc-1", "--set", "a=1", "--continue"}, wantErr: "name it with --to-branch"},
+		{args: []string{"vpc/vpc-1", "--set", "a=1", "--branch", "a", "--to-branch", "b"}, wantErr: "disagree"},
+		{args: []string{"vpc/vpc-1", "--set", "a=1", "--wait", "--to-branch", "b"}, wantErr: "--wait needs"},
 		{args: []string{"vpc/vpc-1", "--set", "a=1", "--patch", "{}"}, wantErr: "use one of"},
 		{args: []string{"vpc/vpc-1", "--patch", "{}", "--patch-file", "p"}, wantErr: "not both"},
 		{args: []string{"vpc/vpc-1", "--set", "a=1", "--wait", "--no-push"}, wantErr: "--wait needs"},

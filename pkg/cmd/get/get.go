@@ -17,6 +17,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
@@ -161,6 +162,7 @@ func (o *Options) print(items []list.Item, ws *gitstate.Workspace) error {
 		Table: list.TableOptions{
 			Wide: o.format.Name == "wide", ManyKinds: len(many) > 1,
 			NoHeaders: o.NoHeaders, Aligned: o.f.IsTerminal(),
+			Agents: o.source == cmdutil.SourceCluster,
 		},
 	})
 }
@@ -203,6 +205,7 @@ func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (items []list.It
 			return nil, nil, nil, err
 		}
 		r := c.Reader()
+		var agents *hedgehog.Agents
 		for _, ref := range o.refs {
 			ks, err := r.Resolve(ctx, []*kinds.Kind{ref.Kind})
 			if err != nil {
@@ -216,7 +219,17 @@ func (o *Options) find(ctx context.Context, fab *fabric.Fabric) (items []list.It
 			if err != nil {
 				return nil, nil, nil, fmt.Errorf("fabric %s: %w", fab.Name, err)
 			}
-			items = append(items, list.Item{Fabric: fab.Name, Kind: ks[0], Obj: u, Key: resource.KeyOf(u), Values: list.ValuesCluster})
+			it := list.Item{Fabric: fab.Name, Kind: ks[0], Obj: u, Key: resource.KeyOf(u), Values: list.ValuesCluster}
+			if it.Kind.Kind == "Switch" {
+				if agents == nil {
+					// One LIST of the fabric's Agents, however many switches.
+					if agents = r.Agents(ctx); agents.Note != "" {
+						fmt.Fprintf(o.ErrOut, "fabric %s: %s\n", fab.Name, agents.Note)
+					}
+				}
+				it.Agent = list.NewAgentView(agents.For(it.Key.Namespace, it.Key.Name), o.f.Now())
+			}
+			items = append(items, it)
 		}
 		return items, nil, missing, nil
 	}

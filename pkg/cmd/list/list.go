@@ -134,7 +134,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	failed := 0
-	lo := cmdutil.LoadOptions{Source: o.source, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet,
+	lo := cmdutil.LoadOptions{Source: o.source, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true,
 		// Errors are told as soon as a fabric and those before it are read.
 		Each: func(st *cmdutil.FabricState) {
 			if st.Err != nil {
@@ -149,7 +149,8 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	states := o.f.LoadFabrics(ctx, fabs, lo)
 	items := Items(states, o.source)
-	if err := o.print(items, len(fabs) > 1); err != nil {
+	AttachAgents(items, states, o.f.Now())
+	if err := o.print(items, len(fabs) > 1, AgentsRead(states)); err != nil {
 		return err
 	}
 	if o.format.Name == "table" || o.format.Name == "wide" {
@@ -159,13 +160,16 @@ func (o *Options) Run(ctx context.Context) error {
 			}
 		}
 	}
+	for _, note := range AgentNotes(states) {
+		fmt.Fprintf(o.ErrOut, "%s\n", printers.Sanitize(note))
+	}
 	if failed > 0 {
 		return cmdutil.SilentExit(cmdutil.ExitError)
 	}
 	return nil
 }
 
-func (o *Options) print(items []Item, manyFabrics bool) error {
+func (o *Options) print(items []Item, manyFabrics, agents bool) error {
 	var err error
 	if items, err = SortItems(items, o.SortBy); err != nil {
 		return err
@@ -185,6 +189,7 @@ func (o *Options) print(items []Item, manyFabrics bool) error {
 			Sync:        o.source == cmdutil.SourceBoth,
 			NoHeaders:   o.NoHeaders,
 			Aligned:     o.f.IsTerminal(),
+			Agents:      agents,
 		},
 	})
 }

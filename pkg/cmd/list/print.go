@@ -70,11 +70,11 @@ func (it Item) object(annotate, showManagedFields bool) *unstructured.Unstructur
 		return it.Annotated(showManagedFields)
 	}
 	if showManagedFields {
-		return it.Obj
+		return it.withAgentStatus(it.Obj, false)
 	}
 	u := it.Obj.DeepCopy()
 	u.SetManagedFields(nil)
-	return u
+	return it.withAgentStatus(u, true)
 }
 
 // SortItems orders items by the value at a JSONPath (--sort-by), stably;

@@ -15,6 +15,9 @@ type TableOptions struct {
 	Sync      bool
 	NoHeaders bool
 	Aligned   bool
+	// Agents adds APPLIED and HEARTBEAT to the switches' table (their
+	// Agents were read).
+	Agents bool
 }
 
 // WriteTables prints one table per kind (kind-specific columns differ),
@@ -68,6 +71,10 @@ func BuildTable(items []Item, opts TableOptions) printers.Table {
 			t.Header = append(t.Header, c.Header)
 		}
 	}
+	agents := opts.Agents && kind.Kind == "Switch"
+	if agents {
+		t.Header = append(t.Header, "APPLIED", "HEARTBEAT")
+	}
 	if opts.Wide {
 		t.Header = append(t.Header, "FILE")
 	}
@@ -90,6 +97,13 @@ func BuildTable(items []Item, opts TableOptions) printers.Table {
 			if !c.Wide || opts.Wide {
 				row = append(row, dash(c.Value(it.Obj)))
 			}
+		}
+		if agents {
+			applied, heartbeat := "-", "-"
+			if it.Agent != nil {
+				applied, heartbeat = it.Agent.Status.String(), it.Agent.Heartbeat
+			}
+			row = append(row, applied, heartbeat)
 		}
 		if opts.Wide {
 			file := "-"

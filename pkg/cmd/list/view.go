@@ -43,6 +43,10 @@ type Item struct {
 	// is then its source document, and Patches the patches selecting it.
 	Rendered bool
 	Patches  []resource.Origin
+	// Agent is the switch's Agent status (a Switch read from the cluster
+	// with its Agents; nil otherwise): the APPLIED and HEARTBEAT columns
+	// and status.agent in json and yaml.
+	Agent *AgentView
 }
 
 // Items merges the fabrics' states into items: by fabric, then kind in
@@ -118,5 +122,5 @@ func (it Item) Annotated(showManagedFields bool) *unstructured.Unstructured {
 		ann[AnnotationPatches] = strings.Join(ps, ",")
 	}
 	u.SetAnnotations(ann)
-	return u
+	return it.withAgentStatus(u, true)
 }

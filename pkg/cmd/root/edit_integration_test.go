@@ -108,7 +108,7 @@ func TestEditNewBranchAndFile(t *testing.T) {
 	if err := os.WriteFile(doc, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := h.run("edit", "vpc", "vpc-3", "-f", doc, "--branch", "change/vpc-3", "-m", "Move vpc-3 to VLAN 1303")
+	r := h.run("edit", "vpc", "vpc-3", "-f", doc, "--to-branch", "change/vpc-3", "-m", "Move vpc-3 to VLAN 1303")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -108,6 +109,10 @@ type harness struct {
 	t      *testing.T
 	env    map[string]string
 	config string
+	// now, when set, is the commands' clock (ages in output).
+	now func() time.Time
+	// waitProgress, when set, follows the commands' waits for agents.
+	waitProgress func(line string)
 }
 
 func newHarness(t *testing.T) *harness {
@@ -150,6 +155,10 @@ func (h *harness) run(args ...string) result {
 	var out, errOut bytes.Buffer
 	f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	f.Getenv = func(k string) string { return h.env[k] }
+	if h.now != nil {
+		f.Now = h.now
+	}
+	f.WaitProgress = h.waitProgress
 	code := Run(context.Background(), f, args)
 	return result{out.String(), errOut.String(), code}
 }

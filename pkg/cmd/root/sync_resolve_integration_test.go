@@ -255,7 +255,7 @@ func TestSyncAdoptOneObjectToBranch(t *testing.T) {
 	h, remote := syncFabric(t, "sync-adopt-branch", map[string]string{"vpcs.yaml": adoptGit["tenants/vpc-1.yaml"] + "---\n" + adoptGit["tenants/vpc-3.yaml"]},
 		strings.ReplaceAll(adoptCluster, "sync-adopt", "sync-adopt-branch"))
 	head := testbed.Git(t, remote, "rev-parse", "main")
-	r := h.run("sync", "--adopt", "vpc", "vpc-legacy", "--yes", "--branch", "adopt/legacy", "-m", "Adopt the legacy VPC")
+	r := h.run("sync", "--adopt", "vpc", "vpc-legacy", "--yes", "--to-branch", "adopt/legacy", "-m", "Adopt the legacy VPC")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}

@@ -36,6 +36,9 @@ type FabricSummary struct {
 	Total       KindSummary   `json:"total"`
 	// Skipped are the documents of kinds kubectl-hnp does not manage.
 	Skipped []resource.Skipped `json:"skipped"`
+	// Agents count the switches by whether their agents applied their
+	// latest config (when the cluster's switches were read).
+	Agents *AgentsSummary `json:"agents,omitempty"`
 }
 
 // KindSummary counts one kind's objects in Git, in the cluster, and by
@@ -124,7 +127,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Fleet: o.Fleet}
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Fleet: o.Fleet, Agents: true}
 	var bar *progress
 	if o.f.StderrIsTerminal() {
 		bar = newProgress(o.ErrOut, len(fabs)*len(o.kinds))
@@ -150,6 +153,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 		}
 		html.add(o, st, revisionOf(st), st.Desired, st.Actual, res, opts, st.Err)
 		fs := summarize(st, res)
+		fs.Agents = summarizeAgents(st, o.f.Now())
 		if st.Workspace != nil && st.Workspace.Refresh != nil {
 			fs.GitRefresh = st.Workspace.Refresh.Message
 		}
@@ -235,6 +239,9 @@ func writeSummary(w io.Writer, sum Summary, aligned bool) error {
 		}
 		if err := printers.WriteTable(w, t, printers.TableOptions{Aligned: aligned}); err != nil {
 			return err
+		}
+		if fs.Agents != nil && (fs.Agents.Switches > 0 || fs.Agents.Note != "") {
+			fmt.Fprintln(w, printers.Sanitize(fs.Agents.line()))
 		}
 	}
 	return nil

@@ -120,6 +120,9 @@ func (o *Options) Complete(args []string) error {
 	if err := o.Fleet.Validate(); err != nil {
 		return err
 	}
+	if err := o.ValidateBranch(o.ErrOut); err != nil {
+		return err
+	}
 	if err := fabric.ValidateWebURL(o.RepoURLTemplate); err != nil {
 		return fmt.Errorf("--repo-url-template: %w", err)
 	}
@@ -134,8 +137,8 @@ func (o *Options) Complete(args []string) error {
 		return fmt.Errorf("use one of --adopt, --apply and --watch")
 	case o.Prune && !o.Apply:
 		return fmt.Errorf("--prune goes with --apply")
-	case !o.Adopt && (o.Message != "" || o.NoPush || o.NewBranch != "" || o.Validate != ""):
-		return fmt.Errorf("-m, --no-push, --branch and --validate go with --adopt")
+	case !o.Adopt && (o.Message != "" || o.NoPush || o.NewBranch != "" || o.Continue || o.Validate != ""):
+		return fmt.Errorf("-m, --no-push, --to-branch, --continue and --validate go with --adopt")
 	case o.DryRun && !o.Adopt && !o.Apply:
 		return fmt.Errorf("--dry-run goes with --adopt or --apply")
 	case o.Watch && o.GitPoll <= 0:
