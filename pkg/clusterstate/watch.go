@@ -47,9 +47,10 @@ type Watching struct {
 	// synced.
 	Initial resource.Set
 
-	cancel  context.CancelFunc
-	factory dynamicinformer.DynamicSharedInformerFactory
-	once    sync.Once
+	cancel context.CancelFunc
+	// factories are one informer factory per namespace of the fabric.
+	factories []dynamicinformer.DynamicSharedInformerFactory
+	once      sync.Once
 }
 
 // Stop stops the informers and returns once all their goroutines have
@@ -57,12 +58,14 @@ type Watching struct {
 func (w *Watching) Stop() {
 	w.once.Do(func() {
 		w.cancel()
-		w.factory.Shutdown()
+		for _, f := range w.factories {
+			f.Shutdown()
+		}
 	})
 }
 
 // Watch starts informers on the given kinds (at their served versions) in
-// the reader's namespace and sends an Event for every add, update and
+// each of the reader's namespaces and sends an Event for every add, update and
 // delete after the initial listing, until ctx is done. It returns once the
 // informers' caches are synced, with the objects they hold.
 func (r *Reader) Watch(ctx context.Context, ks []*kinds.Kind, selector string, events chan<- Event) (resource.Set, error) {
@@ -75,17 +78,20 @@ func (r *Reader) Watch(ctx context.Context, ks []*kinds.Kind, selector string, e
 }
 
 // StartWatch starts informers on the given kinds (at their served versions)
-// in the reader's namespace and sends an Event for every add, update and
+// in each of the reader's namespaces (an informer per kind and namespace,
+// which needs only namespaced list and watch rights) and sends an Event for every add, update and
 // delete after the initial listing. It returns once the informers' caches
 // have synced. When they cannot sync — a list fails, SyncTimeout passes or
 // ctx ends — it stops every informer it started, waits for their
 // goroutines to end, and returns the error.
 func (r *Reader) StartWatch(ctx context.Context, ks []*kinds.Kind, events chan<- Event, opts WatchOptions) (_ *Watching, retErr error) {
 	wctx, cancel := context.WithCancel(ctx)
-	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(r.Dynamic, 0, r.Namespace, func(o *metav1.ListOptions) {
-		o.LabelSelector = opts.Selector
-	})
-	w := &Watching{cancel: cancel, factory: factory}
+	w := &Watching{cancel: cancel}
+	for _, ns := range r.namespaces() {
+		w.factories = append(w.factories, dynamicinformer.NewFilteredDynamicSharedInformerFactory(r.Dynamic, 0, ns, func(o *metav1.ListOptions) {
+			o.LabelSelector = opts.Selector
+		}))
+	}
 	defer func() {
 		if retErr != nil {
 			w.Stop()
@@ -118,40 +124,22 @@ func (r *Reader) StartWatch(ctx context.Context, ks []*kinds.Kind, events chan<-
 		case <-wctx.Done():
 		}
 	}
-	informers := make([]cache.SharedIndexInformer, len(ks))
-	for i, k := range ks {
-		inf := factory.ForResource(k.GVR()).Informer()
-		onError := func(_ context.Context, _ *cache.Reflector, err error) {
-			if benignWatchError(err) || wctx.Err() != nil {
-				return
+	// informers[i] watches kindOf[i] in one namespace.
+	var informers []cache.SharedIndexInformer
+	var kindOf []*kinds.Kind
+	for _, factory := range w.factories {
+		for _, k := range ks {
+			inf, err := r.informer(wctx, factory, k, synced, startErr, send, opts)
+			if err != nil {
+				return nil, err
 			}
-			err = r.wrap(err, "watching "+k.Plural)
-			select {
-			case <-synced:
-				if opts.OnError != nil {
-					opts.OnError(err)
-				}
-			default:
-				select {
-				case startErr <- err:
-				default:
-				}
-			}
+			informers = append(informers, inf)
+			kindOf = append(kindOf, k)
 		}
-		if err := inf.SetWatchErrorHandlerWithContext(onError); err != nil {
-			return nil, err
-		}
-		_, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc:    func(obj interface{}) { send(k, obj, false) },
-			UpdateFunc: func(_, obj interface{}) { send(k, obj, false) },
-			DeleteFunc: func(obj interface{}) { send(k, obj, true) },
-		})
-		if err != nil {
-			return nil, err
-		}
-		informers[i] = inf
 	}
-	factory.Start(wctx.Done())
+	for _, factory := range w.factories {
+		factory.Start(wctx.Done())
+	}
 	if err := r.waitSynced(wctx, informers, startErr, opts.SyncTimeout); err != nil {
 		return nil, err
 	}
@@ -163,14 +151,50 @@ func (r *Reader) StartWatch(ctx context.Context, ks []*kinds.Kind, events chan<-
 		for _, obj := range inf.GetStore().List() {
 			if u, ok := obj.(*unstructured.Unstructured); ok {
 				u = u.DeepCopy()
-				u.SetAPIVersion(ks[i].APIVersion())
-				u.SetKind(ks[i].Kind)
+				u.SetAPIVersion(kindOf[i].APIVersion())
+				u.SetKind(kindOf[i].Kind)
 				key := resource.KeyOf(u)
 				w.Initial[key] = &resource.Object{Key: key, Obj: u}
 			}
 		}
 	}
 	return w, nil
+}
+
+// informer sets up the informer of one kind from factory (one namespace):
+// its failures go to startErr until synced is closed, then to
+// opts.OnError; its events go to send.
+func (r *Reader) informer(wctx context.Context, factory dynamicinformer.DynamicSharedInformerFactory, k *kinds.Kind, synced <-chan struct{}, startErr chan error, send func(*kinds.Kind, interface{}, bool), opts WatchOptions) (cache.SharedIndexInformer, error) {
+	inf := factory.ForResource(k.GVR()).Informer()
+	onError := func(_ context.Context, _ *cache.Reflector, err error) {
+		if benignWatchError(err) || wctx.Err() != nil {
+			return
+		}
+		err = r.wrap(err, "watching "+k.Plural)
+		select {
+		case <-synced:
+			if opts.OnError != nil {
+				opts.OnError(err)
+			}
+		default:
+			select {
+			case startErr <- err:
+			default:
+			}
+		}
+	}
+	if err := inf.SetWatchErrorHandlerWithContext(onError); err != nil {
+		return nil, err
+	}
+	_, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj interface{}) { send(k, obj, false) },
+		UpdateFunc: func(_, obj interface{}) { send(k, obj, false) },
+		DeleteFunc: func(obj interface{}) { send(k, obj, true) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inf, nil
 }
 
 // waitSynced waits until every informer has synced, the first list or

@@ -68,6 +68,12 @@ type LoadOptions struct {
 	// Each, when set, is called with each fabric's state in the order of
 	// the fabrics, as soon as it and the ones before it are read.
 	Each func(*FabricState)
+	// Then, when set, is called in the fabric's own turn right after it is
+	// read (also when reading failed), within the same --fabric-timeout and
+	// concurrency bound: per-fabric work that follows the read (sync's
+	// plans). A fabric that runs out of time there comes back as a fresh
+	// state with the timeout error; the late work's state is dropped.
+	Then func(context.Context, *FabricState)
 	// Agents also reads the switches' Agents (one LIST per fabric) when the
 	// live cluster is read and Switch is among the kinds: FabricState.Agents.
 	Agents bool
@@ -115,6 +121,9 @@ func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts Lo
 	out := runFleet(ctx, fabs, opts.Fleet, opts.Each, blank, func(ctx context.Context, st *FabricState) {
 		start := f.Now()
 		f.loadFabric(ctx, st, opts)
+		if opts.Then != nil {
+			opts.Then(ctx, st)
+		}
 		st.Elapsed = f.Now().Sub(start)
 	})
 	for _, st := range out {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	gosync "sync"
 
 	"golang.org/x/term"
 
@@ -136,14 +137,31 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 	if err != nil {
 		return err
 	}
-	// Fast-forward only, as every sync: commits the remote lacks stay.
-	states := o.f.LoadFabrics(ctx, fabs, cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true})
+	// Each fabric is read and planned in its own turn, within its
+	// --fabric-timeout (plans may read deployer inventories and Git
+	// history); fast-forward only, as every sync: commits the remote lacks
+	// stay.
+	var mu gosync.Mutex
+	planned := map[*cmdutil.FabricState]*fabricPlan{}
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Fleet: o.Fleet,
+		Then: func(ctx context.Context, st *cmdutil.FabricState) {
+			p := o.compare(st)
+			if p.err == nil {
+				m.plan(ctx, p)
+			}
+			mu.Lock()
+			planned[st] = p
+			mu.Unlock()
+		}}
+	states := o.f.LoadFabrics(ctx, fabs, lo)
 	plans := make([]*fabricPlan, len(states))
 	steps := 0
 	for i, st := range states {
-		p := o.compare(st)
-		if p.err == nil {
-			m.plan(ctx, p)
+		mu.Lock()
+		p := planned[st]
+		mu.Unlock()
+		if p == nil { // timed out: a fresh state with the error
+			p = &fabricPlan{state: st, err: st.Err}
 		}
 		if p.err != nil {
 			fmt.Fprintf(o.ErrOut, "Error: %v\n", p.err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
@@ -129,7 +130,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Agents: true, Deployer: true}
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Fleet: o.Fleet, Agents: true, Deployer: true}
 	var bar *progress
 	if o.f.StderrIsTerminal() {
 		bar = newProgress(o.ErrOut, len(fabs)*len(o.kinds))
@@ -171,6 +172,9 @@ func (o *Options) runSummary(ctx context.Context) error {
 		}
 		if cl, err := o.f.Cluster(&st.Fabric); err == nil {
 			fs.Cluster = cl.Host + " (namespace " + cl.Namespace + ")"
+			if len(cl.Namespaces) > 1 {
+				fs.Cluster = cl.Host + " (namespaces " + strings.Join(cl.Namespaces, ", ") + ")"
+			}
 			if snap != nil && st.Err == nil {
 				snap.Add(st.Fabric.Name, cl.Host, cl.Namespace, st.Actual)
 			}

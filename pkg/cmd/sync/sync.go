@@ -34,6 +34,8 @@ type Options struct {
 	Yes            bool
 	Watch          bool
 	GitPoll        time.Duration
+	// Fleet bounds the fabrics read at once and the time each may take.
+	Fleet cmdutil.FleetOptions
 	// Report is the HTML drift report to write (--report FILE.html).
 	Report          string
 	RepoURLTemplate string
@@ -99,6 +101,7 @@ something to do. Afterwards they compare again and print the result.
 	fl.StringVar(&o.Report, "report", "", "also write the drift as a self-contained HTML report to FILE.html (status, topology, diffs; after acting with --adopt/--apply)")
 	fl.StringVar(&o.RepoURLTemplate, "repo-url-template", "", "with --report: link each object's source to the repository's web view, {rev}, {file} and {line} filled in; default: the fabric's git.webURL")
 	o.AddCommitFlags(fl, true)
+	cmdutil.AddFleetFlags(fl, &o.Fleet)
 	return cmd
 }
 
@@ -112,6 +115,9 @@ func (o *Options) Complete(args []string) error {
 		return fmt.Errorf("invalid label selector %q: %w", o.Selector, err)
 	}
 	if err := printers.CheckFormat(o.Output, "table", "json"); err != nil {
+		return err
+	}
+	if err := o.Fleet.Validate(); err != nil {
 		return err
 	}
 	if err := o.ValidateBranch(o.ErrOut); err != nil {

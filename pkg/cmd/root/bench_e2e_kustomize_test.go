@@ -1,0 +1,158 @@
+//go:build e2ebench
+
+package root
+
+// Issue 12's performance target on a kustomize fabric: drift on 10,000
+// objects rendered through a base and an overlay, with the render cache
+// warm, against `kubectl get` of the same objects.
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+)
+
+// e2eKzOverlay is the kustomize fabric's overlay; its base holds the e2e
+// fabric's 100 files, listed under resources.
+const (
+	e2eKzBase    = "fabrics/e2e-kz/base"
+	e2eKzOverlay = "fabrics/e2e-kz/overlay"
+)
+
+// e2eKzFixture writes the kustomize fabric into the e2e working tree
+// (uncommitted, read in place): the base lists the plain fabric's files,
+// the overlay takes the base and sets the namespace, which the objects
+// already name, so that the rendered objects are the plain fabric's and
+// drift finds the same objects drifted.
+var e2eKzFixture = sync.OnceValues(func() (*e2eState, error) {
+	st, err := e2eFixture()
+	if err != nil {
+		return nil, err
+	}
+	src := filepath.Join(st.repo, e2eFabricDir)
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Join(st.repo, e2eKzBase)
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(base, e.Name()), b, 0o644); err != nil {
+			return nil, err
+		}
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	k := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- " + strings.Join(names, "\n- ") + "\n"
+	if err := os.WriteFile(filepath.Join(base, "kustomization.yaml"), []byte(k), 0o644); err != nil {
+		return nil, err
+	}
+	overlay := filepath.Join(st.repo, e2eKzOverlay)
+	if err := os.MkdirAll(overlay, 0o755); err != nil {
+		return nil, err
+	}
+	k = fmt.Sprintf("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: %s\nresources:\n- ../base\n", e2eNamespace)
+	return st, os.WriteFile(filepath.Join(overlay, "kustomization.yaml"), []byte(k), 0o644)
+})
+
+// BenchmarkE2EKustomizeDriftVsKubectlGet compares `kubectl hnp drift` on
+// the kustomize fabric (10,000 objects through base + overlay, the render
+// cache warm) with `kubectl get` of the same 12 kinds as JSON, both run in
+// every iteration in alternating order. The first drift, untimed, fills
+// the render cache when it is cold: kustomize's cold build of 10,000
+// objects takes minutes (docs/kustomize.md#limits); the cache is kept in
+// the developer cache, so later runs start warm.
+func BenchmarkE2EKustomizeDriftVsKubectlGet(b *testing.B) {
+	st, err := e2eKzFixture()
+	if err != nil {
+		b.Fatal(err)
+	}
+	driftArgs := []string{st.bin, "drift", "-o", "json", "--repo", st.repo, "--dir", e2eKzOverlay,
+		"--kubeconfig", lab.KubeconfigPath, "-n", e2eNamespace, "--exit-code=false"}
+	getArgs := st.getArgs()
+	env, err := e2eKzEnv(st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kz := *st
+	kz.env = env
+	st = &kz
+	// The cold build outlasts the default --fabric-timeout (2m) on this
+	// machine: the warm-up waits for ever.
+	cold := time.Now()
+	st.checkKzDrift(b, st.run(b, append(driftArgs[:len(driftArgs):len(driftArgs)], "--fabric-timeout", "0")))
+	b.Logf("first drift (cold render, fills the cache): %s", time.Since(cold).Round(time.Second))
+	checkGet(b, st.run(b, getArgs))
+
+	var driftTime, getTime time.Duration
+	var driftPeak, getPeak float64
+	n := 0
+	for b.Loop() {
+		order := []bool{n%2 == 0, n%2 == 1} // drift first on even iterations
+		for _, isDrift := range order {
+			if isDrift {
+				r := st.run(b, driftArgs)
+				driftTime += r.wall
+				driftPeak = max(driftPeak, r.peakMB())
+				b.StopTimer()
+				st.checkKzDrift(b, r)
+			} else {
+				r := st.run(b, getArgs)
+				getTime += r.wall
+				getPeak = max(getPeak, r.peakMB())
+				b.StopTimer()
+				checkGet(b, r)
+			}
+			b.StartTimer()
+		}
+		n++
+	}
+	b.ReportMetric(driftTime.Seconds()/float64(n), "drift-s/op")
+	b.ReportMetric(getTime.Seconds()/float64(n), "kubectl-s/op")
+	b.ReportMetric(float64(driftTime)/float64(getTime), "ratio-vs-kubectl")
+	b.ReportMetric(driftPeak, "drift-peak-MB")
+	b.ReportMetric(getPeak, "kubectl-peak-MB")
+}
+
+// checkKzDrift checks drift's report on the kustomize fabric: the plain
+// fabric's verdicts, and every object's source file in the base.
+func (st *e2eState) checkKzDrift(b *testing.B, r e2eRun) {
+	b.Helper()
+	st.checkDrift(b, r)
+	var rep drift.Report
+	if err := json.Unmarshal(r.out, &rep); err != nil {
+		b.Fatalf("drift output: %v", err)
+	}
+	for _, res := range rep.Fabrics[0].Resources {
+		if !strings.HasPrefix(res.File, e2eKzBase+"/") {
+			b.Fatalf("%s/%s: source file %q, want one in %s", res.Kind, res.Name, res.File, e2eKzBase)
+		}
+	}
+}
+
+// e2eKzEnv is the benchmark's environment with the render cache kept
+// outside the scratch directory, in the developer cache beside the control
+// plane's binaries: the fixture is the same on every run (fixed seed), so
+// kustomize's cold build of it is paid once per machine, not per run.
+func e2eKzEnv(st *e2eState) ([]string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return nil, err
+	}
+	return append(st.env[:len(st.env):len(st.env)], "XDG_CACHE_HOME="+filepath.Join(dir, "kubectl-hnp-dev", "e2e-kustomize-cache")), nil
+}
