@@ -75,7 +75,7 @@ func Load(root, dir string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, rootReal, err := resolveRoot(root)
+	_, rootReal, err := ResolveRoot(root)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ func checkLink(rootReal, p, rel string) (*manifest, error) {
 	if !fi.IsDir() && !isManifest(p) {
 		return nil, nil
 	}
-	if !within(rootReal, target) {
+	if !Within(rootReal, target) {
 		return nil, &EscapeError{Path: rel, Reason: "symbolic link resolves outside the repository"}
 	}
 	if fi.IsDir() || !fi.Mode().IsRegular() {

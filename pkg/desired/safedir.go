@@ -30,7 +30,7 @@ func (e *EscapeError) Error() string {
 // link anywhere along the way, and a dir that does not exist or is not a
 // directory. An empty dir means the root itself.
 func SafeDir(root, dir string) (string, error) {
-	rootAbs, rootReal, err := resolveRoot(root)
+	rootAbs, rootReal, err := ResolveRoot(root)
 	if err != nil {
 		return "", err
 	}
@@ -38,12 +38,12 @@ func SafeDir(root, dir string) (string, error) {
 	switch {
 	case filepath.IsAbs(dir):
 		lexical = filepath.Clean(dir)
-		if !within(rootAbs, lexical) && !within(rootReal, lexical) {
+		if !Within(rootAbs, lexical) && !Within(rootReal, lexical) {
 			return "", &EscapeError{Path: dir, Reason: "absolute path outside the repository " + rootAbs}
 		}
 	default:
 		lexical = filepath.Join(rootAbs, dir)
-		if !within(rootAbs, lexical) {
+		if !Within(rootAbs, lexical) {
 			return "", &EscapeError{Path: dir, Reason: "climbs out of the repository with \"..\""}
 		}
 	}
@@ -54,7 +54,7 @@ func SafeDir(root, dir string) (string, error) {
 		}
 		return "", fmt.Errorf("fabric directory %q: %w", dir, err)
 	}
-	if !within(rootReal, real) {
+	if !Within(rootReal, real) {
 		return "", &EscapeError{Path: dir, Reason: "a symbolic link resolves outside the repository"}
 	}
 	fi, err := os.Stat(real)
@@ -67,8 +67,8 @@ func SafeDir(root, dir string) (string, error) {
 	return real, nil
 }
 
-// resolveRoot returns the absolute and the symlink-resolved repository root.
-func resolveRoot(root string) (abs, real string, err error) {
+// ResolveRoot returns the absolute and the symlink-resolved repository root.
+func ResolveRoot(root string) (abs, real string, err error) {
 	abs, err = filepath.Abs(root)
 	if err != nil {
 		return "", "", fmt.Errorf("repository root %q: %w", root, err)
@@ -80,9 +80,9 @@ func resolveRoot(root string) (abs, real string, err error) {
 	return abs, real, nil
 }
 
-// within reports whether path is base or lies below it; both must be clean
+// Within reports whether path is base or lies below it; both must be clean
 // absolute paths.
-func within(base, path string) bool {
+func Within(base, path string) bool {
 	if path == base {
 		return true
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 )
 
 // HeadFile returns the content of the file at rel (relative to Root, with
@@ -26,11 +28,11 @@ func (w *Workspace) HeadFile(rel string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the working tree %s: %w", w.Root, err)
 	}
-	_, rootReal, err := resolveRoot(w.Root)
+	_, rootReal, err := desired.ResolveRoot(w.Root)
 	if err != nil {
 		return nil, err
 	}
-	_, topReal, err := resolveRoot(wt.Filesystem.Root())
+	_, topReal, err := desired.ResolveRoot(wt.Filesystem.Root())
 	if err != nil {
 		return nil, err
 	}

@@ -36,11 +36,11 @@ func planChange(root, top, dir string, files map[string][]byte) ([]plannedFile, 
 	if err != nil {
 		return nil, err
 	}
-	_, rootReal, err := resolveRoot(root)
+	_, rootReal, err := desired.ResolveRoot(root)
 	if err != nil {
 		return nil, err
 	}
-	_, topReal, err := resolveRoot(top)
+	_, topReal, err := desired.ResolveRoot(top)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func planFile(rootReal, topReal, dirReal, dir, rel string) (plannedFile, error) 
 	if err != nil {
 		return plannedFile{}, fmt.Errorf("%s: %w", rel, err)
 	}
-	if !within(dirReal, abs) || abs == dirReal {
+	if !desired.Within(dirReal, abs) || abs == dirReal {
 		where := "the fabric's directory " + dir
 		if dir == "" {
 			where = "the repository"
@@ -89,7 +89,7 @@ func planFile(rootReal, topReal, dirReal, dir, rel string) (plannedFile, error) 
 		return plannedFile{}, &desired.EscapeError{Path: rel, Reason: "outside " + where}
 	}
 	gitRel, err := filepath.Rel(topReal, abs)
-	if err != nil || !within(topReal, abs) {
+	if err != nil || !desired.Within(topReal, abs) {
 		return plannedFile{}, &desired.EscapeError{Path: rel, Reason: "outside the working tree " + topReal}
 	}
 	gitPath := filepath.ToSlash(gitRel)

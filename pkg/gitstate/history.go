@@ -160,7 +160,7 @@ func (w *Workspace) repoDir(repo *git.Repository, dir string) (string, error) {
 	if wt, err := repo.Worktree(); err == nil {
 		top = wt.Filesystem.Root()
 	}
-	_, topReal, err := resolveRoot(top)
+	_, topReal, err := desired.ResolveRoot(top)
 	if err != nil {
 		return "", err
 	}
