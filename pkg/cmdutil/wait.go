@@ -81,7 +81,7 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 		return res.Status == drift.StatusInSync
 	}
 	if judgeOne(actual[key]) {
-		fmt.Fprintf(errOut, "%s converged after %s\n", key, f.Now().Sub(start).Round(time.Second))
+		f.waitDone(key, want[key] == nil, start)
 		return nil
 	}
 	for {
@@ -100,11 +100,20 @@ func (f *Factory) WaitConverged(ctx context.Context, fab *fabric.Fabric, k *kind
 				a = &resource.Object{Key: key, Obj: ev.Obj}
 			}
 			if judgeOne(a) {
-				fmt.Fprintf(errOut, "%s converged after %s\n", key, f.Now().Sub(start).Round(time.Second))
+				f.waitDone(key, want[key] == nil, start)
 				return nil
 			}
 		}
 	}
+}
+
+// waitDone says that the object converged (gone: was deleted, as Git has it).
+func (f *Factory) waitDone(key resource.Key, gone bool, start time.Time) {
+	what := "converged"
+	if gone {
+		what = "is gone from the cluster"
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s after %s\n", key, what, f.Now().Sub(start).Round(time.Second))
 }
 
 func (f *Factory) waitTimedOut(key resource.Key, timeout time.Duration, state string) error {

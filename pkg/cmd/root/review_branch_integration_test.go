@@ -21,7 +21,7 @@ func TestEditReviewBranchContinue(t *testing.T) {
 	const file = "fabrics/lab/vpcs/vpcs.yaml"
 
 	r := h.run("edit", "vpc", "vpc-1", "--set", "spec.subnets.default.vlan=1701", "--to-branch", "review/vlans", "--validate", "schema")
-	if r.code != 0 || !strings.Contains(r.stdout, "pushed to branch review/vlans") || strings.Contains(r.stderr, "deprecated") {
+	if r.code != 0 || !strings.Contains(r.stdout, "pushed to branch review/vlans") || strings.Contains(r.stderr, cmdutil.DeprecatedBranchWarning) {
 		t.Fatalf("first edit: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
 	first := testbed.Git(t, remote, "rev-parse", "review/vlans")
