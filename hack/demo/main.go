@@ -119,7 +119,7 @@ func run(keep bool) error {
 	fmt.Println("The fabric prod-http reads the same repository over HTTP, so kubectl-hnp finds that Kustomization by URL, branch and path.")
 	sh("kubectl", "hnp", "fabric", "add", "prod-http", "--repo", srv.URL, "--dir", "fabrics/prod", "--context", "prod")
 	sh("kubectl", "hnp", "drift", "--fabric", "prod-http")
-	sh("kubectl", "hnp", "edit", "vpc", "vpc-1", "--fabric", "prod-http", "--set", "spec.subnets.default.vlan=1301", "--wait", "--reconcile")
+	sh("kubectl", "hnp", "edit", "vpc", "prod-web", "--fabric", "prod-http", "--set", "spec.subnets.default.vlan=1011", "--wait", "--reconcile")
 	sh("kubectl", "hnp", "drift", "--fabric", "prod-http", "--all")
 
 	step("Done")
