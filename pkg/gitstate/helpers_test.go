@@ -3,25 +3,15 @@ package gitstate
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
 // writeTree writes files (relative path → content) below root.
 func writeTree(t testing.TB, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testbed.WriteFiles(t, root, files)
 }
 
 func key(kind, ns, name string) resource.Key {

@@ -361,18 +361,9 @@ func (hw *historyWalk) keysOf(e object.ChangeEntry) ([]resource.Key, error) {
 	if keys, ok := hw.blobs[e.TreeEntry.Hash]; ok {
 		return keys, nil
 	}
-	blob, err := hw.repo.BlobObject(e.TreeEntry.Hash)
+	src, err := readEntry(hw.repo, e)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.Name, err)
-	}
-	rd, err := blob.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.Name, err)
-	}
-	src, err := io.ReadAll(rd)
-	_ = rd.Close()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.Name, err)
+		return nil, err
 	}
 	var keys []resource.Key
 	objs, _, _ := desired.Parse(e.Name, src)
@@ -405,4 +396,22 @@ func (q *commitQueue) Pop() any {
 	c := old[len(old)-1]
 	*q = old[:len(old)-1]
 	return c
+}
+
+// readEntry reads the blob of a changed tree entry.
+func readEntry(repo *git.Repository, e object.ChangeEntry) ([]byte, error) {
+	blob, err := repo.BlobObject(e.TreeEntry.Hash)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.Name, err)
+	}
+	rd, err := blob.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.Name, err)
+	}
+	defer rd.Close()
+	src, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.Name, err)
+	}
+	return src, nil
 }

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"reflect"
 	"strings"
@@ -195,18 +194,9 @@ func docsOf(repo *git.Repository, e object.ChangeEntry) (map[resource.Key]map[st
 	if e.Name == "" || (m != filemode.Regular && m != filemode.Executable) {
 		return out, nil
 	}
-	blob, err := repo.BlobObject(e.TreeEntry.Hash)
+	src, err := readEntry(repo, e)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.Name, err)
-	}
-	rd, err := blob.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.Name, err)
-	}
-	src, err := io.ReadAll(rd)
-	_ = rd.Close()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", e.Name, err)
+		return nil, err
 	}
 	objs, _, _ := desired.Parse(e.Name, src)
 	for _, o := range objs {

@@ -99,34 +99,7 @@ func BenchmarkE2EKustomizeDriftVsKubectlGet(b *testing.B) {
 	b.Logf("first drift (cold render, fills the cache): %s", time.Since(cold).Round(time.Second))
 	checkGet(b, st.run(b, getArgs))
 
-	var driftTime, getTime time.Duration
-	var driftPeak, getPeak float64
-	n := 0
-	for b.Loop() {
-		order := []bool{n%2 == 0, n%2 == 1} // drift first on even iterations
-		for _, isDrift := range order {
-			if isDrift {
-				r := st.run(b, driftArgs)
-				driftTime += r.wall
-				driftPeak = max(driftPeak, r.peakMB())
-				b.StopTimer()
-				st.checkKzDrift(b, r)
-			} else {
-				r := st.run(b, getArgs)
-				getTime += r.wall
-				getPeak = max(getPeak, r.peakMB())
-				b.StopTimer()
-				checkGet(b, r)
-			}
-			b.StartTimer()
-		}
-		n++
-	}
-	b.ReportMetric(driftTime.Seconds()/float64(n), "drift-s/op")
-	b.ReportMetric(getTime.Seconds()/float64(n), "kubectl-s/op")
-	b.ReportMetric(float64(driftTime)/float64(getTime), "ratio-vs-kubectl")
-	b.ReportMetric(driftPeak, "drift-peak-MB")
-	b.ReportMetric(getPeak, "kubectl-peak-MB")
+	st.alternate(b, driftArgs, getArgs, st.checkKzDrift)
 }
 
 // checkKzDrift checks drift's report on the kustomize fabric: the plain

@@ -525,39 +525,41 @@ func BenchmarkE2EDriftVsKubectlGet(b *testing.B) {
 		b.ReportMetric(peak, "peak-MB")
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/e2eObjects, "ns/object")
 	})
-	b.Run("alternating", func(b *testing.B) {
-		var driftTime, getTime time.Duration
-		var driftPeak, getPeak float64
-		n := 0
-		for b.Loop() {
-			order := []bool{true, false} // drift first on even iterations
-			if n%2 == 1 {
-				order = []bool{false, true}
+	b.Run("alternating", func(b *testing.B) { st.alternate(b, driftArgs, getArgs, st.checkDrift) })
+}
+
+// alternate runs drift and kubectl get in turn (drift first on even
+// iterations), each result checked untimed, and reports their times,
+// ratio and peaks.
+func (st *e2eState) alternate(b *testing.B, driftArgs, getArgs []string, checkDrift func(*testing.B, e2eRun)) {
+	var driftTime, getTime time.Duration
+	var driftPeak, getPeak float64
+	n := 0
+	for b.Loop() {
+		order := []bool{n%2 == 0, n%2 == 1}
+		for _, isDrift := range order {
+			if isDrift {
+				r := st.run(b, driftArgs)
+				driftTime += r.wall
+				driftPeak = max(driftPeak, r.peakMB())
+				b.StopTimer()
+				checkDrift(b, r)
+			} else {
+				r := st.run(b, getArgs)
+				getTime += r.wall
+				getPeak = max(getPeak, r.peakMB())
+				b.StopTimer()
+				checkGet(b, r)
 			}
-			for _, isDrift := range order {
-				if isDrift {
-					r := st.run(b, driftArgs)
-					driftTime += r.wall
-					driftPeak = max(driftPeak, r.peakMB())
-					b.StopTimer()
-					st.checkDrift(b, r)
-				} else {
-					r := st.run(b, getArgs)
-					getTime += r.wall
-					getPeak = max(getPeak, r.peakMB())
-					b.StopTimer()
-					checkGet(b, r)
-				}
-				b.StartTimer()
-			}
-			n++
+			b.StartTimer()
 		}
-		b.ReportMetric(driftTime.Seconds()/float64(n), "drift-s/op")
-		b.ReportMetric(getTime.Seconds()/float64(n), "kubectl-s/op")
-		b.ReportMetric(float64(driftTime)/float64(getTime), "ratio-vs-kubectl")
-		b.ReportMetric(driftPeak, "drift-peak-MB")
-		b.ReportMetric(getPeak, "kubectl-peak-MB")
-	})
+		n++
+	}
+	b.ReportMetric(driftTime.Seconds()/float64(n), "drift-s/op")
+	b.ReportMetric(getTime.Seconds()/float64(n), "kubectl-s/op")
+	b.ReportMetric(float64(driftTime)/float64(getTime), "ratio-vs-kubectl")
+	b.ReportMetric(driftPeak, "drift-peak-MB")
+	b.ReportMetric(getPeak, "kubectl-peak-MB")
 }
 
 // BenchmarkE2EKubectlDiff500 measures `kubectl diff -f` on 500 of the
