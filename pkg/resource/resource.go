@@ -75,6 +75,17 @@ type Object struct {
 // Set is a collection of objects keyed by identity.
 type Set map[Key]*Object
 
+// Named returns the objects of the set called name (of any kind).
+func (s Set) Named(name string) Set {
+	out := Set{}
+	for k, v := range s {
+		if k.Name == name {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // Keys returns the set's keys sorted by kind, namespace and name.
 func (s Set) Keys() []Key {
 	keys := make([]Key, 0, len(s))

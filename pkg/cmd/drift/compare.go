@@ -38,7 +38,7 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 	defer func() { c.elapsed = st.Elapsed + o.f.Now().Sub(start) }()
 	desired, actual := st.Desired, st.Actual
 	if o.name != "" {
-		desired, actual = byName(desired, o.name), byName(actual, o.name)
+		desired, actual = desired.Named(o.name), actual.Named(o.name)
 	}
 	in := judge.Input{Fabric: &st.Fabric, Desired: desired, Actual: actual, Model: st.Model, Settings: o.settings()}
 	if o.ServerSide {
@@ -59,16 +59,6 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 		fmt.Fprintf(o.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, err)
 	}
 	return c
-}
-
-func byName(set resource.Set, name string) resource.Set {
-	out := resource.Set{}
-	for k, v := range set {
-		if k.Name == name {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 // report gathers the fabrics' results into the printed report.

@@ -228,7 +228,7 @@ func (o *Options) actAdopt(ctx context.Context, p *fabricPlan) error {
 		o.reportf("fabric %s: the adoption is on branch %s; the fabric's branch is unchanged until it is merged\n", fab.Name, o.NewBranch)
 		p.desired, p.actual, p.revision = st.Desired, st.Actual, revisionOf(st)
 		if o.name != "" {
-			p.desired, p.actual = onlyNamed(p.desired, o.name), onlyNamed(p.actual, o.name)
+			p.desired, p.actual = p.desired.Named(o.name), p.actual.Named(o.name)
 		}
 		return nil
 	}
@@ -238,7 +238,7 @@ func (o *Options) actAdopt(ctx context.Context, p *fabricPlan) error {
 	}
 	p.desired = cmdutil.InNamespace(cmdutil.Filter(d.Objects, o.kinds, o.selector), ns)
 	if o.name != "" {
-		p.desired = onlyNamed(p.desired, o.name)
+		p.desired = p.desired.Named(o.name)
 	}
 	p.actual = st.Actual
 	p.revision = res.Commit

@@ -121,7 +121,7 @@ func (o *Options) actApply(ctx context.Context, p *fabricPlan) error {
 		return fmt.Errorf("fabric %s: reading the cluster again: %w", fab.Name, err)
 	}
 	if o.name != "" {
-		actual = onlyNamed(actual, o.name)
+		actual = actual.Named(o.name)
 	}
 	p.desired, p.actual, p.revision = st.Desired, actual, revisionOf(st)
 	return nil

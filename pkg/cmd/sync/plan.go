@@ -265,7 +265,7 @@ func (o *Options) compare(st *cmdutil.FabricState) *fabricPlan {
 	}
 	p.opts = opts
 	if o.name != "" {
-		st.Desired, st.Actual = onlyNamed(st.Desired, o.name), onlyNamed(st.Actual, o.name)
+		st.Desired, st.Actual = st.Desired.Named(o.name), st.Actual.Named(o.name)
 	}
 	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual)
 	if err != nil {
@@ -297,16 +297,6 @@ func (p *fabricPlan) outsideSelection(key resource.Key) bool {
 	}
 	p.notes = append(p.notes, fmt.Sprintf("%s is in Git with labels that do not match -l: left alone", key))
 	return true
-}
-
-func onlyNamed(set resource.Set, name string) resource.Set {
-	out := resource.Set{}
-	for k, v := range set {
-		if k.Name == name {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 func revisionOf(st *cmdutil.FabricState) string {

@@ -151,7 +151,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 		compared := st.Desired
 		if st.Err == nil {
 			if o.name != "" {
-				st.Desired, st.Actual = byName(st.Desired, o.name), byName(st.Actual, o.name)
+				st.Desired, st.Actual = st.Desired.Named(o.name), st.Actual.Named(o.name)
 			}
 			res, opts, compared, st.Err = compareState(st)
 		}
@@ -205,16 +205,6 @@ func (o *Options) runSummary(ctx context.Context) error {
 		return cmdutil.SilentExit(cmdutil.ExitError)
 	}
 	return nil
-}
-
-func byName(set resource.Set, name string) resource.Set {
-	out := resource.Set{}
-	for k, v := range set {
-		if k.Name == name {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 // writeSummary prints a header and a table by kind per fabric.

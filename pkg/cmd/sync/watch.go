@@ -7,8 +7,8 @@ import (
 	gosync "sync"
 	"time"
 
-	driftcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil/watch"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -23,14 +23,14 @@ func (o *Options) runWatch(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w := &driftcmd.Watcher{F: o.f, Kinds: o.kinds, Name: o.name, Selector: o.selector, GitPoll: o.GitPoll, Refresh: true}
+	w := &watch.Watcher{F: o.f, Kinds: o.kinds, Name: o.name, Selector: o.selector, GitPoll: o.GitPoll, Refresh: true}
 	if !o.f.IsTerminal() {
-		lw := driftcmd.NewLineWriter(o.Out, o.Output == "json")
+		lw := watch.NewLineWriter(o.Out, o.Output == "json")
 		w.OnChange, w.OnReachability = lw.Change, lw.Reachability
 		return w.Run(ctx, fabs)
 	}
-	w.OnChange = func(driftcmd.Change) {}
-	board := &board{o: o, fabrics: fabs, sums: map[string]FabricSummary{}, lost: map[string]map[string]driftcmd.Reachability{}}
+	w.OnChange = func(watch.Change) {}
+	board := &board{o: o, fabrics: fabs, sums: map[string]FabricSummary{}, lost: map[string]map[string]watch.Reachability{}}
 	w.OnUpdate, w.OnReachability = board.update, board.reach
 	return w.Run(ctx, fabs)
 }
@@ -42,24 +42,24 @@ type board struct {
 	fabrics []fabric.Fabric
 	sums    map[string]FabricSummary
 	// lost holds, per fabric, what is unreachable now ("cluster", "Git").
-	lost map[string]map[string]driftcmd.Reachability
+	lost map[string]map[string]watch.Reachability
 }
 
 // reach records a lost or recovered cluster or Git remote and redraws.
-func (b *board) reach(r driftcmd.Reachability) {
+func (b *board) reach(r watch.Reachability) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	what := "cluster"
-	if r.Type == driftcmd.TypeGitUnreachable || r.Type == driftcmd.TypeGitReachable {
+	if r.Type == watch.TypeGitUnreachable || r.Type == watch.TypeGitReachable {
 		what = "Git"
 	}
 	if b.lost == nil {
-		b.lost = map[string]map[string]driftcmd.Reachability{}
+		b.lost = map[string]map[string]watch.Reachability{}
 	}
 	if b.lost[r.Fabric] == nil {
-		b.lost[r.Fabric] = map[string]driftcmd.Reachability{}
+		b.lost[r.Fabric] = map[string]watch.Reachability{}
 	}
-	if r.Type == driftcmd.TypeClusterUnreachable || r.Type == driftcmd.TypeGitUnreachable {
+	if r.Type == watch.TypeClusterUnreachable || r.Type == watch.TypeGitUnreachable {
 		b.lost[r.Fabric][what] = r
 	} else {
 		delete(b.lost[r.Fabric], what)

@@ -9,8 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	driftcmd "github.com/githedgehog/kubectl-hnp/pkg/cmd/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil/watch"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -87,8 +87,8 @@ func TestBoardShowsLostSources(t *testing.T) {
 	}
 
 	b.update("lab", set(vpc("a", 1)), set(vpc("a", 1)))
-	b.reach(driftcmd.Reachability{Time: at, Type: driftcmd.TypeClusterUnreachable, Fabric: "lab", Error: "connection refused"})
-	b.reach(driftcmd.Reachability{Time: at.Add(time.Minute), Type: driftcmd.TypeGitUnreachable, Fabric: "prod", Error: "fetch failed"})
+	b.reach(watch.Reachability{Time: at, Type: watch.TypeClusterUnreachable, Fabric: "lab", Error: "connection refused"})
+	b.reach(watch.Reachability{Time: at.Add(time.Minute), Type: watch.TypeGitUnreachable, Fabric: "prod", Error: "fetch failed"})
 	frame := lastFrame()
 	for _, want := range []string{
 		"fabric lab: cluster unreachable since 2026-11-26T07:00:00Z, retrying: connection refused\n",
@@ -99,7 +99,7 @@ func TestBoardShowsLostSources(t *testing.T) {
 			t.Errorf("frame lacks %q:\n%s", want, frame)
 		}
 	}
-	b.reach(driftcmd.Reachability{Time: at.Add(2 * time.Minute), Type: driftcmd.TypeClusterReachable, Fabric: "lab"})
+	b.reach(watch.Reachability{Time: at.Add(2 * time.Minute), Type: watch.TypeClusterReachable, Fabric: "lab"})
 	frame = lastFrame()
 	if strings.Contains(frame, "fabric lab: cluster unreachable") || !strings.Contains(frame, "fabric prod: Git unreachable") {
 		t.Errorf("after the cluster is back:\n%s", frame)

@@ -1,0 +1,201 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// StatusDeleted is the status --watch reports for an object that is gone
+// from both Git and the cluster.
+const StatusDeleted driftpkg.Status = "deleted"
+
+// Change is one status change printed by --watch (a JSON line with -o json).
+type Change struct {
+	Time time.Time `json:"time"`
+	// Type is TypeStatusChanged, telling these lines from Reachability's.
+	Type      string               `json:"type"`
+	Fabric    string               `json:"fabric"`
+	Kind      string               `json:"kind"`
+	Namespace string               `json:"namespace"`
+	Name      string               `json:"name"`
+	Status    driftpkg.Status      `json:"status"`
+	Previous  driftpkg.Status      `json:"previous,omitempty"`
+	Diffs     []driftpkg.FieldDiff `json:"diffs,omitempty"`
+}
+
+// Watcher keeps the drift of fabrics up to date from informers on their
+// clusters and Git fetches, and reports each status change, and each loss
+// and return of a cluster or Git remote.
+type Watcher struct {
+	F                *cmdutil.Factory
+	Kinds            []*kinds.Kind
+	Name             string
+	Selector         labels.Selector
+	GitPoll          time.Duration
+	Rules            []driftpkg.Rule
+	Strict           bool
+	NoBuiltinIgnores bool
+	// Health sets how lost clusters and Git remotes are noticed and
+	// retried; zero fields take the defaults.
+	Health Health
+	// OnChange is called for each status change (from one goroutine per
+	// fabric: it must be safe for concurrent use).
+	OnChange func(Change)
+	// OnReachability, when set, is called when a fabric's cluster or Git
+	// remote is lost or back (same goroutines as OnChange).
+	OnReachability func(Reachability)
+	// Refresh fetches Git fast-forward only (sync): commits the remote
+	// lacks are kept, not reset away.
+	Refresh bool
+	// OnUpdate, when set, is called after each batch of changes of a
+	// fabric with its current desired and actual state (same goroutines).
+	OnUpdate func(fabric string, desired, actual resource.Set)
+}
+
+// Run watches until ctx is done; a failing fabric is reported at the end
+// and makes the exit code 2. A lost cluster or Git remote is not a
+// failure: it is reported and retried.
+func (w *Watcher) Run(ctx context.Context, fabs []fabric.Fabric) error {
+	errs := make(chan error, len(fabs))
+	var wg sync.WaitGroup
+	for i := range fabs {
+		wg.Add(1)
+		go func(fab fabric.Fabric) {
+			defer wg.Done()
+			if err := w.watchFabric(ctx, fab); err != nil {
+				errs <- err
+			}
+		}(fabs[i])
+	}
+	wg.Wait()
+	close(errs)
+	failed := false
+	for err := range errs {
+		failed = true
+		fmt.Fprintf(w.F.IOStreams.ErrOut, "Error: %v\n", err)
+	}
+	if failed {
+		return cmdutil.SilentExit(cmdutil.ExitError)
+	}
+	return nil
+}
+
+// fabricWatch is the live state of one watched fabric.
+type fabricWatch struct {
+	name string
+	opts driftpkg.Options
+	// hooks default the desired objects as the fabric's webhooks would.
+	hooks *judge.Webhooks
+	// sel is -l: an object is watched when its Git copy or its cluster
+	// copy matches (nil or empty: every object).
+	sel labels.Selector
+	// desired is nil until Git was read once.
+	desired resource.Set
+	// actual is nil until the cluster was watched once; live tells
+	// whether it is being watched now.
+	actual   resource.Set
+	live     bool
+	statuses map[resource.Key]driftpkg.Status
+	now      func() time.Time
+	onChange func(Change)
+}
+
+func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Options, *judge.Webhooks, error) {
+	model := w.F.WriteModel(ctx, &fab, true)
+	opts, err := judge.Options(&fab, model, judge.Settings{Strict: w.Strict, Ignores: w.Rules, NoBuiltinIgnores: w.NoBuiltinIgnores})
+	return opts, judge.NewWebhooks(&fab, model, nil), err
+}
+
+func (w *Watcher) update(fw *fabricWatch) {
+	if w.OnUpdate != nil && fw.comparable() {
+		d, a := fw.view(fw.desired, fw.actual)
+		w.OnUpdate(fw.name, d, a)
+	}
+}
+
+func (w *Watcher) filterName(set resource.Set) resource.Set {
+	if w.Name == "" || set == nil {
+		return set
+	}
+	return set.Named(w.Name)
+}
+
+// comparable tells whether statuses can be judged: Git was read and the
+// cluster is being watched.
+func (fw *fabricWatch) comparable() bool {
+	return fw.desired != nil && fw.actual != nil && fw.live
+}
+
+// compareAll compares every object again and reports each status change.
+func (fw *fabricWatch) compareAll() {
+	if !fw.comparable() {
+		return
+	}
+	fw.hooks.Observe(fw.actual)
+	keys := map[resource.Key]bool{}
+	for k := range fw.desired {
+		keys[k] = true
+	}
+	for k := range fw.actual {
+		keys[k] = true
+	}
+	for k := range fw.statuses {
+		keys[k] = true
+	}
+	sorted := make([]resource.Key, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	resource.SortKeys(sorted)
+	for _, k := range sorted {
+		fw.recompute(k)
+	}
+}
+
+// recompute compares one object again and reports a change of its status.
+// The first status of an object is reported only when not in sync.
+func (fw *fabricWatch) recompute(k resource.Key) {
+	d, a := resource.Set{}, resource.Set{}
+	if o, ok := fw.desired[k]; ok {
+		d[k] = o
+	}
+	if o, ok := fw.actual[k]; ok {
+		a[k] = o
+	}
+	d, a = fw.view(d, a)
+	prev, seen := fw.statuses[k]
+	if len(d) == 0 && len(a) == 0 {
+		if seen {
+			delete(fw.statuses, k)
+			fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev})
+		}
+		return
+	}
+	res := judge.One(fw.opts, fw.hooks, k, d[k], a[k])
+	fw.statuses[k] = res.Status
+	if res.Status == prev || (!seen && res.Status == driftpkg.StatusInSync) {
+		return
+	}
+	fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: res.Status, Previous: prev, Diffs: res.Diffs})
+}
+
+// view keeps the objects -l selects: those whose Git copy or cluster copy
+// matches, on both sides, so that a label on one side only never makes an
+// object look missing from the other.
+func (fw *fabricWatch) view(desired, actual resource.Set) (resource.Set, resource.Set) {
+	if fw.sel == nil || fw.sel.Empty() {
+		return desired, actual
+	}
+	return cmdutil.MatchEither(desired, actual, fw.sel)
+}
