@@ -472,3 +472,32 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }
+
+// benchProfile runs args once more, untimed, writing CPU and heap profiles
+// of the child to HNP_BENCH_PROFILE/NAME.cpu and NAME.mem when that
+// variable names a directory (HNP_CPUPROFILE, HNP_MEMPROFILE: profile.go).
+func benchProfile(b *testing.B, env, args []string, name string, okCodes ...int) {
+	b.Helper()
+	dir := os.Getenv("HNP_BENCH_PROFILE")
+	if dir == "" {
+		return
+	}
+	env = append(env[:len(env):len(env)], "HNP_CPUPROFILE="+filepath.Join(dir, name+".cpu"), "HNP_MEMPROFILE="+filepath.Join(dir, name+".mem"))
+	r := benchExecute(b, env, args, okCodes...)
+	b.Logf("profiled %s: %s, %s CPU, peak %.0f MB", name, r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.peakMB())
+}
+
+// serverCPU is the CPU time the control planes' kube-apiservers and etcds
+// have used so far (testbed.ControlPlane.ServerCPU).
+func serverCPU(b *testing.B, planes ...*testbed.ControlPlane) time.Duration {
+	b.Helper()
+	var sum time.Duration
+	for _, cp := range planes {
+		d, err := cp.ServerCPU(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		sum += d
+	}
+	return sum
+}

@@ -7,7 +7,7 @@ package root
 // per size; the growth should be linear (50k ≤ 5.5 × 10k). `make
 // bench-ladder` runs it:
 //
-//	go test -tags e2ebench -run '^$' -bench LadderDrift -benchtime 3x -timeout 90m ./pkg/cmd/root/
+//	go test -tags e2ebench -run '^$' -bench LadderDrift -benchtime 5x -timeout 90m ./pkg/cmd/root/
 //
 // HNP_BENCH_LADDER changes the sizes (comma-separated multiples of 1,000).
 
@@ -141,6 +141,7 @@ func BenchmarkLadderDrift(b *testing.B) {
 	}
 	for _, r := range st.rungs { // warm-up, untimed
 		r.check(b, benchExecute(b, st.tools.env, st.driftArgs(r)))
+		benchProfile(b, st.tools.env, st.driftArgs(r), r.name)
 	}
 	walls, cpus := make([][]float64, len(st.rungs)), make([][]float64, len(st.rungs))
 	peaks := make([]float64, len(st.rungs))
