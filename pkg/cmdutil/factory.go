@@ -260,7 +260,7 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 		rc.Wrap(f.WrapTransport)
 	}
 	ns := f.Namespace(fab)
-	dyn, err := dynamic.NewForConfig(rc)
+	dyn, err := clusterstate.NewDynamic(rc)
 	if err != nil {
 		return nil, err
 	}
