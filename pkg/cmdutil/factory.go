@@ -60,6 +60,8 @@ type Factory struct {
 	notedMu sync.Mutex
 	// deployers caches each fabric's deployer for the command run.
 	deployers deployerCache
+	// crds caches each cluster's CRDs for the command run (model.go).
+	crds crdCache
 }
 
 // NewFactory returns a Factory on the given streams and the process

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/validate"
@@ -15,17 +16,23 @@ import (
 // fabric's cluster and cached, as for validation; when the cluster cannot
 // be reached (or with --offline or a snapshot, live false) the cached CRDs
 // are used. nil when neither is available: drift then assumes a field only
-// the cluster has inside a list Git sets is a server default.
+// the cluster has inside a list Git sets is a server default. Fabrics that
+// share a cluster (and user) share one read of its CRDs, encoded and
+// compiled once, for the command run.
 func (f *Factory) WriteModel(ctx context.Context, fab *fabric.Fabric, live bool) *writepath.Model {
 	cacheDir := filepath.Join(f.CacheDir(), "crds", fab.Name)
 	if live && !f.Offline {
 		if cl, err := f.Cluster(fab); err == nil {
-			if crds, err := validate.Fetch(ctx, cl.RestConfig, nil); err == nil {
-				if err := validate.SaveCache(cacheDir, crds...); err != nil {
+			key := cl.Host + " " + cl.RestConfig.Username + " " + cl.RestConfig.Impersonate.UserName
+			if e, err := f.crds.get(ctx, key, cl); err == nil {
+				if err := e.encodeErr; err == nil {
+					err = e.files.Save(cacheDir)
+				}
+				if err != nil {
 					fmt.Fprintf(f.IOStreams.ErrOut, "Warning: caching the CRDs in %s: %v\n", cacheDir, err)
 				}
-				if m, err := writepath.FromCRDs(crds...); err == nil {
-					return m
+				if e.model != nil {
+					return e.model
 				}
 			}
 		}
@@ -39,4 +46,53 @@ func (f *Factory) WriteModel(ctx context.Context, fab *fabric.Fabric, live bool)
 		return nil
 	}
 	return m
+}
+
+// clusterCRDs is one cluster's CRDs as a command run read them: their
+// cache files (or why they could not be encoded) and write-path model (nil
+// when it could not be built).
+type clusterCRDs struct {
+	mu        sync.Mutex
+	read      bool
+	files     validate.CacheFiles
+	encodeErr error
+	model     *writepath.Model
+}
+
+// crdCache holds, for one command run, the CRDs read from each cluster.
+type crdCache struct {
+	mu        sync.Mutex
+	byCluster map[string]*clusterCRDs
+}
+
+// get returns the CRDs of the cluster key, reading them from cl the first
+// time. A failed read is not kept: the next fabric of the cluster tries
+// again (its own context may allow more time). Fabrics asking while a read
+// is under way wait for it.
+func (c *crdCache) get(ctx context.Context, key string, cl *Cluster) (*clusterCRDs, error) {
+	c.mu.Lock()
+	if c.byCluster == nil {
+		c.byCluster = map[string]*clusterCRDs{}
+	}
+	e := c.byCluster[key]
+	if e == nil {
+		e = &clusterCRDs{}
+		c.byCluster[key] = e
+	}
+	c.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.read {
+		return e, nil
+	}
+	crds, err := validate.Fetch(ctx, cl.RestConfig, nil)
+	if err != nil {
+		return nil, err
+	}
+	e.read = true
+	e.files, e.encodeErr = validate.EncodeCache(crds...)
+	if m, err := writepath.FromCRDs(crds...); err == nil {
+		e.model = m
+	}
+	return e, nil
 }
