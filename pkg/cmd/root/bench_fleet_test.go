@@ -135,29 +135,20 @@ func (st *fleetState) checkFleet(b *testing.B, r e2eRun, names ...string) {
 // the 12 fabrics (default --concurrency), the 12 single-fabric runs one
 // after the other, and the fleet with --concurrency 1 (where the gain comes
 // from), in rotating order, each output checked untimed. It reports the
-// fleet's time over the sum of the single runs (target ≤ 0.5).
+// fleet's time over the sum of the single runs (target ≤ 0.5), and the CPU
+// time of the command and of the two control planes' servers meanwhile.
+// HNP_BENCH_BEFORE names another kubectl-hnp binary (such as one built
+// from main) whose fleet and single runs join the rotation, reported with
+// the prefix before-.
 func BenchmarkFleetDrift(b *testing.B) {
 	st, err := fleetFixture()
 	if err != nil {
 		b.Fatal(err)
 	}
-	base := []string{st.tools.bin, "drift", "-o", "json", "--exit-code=false"}
-	fleetArgs := base
-	serialArgs := append(base[:len(base):len(base)], "--concurrency", "1")
-	single := func(name string) []string { return append(base[:len(base):len(base)], "--fabric", name) }
-	// A first run of each, untimed: discovery caches and page cache warm.
-	st.checkFleet(b, benchExecute(b, st.env, fleetArgs), st.names...)
-	for _, name := range st.names {
-		st.checkFleet(b, benchExecute(b, st.env, single(name)), name)
-	}
-	benchProfile(b, st.env, fleetArgs, "fleet")
-	benchProfile(b, st.env, single(st.names[0]), "fleet-single")
-
 	type totals struct {
 		wall, cpu, server time.Duration
 		peak              float64
 	}
-	var fleet, sum, serial totals
 	// measure runs args, adds its times (and the control planes' CPU time
 	// meanwhile) to t, and checks its output untimed.
 	measure := func(t *totals, args []string, names ...string) {
@@ -169,14 +160,37 @@ func BenchmarkFleetDrift(b *testing.B) {
 		st.checkFleet(b, r, names...)
 		b.StartTimer()
 	}
-	contenders := []func(){
-		func() { measure(&fleet, fleetArgs, st.names...) },
-		func() {
-			for _, name := range st.names {
-				measure(&sum, single(name), name)
-			}
-		},
-		func() { measure(&serial, serialArgs, st.names...) },
+	type binary struct {
+		prefix, path       string
+		fleet, sum, serial totals
+	}
+	bins := []*binary{{path: st.tools.bin}}
+	if before := os.Getenv("HNP_BENCH_BEFORE"); before != "" {
+		bins = append(bins, &binary{prefix: "before-", path: before})
+	}
+	var contenders []func()
+	for _, bin := range bins {
+		base := []string{bin.path, "drift", "-o", "json", "--exit-code=false"}
+		fleetArgs := base
+		single := func(name string) []string { return append(base[:len(base):len(base)], "--fabric", name) }
+		// A first run of each, untimed: discovery caches and page cache warm.
+		st.checkFleet(b, benchExecute(b, st.env, fleetArgs), st.names...)
+		for _, name := range st.names {
+			st.checkFleet(b, benchExecute(b, st.env, single(name)), name)
+		}
+		benchProfile(b, st.env, fleetArgs, bin.prefix+"fleet")
+		benchProfile(b, st.env, single(st.names[0]), bin.prefix+"fleet-single")
+		contenders = append(contenders,
+			func() { measure(&bin.fleet, fleetArgs, st.names...) },
+			func() {
+				for _, name := range st.names {
+					measure(&bin.sum, single(name), name)
+				}
+			})
+		if bin.prefix == "" {
+			serialArgs := append(base[:len(base):len(base)], "--concurrency", "1")
+			contenders = append(contenders, func() { measure(&bin.serial, serialArgs, st.names...) })
+		}
 	}
 	n := 0
 	for b.Loop() {
@@ -186,16 +200,21 @@ func BenchmarkFleetDrift(b *testing.B) {
 		n++
 	}
 	per := func(d time.Duration) float64 { return d.Seconds() / float64(n) }
-	b.ReportMetric(per(fleet.wall), "fleet-s/op")
-	b.ReportMetric(per(sum.wall), "sum-of-12-s/op")
-	b.ReportMetric(per(serial.wall), "concurrency-1-s/op")
-	b.ReportMetric(float64(fleet.wall)/float64(sum.wall), "ratio-vs-sum")
-	b.ReportMetric(per(fleet.cpu), "fleet-cpu-s/op")
-	b.ReportMetric(per(sum.cpu), "sum-cpu-s/op")
-	b.ReportMetric(float64(fleet.cpu)/float64(sum.cpu), "cpu-ratio-vs-sum")
-	b.ReportMetric(per(fleet.server), "fleet-server-cpu-s/op")
-	b.ReportMetric(per(sum.server), "sum-server-cpu-s/op")
-	b.ReportMetric(fleet.peak, "fleet-peak-MB")
-	b.ReportMetric(sum.peak, "single-peak-MB")
-	b.ReportMetric(serial.peak, "concurrency-1-peak-MB")
+	for _, bin := range bins {
+		p := bin.prefix
+		b.ReportMetric(per(bin.fleet.wall), p+"fleet-s/op")
+		b.ReportMetric(per(bin.sum.wall), p+"sum-of-12-s/op")
+		b.ReportMetric(float64(bin.fleet.wall)/float64(bin.sum.wall), p+"ratio-vs-sum")
+		b.ReportMetric(per(bin.fleet.cpu), p+"fleet-cpu-s/op")
+		b.ReportMetric(per(bin.sum.cpu), p+"sum-cpu-s/op")
+		b.ReportMetric(float64(bin.fleet.cpu)/float64(bin.sum.cpu), p+"cpu-ratio-vs-sum")
+		b.ReportMetric(per(bin.fleet.server), p+"fleet-server-cpu-s/op")
+		b.ReportMetric(per(bin.sum.server), p+"sum-server-cpu-s/op")
+		b.ReportMetric(bin.fleet.peak, p+"fleet-peak-MB")
+		b.ReportMetric(bin.sum.peak, p+"single-peak-MB")
+		if p == "" {
+			b.ReportMetric(per(bin.serial.wall), "concurrency-1-s/op")
+			b.ReportMetric(bin.serial.peak, "concurrency-1-peak-MB")
+		}
+	}
 }

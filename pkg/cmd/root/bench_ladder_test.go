@@ -95,8 +95,8 @@ var ladderFixture = sync.OnceValues(func() (*ladderState, error) {
 	return st, nil
 })
 
-func (st *ladderState) driftArgs(r ladderRung) []string {
-	return []string{st.tools.bin, "drift", "-o", "json", "--repo", st.repo, "--dir", "fabrics/" + r.name,
+func (st *ladderState) driftArgs(bin string, r ladderRung) []string {
+	return []string{bin, "drift", "-o", "json", "--repo", st.repo, "--dir", "fabrics/" + r.name,
 		"--kubeconfig", lab.KubeconfigPath, "-n", r.name, "--exit-code=false"}
 }
 
@@ -132,44 +132,64 @@ func median(xs []float64) float64 {
 // BenchmarkLadderDrift runs drift on every rung in each iteration, in
 // rotating order, each output checked untimed, and reports per size the
 // median wall and CPU time and the highest peak resident set size, and the
-// growth from each rung to the next (time and memory, and that growth over
-// the growth in objects: 1.0 is linear).
+// growth from each rung to the next (time, CPU and memory). HNP_BENCH_BEFORE
+// names another kubectl-hnp binary (such as one built from main) whose runs
+// join the rotation, reported with the prefix before-.
 func BenchmarkLadderDrift(b *testing.B) {
 	st, err := ladderFixture()
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, r := range st.rungs { // warm-up, untimed
-		r.check(b, benchExecute(b, st.tools.env, st.driftArgs(r)))
-		benchProfile(b, st.tools.env, st.driftArgs(r), r.name)
+	type binary struct {
+		prefix, path string
+		walls, cpus  [][]float64
+		peaks        []float64
 	}
-	walls, cpus := make([][]float64, len(st.rungs)), make([][]float64, len(st.rungs))
-	peaks := make([]float64, len(st.rungs))
+	bins := []*binary{{path: st.tools.bin}}
+	if before := os.Getenv("HNP_BENCH_BEFORE"); before != "" {
+		bins = append(bins, &binary{prefix: "before-", path: before})
+	}
+	type contender struct {
+		bin  *binary
+		rung int
+	}
+	var contenders []contender
+	for _, bin := range bins {
+		bin.walls, bin.cpus, bin.peaks = make([][]float64, len(st.rungs)), make([][]float64, len(st.rungs)), make([]float64, len(st.rungs))
+		for i, r := range st.rungs { // warm-up, untimed
+			args := st.driftArgs(bin.path, r)
+			r.check(b, benchExecute(b, st.tools.env, args))
+			benchProfile(b, st.tools.env, args, bin.prefix+r.name)
+			contenders = append(contenders, contender{bin, i})
+		}
+	}
 	n := 0
 	for b.Loop() {
-		for k := range st.rungs {
-			i := (n + k) % len(st.rungs)
-			r := benchExecute(b, st.tools.env, st.driftArgs(st.rungs[i]))
-			walls[i], cpus[i] = append(walls[i], r.wall.Seconds()), append(cpus[i], r.cpu.Seconds())
-			peaks[i] = max(peaks[i], r.peakMB())
+		for k := range contenders {
+			c := contenders[(n+k)%len(contenders)]
+			r := benchExecute(b, st.tools.env, st.driftArgs(c.bin.path, st.rungs[c.rung]))
+			c.bin.walls[c.rung] = append(c.bin.walls[c.rung], r.wall.Seconds())
+			c.bin.cpus[c.rung] = append(c.bin.cpus[c.rung], r.cpu.Seconds())
+			c.bin.peaks[c.rung] = max(c.bin.peaks[c.rung], r.peakMB())
 			b.StopTimer()
-			st.rungs[i].check(b, r)
+			st.rungs[c.rung].check(b, r)
 			b.StartTimer()
 		}
 		n++
 	}
-	for i, r := range st.rungs {
-		size := strings.TrimPrefix(r.name, "ladder-")
-		b.ReportMetric(median(walls[i]), size+"-s")
-		b.ReportMetric(median(cpus[i]), size+"-cpu-s")
-		b.ReportMetric(peaks[i], size+"-peak-MB")
-		if i == 0 {
-			continue
+	for _, bin := range bins {
+		for i, r := range st.rungs {
+			size := bin.prefix + strings.TrimPrefix(r.name, "ladder-")
+			b.ReportMetric(median(bin.walls[i]), size+"-s")
+			b.ReportMetric(median(bin.cpus[i]), size+"-cpu-s")
+			b.ReportMetric(bin.peaks[i], size+"-peak-MB")
+			if i == 0 {
+				continue
+			}
+			step := size + "/" + strings.TrimPrefix(st.rungs[i-1].name, "ladder-")
+			b.ReportMetric(median(bin.walls[i])/median(bin.walls[i-1]), step+"-time")
+			b.ReportMetric(median(bin.cpus[i])/median(bin.cpus[i-1]), step+"-cpu")
+			b.ReportMetric(bin.peaks[i]/bin.peaks[i-1], step+"-peak")
 		}
-		prev := st.rungs[i-1]
-		step := size + "/" + strings.TrimPrefix(prev.name, "ladder-")
-		b.ReportMetric(median(walls[i])/median(walls[i-1]), step+"-time")
-		b.ReportMetric(median(cpus[i])/median(cpus[i-1]), step+"-cpu")
-		b.ReportMetric(peaks[i]/peaks[i-1], step+"-peak")
 	}
 }
