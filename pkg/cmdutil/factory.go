@@ -23,6 +23,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 )
 
 // Factory is the one place where real configuration, Git and cluster
@@ -60,8 +61,10 @@ type Factory struct {
 	notedMu sync.Mutex
 	// deployers caches each fabric's deployer for the command run.
 	deployers deployerCache
-	// crds caches each cluster's CRDs for the command run (model.go).
-	crds crdCache
+	// crds and served keep each cluster's CRDs (model.go) and served
+	// versions of the kinds (state.go) for the command run.
+	crds   perRun[*clusterCRDs]
+	served perRun[[]*kinds.Kind]
 }
 
 // NewFactory returns a Factory on the given streams and the process

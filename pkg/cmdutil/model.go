@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sync"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/validate"
@@ -23,8 +22,8 @@ func (f *Factory) WriteModel(ctx context.Context, fab *fabric.Fabric, live bool)
 	cacheDir := filepath.Join(f.CacheDir(), "crds", fab.Name)
 	if live && !f.Offline {
 		if cl, err := f.Cluster(fab); err == nil {
-			key := cl.Host + " " + cl.RestConfig.Username + " " + cl.RestConfig.Impersonate.UserName
-			if e, err := f.crds.get(ctx, key, cl); err == nil {
+			e, err := f.crds.get(clusterKey(cl), func() (*clusterCRDs, error) { return readCRDs(ctx, cl) })
+			if err == nil {
 				if err := e.encodeErr; err == nil {
 					err = e.files.Save(cacheDir)
 				}
@@ -52,44 +51,19 @@ func (f *Factory) WriteModel(ctx context.Context, fab *fabric.Fabric, live bool)
 // cache files (or why they could not be encoded) and write-path model (nil
 // when it could not be built).
 type clusterCRDs struct {
-	mu        sync.Mutex
-	read      bool
 	files     validate.CacheFiles
 	encodeErr error
 	model     *writepath.Model
 }
 
-// crdCache holds, for one command run, the CRDs read from each cluster.
-type crdCache struct {
-	mu        sync.Mutex
-	byCluster map[string]*clusterCRDs
-}
-
-// get returns the CRDs of the cluster key, reading them from cl the first
-// time. A failed read is not kept: the next fabric of the cluster tries
-// again (its own context may allow more time). Fabrics asking while a read
-// is under way wait for it.
-func (c *crdCache) get(ctx context.Context, key string, cl *Cluster) (*clusterCRDs, error) {
-	c.mu.Lock()
-	if c.byCluster == nil {
-		c.byCluster = map[string]*clusterCRDs{}
-	}
-	e := c.byCluster[key]
-	if e == nil {
-		e = &clusterCRDs{}
-		c.byCluster[key] = e
-	}
-	c.mu.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.read {
-		return e, nil
-	}
+// readCRDs reads the cluster's CRDs, encodes them for the cache and
+// compiles the write-path model.
+func readCRDs(ctx context.Context, cl *Cluster) (*clusterCRDs, error) {
 	crds, err := validate.Fetch(ctx, cl.RestConfig, nil)
 	if err != nil {
 		return nil, err
 	}
-	e.read = true
+	e := &clusterCRDs{}
 	e.files, e.encodeErr = validate.EncodeCache(crds...)
 	if m, err := writepath.FromCRDs(crds...); err == nil {
 		e.model = m

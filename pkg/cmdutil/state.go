@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -240,7 +241,10 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 		name := st.Fabric.Name
 		r.Progress = func(kind string, n int) { opts.Progress(name, kind, n) }
 	}
-	ks, err := r.Resolve(ctx, opts.Kinds)
+	// Fabrics on one cluster ask discovery once.
+	ks, err := f.served.get(clusterKey(c)+" "+kindNames(opts.Kinds), func() ([]*kinds.Kind, error) {
+		return r.Resolve(ctx, opts.Kinds)
+	})
 	if err != nil {
 		return err
 	}
@@ -329,4 +333,13 @@ func readsYAML12(f *fabric.Fabric, objs resource.Set) bool {
 		return o.Rendered
 	}
 	return false
+}
+
+// kindNames is the kinds' names, in order: a key of what was resolved.
+func kindNames(ks []*kinds.Kind) string {
+	names := make([]string, len(ks))
+	for i, k := range ks {
+		names[i] = k.Kind
+	}
+	return strings.Join(names, ",")
 }
