@@ -231,8 +231,8 @@ func TestFleetDeadFabricsDoNotHoldTheOthers(t *testing.T) {
 }
 
 // TestFleetFabricsOnOneClusterReadItsCRDsOnce: the write-path model's CRDs
-// are read once per cluster for the command run, and still cached for
-// each fabric (for --offline).
+// and the served versions of the kinds are read once per cluster for the
+// command run, and the CRDs still cached for each fabric (for --offline).
 func TestFleetFabricsOnOneClusterReadItsCRDsOnce(t *testing.T) {
 	remote := fleetOnProd(t)
 	h := newHarness(t)
@@ -243,11 +243,14 @@ func TestFleetFabricsOnOneClusterReadItsCRDsOnce(t *testing.T) {
 	var out, errOut bytes.Buffer
 	f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	f.Getenv = func(k string) string { return h.env[k] }
-	var crdGets atomic.Int64
+	var crdGets, hedgehogDiscovery atomic.Int64
 	f.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if strings.HasPrefix(r.URL.Path, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/") {
 				crdGets.Add(1)
+			}
+			if r.URL.Path == "/apis/vpc.githedgehog.com/v1beta1" {
+				hedgehogDiscovery.Add(1)
 			}
 			return rt.RoundTrip(r)
 		})
@@ -257,6 +260,9 @@ func TestFleetFabricsOnOneClusterReadItsCRDsOnce(t *testing.T) {
 	}
 	if n, want := crdGets.Load(), int64(len(validate.HedgehogCRDNames())); n != want {
 		t.Errorf("%d CRD requests for three fabrics on one cluster, want %d (one read)", n, want)
+	}
+	if n := hedgehogDiscovery.Load(); n != 1 {
+		t.Errorf("%d discovery requests of vpc.githedgehog.com/v1beta1 for three fabrics on one cluster, want 1", n)
 	}
 	for _, fab := range []string{"fa", "fb", "span"} {
 		crds, err := validate.ReadCRDs(filepath.Join(h.env["XDG_CACHE_HOME"], "kubectl-hnp", "crds", fab))
