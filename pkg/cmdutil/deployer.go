@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
@@ -23,6 +24,12 @@ type deployerCache struct {
 type FabricDeployer struct {
 	Ref    deployer.Ref
 	Status *deployer.Status
+	// Cached says it was found through the discovery cache (one GET), not
+	// by LISTs: what that GET could not check is checked later (Pipeline).
+	Cached bool
+	// target and server are what a discovery looked for, to forget it.
+	target deployer.Target
+	server string
 }
 
 // Deployer finds the fabric's deployer and reads its status: the
@@ -77,11 +84,12 @@ func (f *Factory) findDeployer(ctx context.Context, fab *fabric.Fabric, branch s
 			branch = fab.Git.Branch
 		}
 		x := f.index(cl)
-		d, err := x.Discover(ctx, deployer.Target{URL: fab.Git.URL, Branch: branch, Path: fab.Git.RenderPath()})
+		t := deployer.Target{URL: fab.Git.URL, Branch: branch, Path: fab.Git.RenderPath()}
+		d, err := x.Lookup(ctx, f.discoveryCache(), cl.Host, t)
 		if err != nil || !d.Found {
 			return nil, err
 		}
-		return &FabricDeployer{Ref: d.Ref, Status: d.Status}, nil
+		return &FabricDeployer{Ref: d.Ref, Status: d.Status, Cached: d.Cached, target: t, server: cl.Host}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -91,6 +99,20 @@ func (f *Factory) findDeployer(ctx context.Context, fab *fabric.Fabric, branch s
 		return nil, fmt.Errorf("the configured deployer: %w", err)
 	}
 	return &FabricDeployer{Ref: ref, Status: st}, nil
+}
+
+// discoveryCache is the on-disk memory of discovered deployers,
+// $XDG_CACHE_HOME/kubectl-hnp/deployers.
+func (f *Factory) discoveryCache() *deployer.DiscoveryCache {
+	return &deployer.DiscoveryCache{Dir: filepath.Join(f.CacheDir(), "deployers"), Now: f.Now}
+}
+
+// rediscover drops a deployer found through the discovery cache, on disk
+// and for this run, and discovers it again (LISTs).
+func (f *Factory) rediscover(ctx context.Context, fab *fabric.Fabric, d *FabricDeployer) (*FabricDeployer, error) {
+	f.discoveryCache().Forget(d.server, d.target)
+	f.ForgetDeployer(fab)
+	return f.Deployer(ctx, fab, d.target.Branch)
 }
 
 // index is the cluster's Flux index for this command run.
@@ -121,16 +143,31 @@ func (f *Factory) Pipeline(ctx context.Context, st *FabricState, res *drift.Resu
 	if d == nil || d.Status == nil {
 		return nil, nil
 	}
+	ws := st.Workspace
+	var since *gitstate.Since
+	var sinceErr error
+	if ws != nil && ws.Revision != "" && d.Status.Revision != "" && d.Status.Revision != ws.Revision {
+		since, sinceErr = ws.Since(ctx, st.Fabric.Git.Dir, d.Status.Revision)
+		if d.Cached && sinceErr == nil && !since.Known {
+			// A remembered Kustomization that applied a commit the
+			// branch does not hold may now fetch another repository:
+			// find it again (LISTs), once.
+			nd, err := f.rediscover(ctx, &st.Fabric, d)
+			if err != nil {
+				return nil, err
+			}
+			st.Deployer = nd
+			return f.Pipeline(ctx, st, res)
+		}
+	}
 	s := d.Status
 	p := &drift.Pipeline{Tool: s.Tool, Name: s.Name, Revision: s.Revision, Ready: s.Ready,
 		Message: s.Message, LastAttempt: s.LastAttempt, Suspended: s.Suspended}
-	ws := st.Workspace
 	if ws == nil || ws.Revision == "" || s.Revision == "" || s.Revision == ws.Revision {
 		return p, nil
 	}
-	since, err := ws.Since(ctx, st.Fabric.Git.Dir, s.Revision)
-	if err != nil {
-		return p, err
+	if sinceErr != nil {
+		return p, sinceErr
 	}
 	if !since.Known {
 		return p, nil
