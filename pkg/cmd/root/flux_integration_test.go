@@ -199,11 +199,16 @@ func TestFluxLoop(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("drift header: want %q in\n%s", want, r.stdout)
 		}
-		// Discovered: one LIST of Kustomizations, one of GitRepositories.
+		// Discovered, the first time: one LIST of Kustomizations, one of
+		// GitRepositories.
 		if n != 2 {
 			t.Errorf("drift made %d requests to Flux's API, want 2 (discovery)", n)
 		}
-		r, _ = l.runCounting(t, "drift", "--fabric", "lab", "-o", "json")
+		// Remembered in the discovery cache: one GET of the Kustomization.
+		r, n = l.runCounting(t, "drift", "--fabric", "lab", "-o", "json")
+		if n != 1 {
+			t.Errorf("drift made %d requests to Flux's API, want 1 (the remembered Kustomization)", n)
+		}
 		d := parseDrift(t, r)
 		dep := d.Fabrics[0].Deployer
 		if dep == nil || dep.Tool != "flux" || dep.Name != "flux-system/lab" || dep.Revision != head || dep.Ready != "True" {
