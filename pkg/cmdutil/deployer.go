@@ -139,9 +139,54 @@ func (f *Factory) index(cl *Cluster) *deployer.Index {
 // only when the deployer is behind the commit read; nil without a
 // deployer.
 func (f *Factory) Pipeline(ctx context.Context, st *FabricState, res *drift.Result) (*drift.Pipeline, error) {
+	p, pending, err := f.PipelineState(ctx, st)
+	if p == nil || res == nil || pending == nil {
+		return p, err
+	}
+	for i := range res.Resources {
+		pending.Mark(&res.Resources[i])
+	}
+	res.Summary = drift.SummaryOf(res.Resources)
+	return p, err
+}
+
+// Pending marks the results whose Git side changed after the revision
+// the deployer applied (pendingDeploy).
+type Pending struct {
+	since    *gitstate.Since
+	st       *FabricState
+	ns       string
+	deployed string
+	tool     string
+}
+
+// Mark sets r.PendingDeploy and r.Reason when r is not in sync and its
+// object's Git document (or, rendered, its source file or a patch that
+// selects it) changed after the deployed revision, and reports whether it
+// did. A nil Pending marks nothing.
+func (p *Pending) Mark(r *drift.ResourceResult) bool {
+	if p == nil || r.Status == drift.StatusInSync {
+		return false
+	}
+	ch, ok := changedSince(p.since, p.st, r, p.ns)
+	if !ok {
+		return false
+	}
+	r.PendingDeploy = true
+	r.Reason = fmt.Sprintf("changed in Git in %s %q, after the revision %s deployed (%s)",
+		deployer.Short(ch.Commit), ch.Subject, deployer.Short(p.deployed), p.tool)
+	return true
+}
+
+// PipelineState is the fabric's pipeline (nil without a deployer) and,
+// when the deployer is behind the commit read, the Pending marker of what
+// changed since. A deployer found through the discovery cache whose
+// applied revision is not on the branch read is looked up again (LISTs)
+// first: the Kustomization may now fetch another repository.
+func (f *Factory) PipelineState(ctx context.Context, st *FabricState) (*drift.Pipeline, *Pending, error) {
 	d := st.Deployer
 	if d == nil || d.Status == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ws := st.Workspace
 	var since *gitstate.Since
@@ -149,47 +194,25 @@ func (f *Factory) Pipeline(ctx context.Context, st *FabricState, res *drift.Resu
 	if ws != nil && ws.Revision != "" && d.Status.Revision != "" && d.Status.Revision != ws.Revision {
 		since, sinceErr = ws.Since(ctx, st.Fabric.Git.Dir, d.Status.Revision)
 		if d.Cached && sinceErr == nil && !since.Known {
-			// A remembered Kustomization that applied a commit the
-			// branch does not hold may now fetch another repository:
-			// find it again (LISTs), once.
 			nd, err := f.rediscover(ctx, &st.Fabric, d)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			st.Deployer = nd
-			return f.Pipeline(ctx, st, res)
+			return f.PipelineState(ctx, st)
 		}
 	}
 	s := d.Status
 	p := &drift.Pipeline{Tool: s.Tool, Name: s.Name, Revision: s.Revision, Ready: s.Ready,
 		Message: s.Message, LastAttempt: s.LastAttempt, Suspended: s.Suspended}
-	if ws == nil || ws.Revision == "" || s.Revision == "" || s.Revision == ws.Revision {
-		return p, nil
-	}
 	if sinceErr != nil {
-		return p, sinceErr
+		return p, nil, sinceErr
 	}
-	if !since.Known {
-		return p, nil
+	if since == nil || !since.Known {
+		return p, nil, nil
 	}
 	p.Behind = since.Behind
-	if res == nil {
-		return p, nil
-	}
-	ns := f.Namespace(&st.Fabric)
-	for i := range res.Resources {
-		r := &res.Resources[i]
-		if r.Status == drift.StatusInSync {
-			continue
-		}
-		if ch, ok := changedSince(since, st, r, ns); ok {
-			r.PendingDeploy = true
-			r.Reason = fmt.Sprintf("changed in Git in %s %q, after the revision %s deployed (%s)",
-				deployer.Short(ch.Commit), ch.Subject, deployer.Short(s.Revision), d.Status.ToolName())
-		}
-	}
-	res.Summary = drift.SummaryOf(res.Resources)
-	return p, nil
+	return p, &Pending{since: since, st: st, ns: f.Namespace(&st.Fabric), deployed: s.Revision, tool: s.ToolName()}, nil
 }
 
 // changedSince finds the newest commit after the deployed revision that
