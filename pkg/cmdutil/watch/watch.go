@@ -38,8 +38,8 @@ type Change struct {
 	PendingDeploy bool   `json:"pendingDeploy,omitempty"`
 	Reason        string `json:"reason,omitempty"`
 
-	// previousPending says Previous was pendingDeploy (for the text).
-	previousPending bool
+	// PreviousPendingDeploy says Previous was pendingDeploy too.
+	PreviousPendingDeploy bool `json:"previousPendingDeploy,omitempty"`
 }
 
 // DeployerChange is a new state of a fabric's deployment pipeline: what
@@ -209,7 +209,7 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 			delete(fw.statuses, k)
 			prevPending := fw.pendings[k]
 			delete(fw.pendings, k)
-			fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev, previousPending: prevPending})
+			fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev, PreviousPendingDeploy: prevPending})
 		}
 		return
 	}
@@ -226,7 +226,7 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 		return
 	}
 	fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name,
-		Status: res.Status, Previous: prev, Diffs: res.Diffs, PendingDeploy: res.PendingDeploy, Reason: res.Reason, previousPending: prevPending})
+		Status: res.Status, Previous: prev, Diffs: res.Diffs, PendingDeploy: res.PendingDeploy, Reason: res.Reason, PreviousPendingDeploy: prevPending})
 }
 
 // view keeps the objects -l selects: those whose Git copy or cluster copy

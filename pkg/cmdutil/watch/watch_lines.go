@@ -77,7 +77,7 @@ func (lw *LineWriter) Change(c Change) {
 	prev := string(c.Previous)
 	if prev == "" {
 		prev = "(new)"
-	} else if c.previousPending {
+	} else if c.PreviousPendingDeploy {
 		prev += " (pendingDeploy)"
 	}
 	status := string(c.Status)
