@@ -321,6 +321,16 @@ func TestFluxLoop(t *testing.T) {
 				t.Errorf("vpc-2: %+v, want pendingDeploy naming %s", res, short(head))
 			}
 		}
+		// The CI formats carry the pipeline too.
+		r = l.h.run("drift", "--fabric", "lab", "-o", "github", "--output-file", "junit="+filepath.Join(t.TempDir(), "drift.xml"))
+		for _, want := range []string{
+			"::warning title=fabric lab%3A Flux flux-system/lab applied " + short(deployed) + " (1 commit behind)%2C suspended%2C Ready=True::",
+			"(pendingDeploy)::fabric lab: VPC default/vpc-2 drifted",
+		} {
+			if r.code != 0 || !strings.Contains(r.stdout, want) {
+				t.Errorf("drift -o github: exit %d, want %q in\n%s%s", r.code, want, r.stdout, r.stderr)
+			}
+		}
 		// A hand change beside it is real drift, pending or not.
 		patch := `{"spec":{"subnets":{"default":{"vlan":1998}}}}`
 		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-1", types.MergePatchType, []byte(patch),
