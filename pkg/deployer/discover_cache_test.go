@@ -17,7 +17,7 @@ import (
 
 // countingClient is a dynamic client on the control plane that counts its
 // requests to Flux's API groups.
-func countingClient(t *testing.T, cfg *rest.Config) (dynamic.Interface, *atomic.Int64) {
+func countingClient(t testing.TB, cfg *rest.Config) (dynamic.Interface, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
 	cfg = rest.CopyConfig(cfg)
