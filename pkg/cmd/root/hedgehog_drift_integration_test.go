@@ -65,6 +65,18 @@ func TestHedgehogShortFormInSyncWithStoredForm(t *testing.T) {
 	if s := rep.Fabrics[0].Summary; s.Total != 15 || s.InSync != 15 {
 		t.Fatalf("summary %+v, want 15 objects in sync", s)
 	}
+	// Kinds the webhook does not label, compared alone: the fabric-level
+	// evidence comes from a sample of the kinds it labels, so the stored
+	// (sorted, merged) namespaces are still in sync.
+	for _, args := range [][]string{{"ipv4namespace,vlannamespace,server"}, {"server", "server-01"}, {"vpc", "-l", "no-such-label"}} {
+		r := h.run(append([]string{"drift", "--fabric", "hh"}, args...)...)
+		if r.code != 0 {
+			t.Errorf("drift %v: exit %d, want 0 (no false drift from the webhook's defaults): %s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := h.run("list", "ipv4namespace", "--fabric", "hh", "--source", "both"); r.code != 0 || !strings.Contains(r.stdout, "\tinSync\t") {
+		t.Errorf("list ipv4namespace --source both: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
 
 	// Real changes are still drift, at the path the user wrote: the
 	// gateway, the DNS servers, and the static lease under its MAC key
