@@ -270,7 +270,7 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			st.Evidence = sampleEvidence(ctx, r)
+			st.Evidence = SampleEvidence(ctx, r)
 		}()
 		defer func() { <-done }()
 	}
@@ -279,10 +279,10 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 	return err
 }
 
-// sampleEvidence reads a few objects of the kinds the Hedgehog webhook
+// SampleEvidence reads a few objects of the kinds the Hedgehog webhook
 // labels (judge.Sample). It is best effort: a failure leaves the fabric
 // without the evidence, as before, and the read itself still counts.
-func sampleEvidence(ctx context.Context, r *clusterstate.Reader) resource.Set {
+func SampleEvidence(ctx context.Context, r *clusterstate.Reader) resource.Set {
 	set, _ := judge.Sample(ctx, func(ctx context.Context, kind string, limit int64) (resource.Set, error) {
 		k, _ := kinds.Lookup(kind)
 		ks, _ := r.Resolve(ctx, []*kinds.Kind{k}) // not served: no sample
