@@ -34,11 +34,13 @@ type FabricDeployer struct {
 
 // Deployer finds the fabric's deployer and reads its status: the
 // configured Kustomization or Application (one GET), or the Flux
-// Kustomization whose GitRepository, branch and path match the fabric's
-// (one LIST of Kustomizations per cluster, and one of GitRepositories when
-// one has the fabric's path, shared by the fabrics of the cluster). branch
-// is the branch read ("" for the fabric's own). nil without a deployer.
-// The answer is kept for the rest of the command run.
+// Kustomization whose GitRepository, branch and path match the fabric's:
+// one GET of the Kustomization the discovery cache remembers for the
+// fabric, validated, else one LIST of Kustomizations per cluster and one
+// of GitRepositories when one has the fabric's path, shared by the
+// fabrics of the cluster (deployer.Index.Lookup). branch is the branch
+// read ("" for the fabric's own). nil without a deployer. The answer is
+// kept for the rest of the command run.
 func (f *Factory) Deployer(ctx context.Context, fab *fabric.Fabric, branch string) (*FabricDeployer, error) {
 	c := &f.deployers
 	c.mu.Lock()

@@ -14,7 +14,9 @@ import (
 
 // WaitDeployed follows the fabric's deployer after a push of commit: it
 // watches the Kustomization or Application until it reports commit (or a
-// newer commit holding it) applied. A failed attempt at such a revision
+// newer commit holding it: one the cache clone lacks is fetched to be
+// judged, and one not on the branch at all is said on stderr) applied. A
+// failed attempt at such a revision
 // ends the wait at once with the deployer's message (exit 1), as does the
 // timeout. reconcile first asks the deployer to deploy now. Progress
 // (stage and elapsed time) is drawn on a terminal only. Without a
