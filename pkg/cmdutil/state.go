@@ -274,7 +274,9 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			st.Evidence = SampleEvidence(ctx, r)
+			st.Evidence = sampleEvidence(ctx, r, func(ctx context.Context, k *kinds.Kind) ([]*kinds.Kind, error) {
+				return f.served.get(clusterKey(c)+" "+k.Kind, func() ([]*kinds.Kind, error) { return r.Resolve(ctx, []*kinds.Kind{k}) })
+			})
 		}()
 		defer func() { <-done }()
 	}
@@ -287,9 +289,17 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 // labels (judge.Sample). It is best effort: a failure leaves the fabric
 // without the evidence, as before, and the read itself still counts.
 func SampleEvidence(ctx context.Context, r *clusterstate.Reader) resource.Set {
+	return sampleEvidence(ctx, r, func(ctx context.Context, k *kinds.Kind) ([]*kinds.Kind, error) {
+		return r.Resolve(ctx, []*kinds.Kind{k})
+	})
+}
+
+// sampleEvidence is SampleEvidence with the served version of each kind
+// found by resolve (shared by the fabrics of a cluster in loadCluster).
+func sampleEvidence(ctx context.Context, r *clusterstate.Reader, resolve func(context.Context, *kinds.Kind) ([]*kinds.Kind, error)) resource.Set {
 	set, _ := judge.Sample(ctx, func(ctx context.Context, kind string, limit int64) (resource.Set, error) {
 		k, _ := kinds.Lookup(kind)
-		ks, _ := r.Resolve(ctx, []*kinds.Kind{k}) // not served: no sample
+		ks, _ := resolve(ctx, k) // not served: no sample
 		if len(ks) == 0 {
 			return nil, nil
 		}

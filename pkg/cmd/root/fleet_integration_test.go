@@ -232,7 +232,8 @@ func TestFleetDeadFabricsDoNotHoldTheOthers(t *testing.T) {
 
 // TestFleetFabricsOnOneClusterReadItsCRDsOnce: the write-path model's CRDs
 // and the served versions of the kinds are read once per cluster for the
-// command run, and the CRDs still cached for each fabric (for --offline).
+// command run — as many requests for three fabrics as for one — and the
+// CRDs still cached for each fabric (for --offline).
 func TestFleetFabricsOnOneClusterReadItsCRDsOnce(t *testing.T) {
 	remote := fleetOnProd(t)
 	h := newHarness(t)
@@ -240,29 +241,35 @@ func TestFleetFabricsOnOneClusterReadItsCRDsOnce(t *testing.T) {
 		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
 		fleetFabric("fb", remote, "fb", prod.KubeconfigPath, prod.Context, "namespace: hnp-fb") +
 		fleetFabric("span", remote, "span", prod.KubeconfigPath, prod.Context, "namespaces: [hnp-span-a, hnp-span-b]"))
-	var out, errOut bytes.Buffer
-	f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	f.Getenv = func(k string) string { return h.env[k] }
-	var crdGets, hedgehogDiscovery atomic.Int64
-	f.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
-		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			if strings.HasPrefix(r.URL.Path, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/") {
-				crdGets.Add(1)
-			}
-			if r.URL.Path == "/apis/vpc.githedgehog.com/v1beta1" {
-				hedgehogDiscovery.Add(1)
-			}
-			return rt.RoundTrip(r)
-		})
+	// count runs drift and counts its CRD and Hedgehog discovery requests.
+	count := func(args ...string) (crdGets, discovery int64) {
+		var out, errOut bytes.Buffer
+		f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+		f.Getenv = func(k string) string { return h.env[k] }
+		var crds, disc atomic.Int64
+		f.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if strings.HasPrefix(r.URL.Path, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/") {
+					crds.Add(1)
+				}
+				if r.URL.Path == "/apis/vpc.githedgehog.com/v1beta1" {
+					disc.Add(1)
+				}
+				return rt.RoundTrip(r)
+			})
+		}
+		if code := Run(context.Background(), f, append([]string{"drift", "ipns", "-o", "json", "--exit-code=false"}, args...)); code != 0 {
+			t.Fatalf("drift %v: exit %d: %s", args, code, errOut.String())
+		}
+		return crds.Load(), disc.Load()
 	}
-	if code := Run(context.Background(), f, []string{"drift", "ipns", "-o", "json"}); code != 1 {
-		t.Fatalf("exit %d, want 1 (the stray object): %s", code, errOut.String())
+	oneCRDs, oneDiscovery := count("--fabric", "fa")
+	crds, discovery := count()
+	if want := int64(len(validate.HedgehogCRDNames())); oneCRDs != want || crds != want {
+		t.Errorf("CRD requests: %d for one fabric, %d for three on the same cluster; want %d (one read) for both", oneCRDs, crds, want)
 	}
-	if n, want := crdGets.Load(), int64(len(validate.HedgehogCRDNames())); n != want {
-		t.Errorf("%d CRD requests for three fabrics on one cluster, want %d (one read)", n, want)
-	}
-	if n := hedgehogDiscovery.Load(); n != 1 {
-		t.Errorf("%d discovery requests of vpc.githedgehog.com/v1beta1 for three fabrics on one cluster, want 1", n)
+	if oneDiscovery == 0 || discovery != oneDiscovery {
+		t.Errorf("discovery requests of vpc.githedgehog.com/v1beta1: %d for one fabric, %d for three on the same cluster; want the same", oneDiscovery, discovery)
 	}
 	for _, fab := range []string{"fa", "fb", "span"} {
 		crds, err := validate.ReadCRDs(filepath.Join(h.env["XDG_CACHE_HOME"], "kubectl-hnp", "crds", fab))
