@@ -1,0 +1,277 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/konfig"
+	"sigs.k8s.io/kustomize/api/provider"
+	kres "sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/api/types"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// The fast renderer builds, in linear time, the kustomizations that use
+// only resources, components, namespace, namePrefix, nameSuffix,
+// commonLabels, labels, commonAnnotations and the three kinds of patches,
+// on objects of kinds kustomize has no special configuration for (see
+// fastspecs.go). It walks the kustomizations in kustomize's order, loads
+// resources with kustomize's resource factory, transforms each object
+// with kustomize's own filters and resource methods in the order krusty
+// applies them, keeps the accumulated objects in a map keyed by current
+// id (krusty's resource map checks each appended object against all
+// others, which is quadratic), and sorts the result with kustomize's
+// legacy order. Anything else is rendered by krusty.
+
+// notFast says why a kustomization leaves the fast path's subset: the
+// build falls back to krusty, which also reports any error in it.
+type notFast struct{ why string }
+
+func (e *notFast) Error() string { return e.why }
+
+func fallback(format string, args ...interface{}) error {
+	return &notFast{why: fmt.Sprintf(format, args...)}
+}
+
+// fastItem is one accumulated object, where it was read, and the patches
+// applied to it.
+type fastItem struct {
+	r       *kres.Resource
+	src     resource.Origin
+	patches []resource.Origin
+}
+
+func (it *fastItem) patched(at resource.Origin) {
+	if n := len(it.patches); n > 0 && it.patches[n-1] == at {
+		return
+	}
+	it.patches = append(it.patches, at)
+}
+
+// fastBuild is one fast build: the repository, kustomize's resource
+// factory, and the files read.
+type fastBuild struct {
+	src  fs.FS
+	rf   *kres.Factory
+	read map[string]bool
+}
+
+// fastKust is a loaded kustomization: kustomize's own type (decoded and
+// fixed as krusty does) and its YAML, for the lines of its entries.
+type fastKust struct {
+	file, dir string
+	k         types.Kustomization
+	root      *yaml.Node
+}
+
+// buildFast renders the kustomization in dir on the fast path; a notFast
+// error means it must be rendered by krusty.
+func buildFast(src fs.FS, dir string) ([]*Object, []string, error) {
+	b := &fastBuild{src: src, rf: provider.NewDefaultDepProvider().GetResourceFactory(), read: map[string]bool{}}
+	kz, err := b.load(dir, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	acc := newFastAcc()
+	if err := b.target(kz, acc); err != nil {
+		return nil, nil, err
+	}
+	items := acc.sorted()
+	objs := make([]*Object, len(items))
+	for i, it := range items {
+		it.r.RemoveBuildAnnotations()
+		u, err := unstructuredOf(it.r)
+		if err != nil {
+			return nil, nil, err
+		}
+		src := it.src
+		objs[i] = &Object{Obj: u, Source: &src, Patches: it.patches}
+	}
+	files := make([]string, 0, len(b.read))
+	for f := range b.read {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	return objs, files, nil
+}
+
+func (b *fastBuild) readFile(p string) ([]byte, error) {
+	data, err := fs.ReadFile(b.src, p)
+	if err != nil {
+		return nil, fallback("%s: %v", p, err)
+	}
+	b.read[p] = true
+	return data, nil
+}
+
+// load reads and checks the kustomization in dir as krusty's KustTarget
+// does; anything outside the subset, or wrong, is left to krusty.
+func (b *fastBuild) load(dir string, component bool) (*fastKust, error) {
+	var found []string
+	for _, name := range konfig.RecognizedKustomizationFileNames() {
+		p := path.Join(dir, name)
+		if fi, err := fs.Stat(b.src, p); err == nil && !fi.IsDir() {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		return nil, fallback("%s: %d kustomization files", dir, len(found))
+	}
+	data, err := b.readFile(found[0])
+	if err != nil {
+		return nil, err
+	}
+	kz := &fastKust{file: found[0], dir: dir}
+	if err := kz.k.Unmarshal(data); err != nil {
+		return nil, fallback("%s: %v", kz.file, err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fallback("%s: not a mapping", kz.file)
+	}
+	kz.root = doc.Content[0]
+	for i := 0; i+1 < len(kz.root.Content); i += 2 {
+		if key := kz.root.Content[i].Value; !fastFields[key] {
+			return nil, fallback("%s:%d: %s", kz.file, kz.root.Content[i].Line, key)
+		}
+	}
+	kz.k.FixKustomization()
+	if err := kz.k.CheckEmpty(); err != nil {
+		return nil, fallback("%s: %v", kz.file, err)
+	}
+	if errs := kz.k.EnforceFields(); len(errs) > 0 || component != (kz.k.Kind == types.ComponentKind) {
+		return nil, fallback("%s: kind %s", kz.file, kz.k.Kind)
+	}
+	for _, p := range kz.k.Patches {
+		if p.Options != nil && (p.Options.AllowNameChange || p.Options.AllowKindChange) {
+			return nil, fallback("%s: a patch that may change names or kinds", kz.file)
+		}
+	}
+	for _, l := range kz.k.Labels {
+		for _, f := range l.FieldSpecs {
+			if specialKinds[f.Kind] {
+				return nil, fallback("%s: a label field spec for %s", kz.file, f.Kind)
+			}
+		}
+	}
+	return kz, nil
+}
+
+// entries returns the entries of a list field of the kustomization.
+func (kz *fastKust) entries(field string) []*yaml.Node {
+	for i := 0; i+1 < len(kz.root.Content); i += 2 {
+		if kz.root.Content[i].Value == field && kz.root.Content[i+1].Kind == yaml.SequenceNode {
+			return kz.root.Content[i+1].Content
+		}
+	}
+	return nil
+}
+
+// entryOrigin is where the i-th entry of a list field is written.
+func (kz *fastKust) entryOrigin(field string, i int) resource.Origin {
+	if e := kz.entries(field); i < len(e) {
+		return resource.Origin{File: kz.file, Line: e[i].Line}
+	}
+	return resource.Origin{File: kz.file, Line: 1}
+}
+
+// target accumulates a kustomization into acc as krusty's
+// accumulateTarget: resources (files, then nested kustomizations, in list
+// order), components (which act on acc itself), then the transformers.
+func (b *fastBuild) target(kz *fastKust, acc *fastAcc) error {
+	for _, entry := range kz.k.Resources {
+		p := path.Join(kz.dir, entry)
+		if !fs.ValidPath(p) {
+			return fallback("%s: resource %q", kz.file, entry)
+		}
+		fi, err := fs.Stat(b.src, p)
+		if err != nil {
+			return fallback("%s: resource %q: %v", kz.file, entry, err)
+		}
+		if !fi.IsDir() {
+			items, err := b.file(p)
+			if err != nil {
+				return err
+			}
+			if err := acc.appendAll(items); err != nil {
+				return fmt.Errorf("accumulating resources from '%s': %w", p, err)
+			}
+			continue
+		}
+		sub, err := b.load(p, false)
+		if err != nil {
+			return err
+		}
+		subAcc := newFastAcc()
+		if err := b.target(sub, subAcc); err != nil {
+			return err
+		}
+		if err := acc.appendAll(subAcc.items); err != nil {
+			return fmt.Errorf("merging resources of '%s': %w", p, err)
+		}
+	}
+	for _, entry := range kz.k.Components {
+		p := path.Join(kz.dir, entry)
+		if !fs.ValidPath(p) {
+			return fallback("%s: component %q", kz.file, entry)
+		}
+		sub, err := b.load(p, true)
+		if err != nil {
+			return err
+		}
+		if err := b.target(sub, acc); err != nil {
+			return err
+		}
+	}
+	return b.transform(kz, acc)
+}
+
+// file loads the objects of a resource file with kustomize's resource
+// factory and pairs each with its source document.
+func (b *fastBuild) file(p string) ([]*fastItem, error) {
+	data, err := b.readFile(p)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := b.rf.SliceFromBytes(data)
+	if err != nil {
+		return nil, fallback("%s: %v", p, err)
+	}
+	docs := parseDocs(p, data)
+	if len(docs) != len(rs) {
+		return nil, fallback("%s: %d documents, %d objects", p, len(docs), len(rs))
+	}
+	items := make([]*fastItem, len(rs))
+	for i, r := range rs {
+		kind := r.GetKind()
+		if !eligibleKind(kind) {
+			return nil, fallback("%s: kind %s", p, kind)
+		}
+		if docs[i].kind != kind || docs[i].name != r.GetName() {
+			return nil, fallback("%s: document %d", p, i)
+		}
+		for k := range r.GetAnnotations() {
+			if reservedKey(k) {
+				return nil, fallback("%s: annotation %s", p, k)
+			}
+		}
+		for k := range r.GetLabels() {
+			if reservedKey(k) {
+				return nil, fallback("%s: label %s", p, k)
+			}
+		}
+		items[i] = &fastItem{r: r, src: docs[i].origin}
+	}
+	return items, nil
+}
+
+// isNotFast reports whether err sends the build to krusty.
+func isNotFast(err error) bool {
+	var nf *notFast
+	return errors.As(err, &nf)
+}

@@ -1,0 +1,146 @@
+package render
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+	"sigs.k8s.io/kustomize/api/filters/annotations"
+	"sigs.k8s.io/kustomize/api/filters/labels"
+	"sigs.k8s.io/kustomize/api/filters/namespace"
+	"sigs.k8s.io/kustomize/api/filters/prefix"
+	"sigs.k8s.io/kustomize/api/filters/suffix"
+	kres "sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+)
+
+// transform runs a kustomization's transformers on acc in the order of
+// krusty's configureBuiltinTransformers: patchesStrategicMerge, patches,
+// namespace, namePrefix, nameSuffix, labels and commonLabels,
+// commonAnnotations, patchesJson6902. Each does, per object, what
+// kustomize's builtin plugin does, with kustomize's filters.
+func (b *fastBuild) transform(kz *fastKust, acc *fastAcc) error {
+	k := &kz.k
+	if err := b.patchesStrategicMerge(kz, acc); err != nil {
+		return err
+	}
+	for i := range k.Patches {
+		if err := b.patch(kz, i, acc); err != nil {
+			return err
+		}
+	}
+	if k.Namespace != "" {
+		f := namespace.Filter{Namespace: k.Namespace, FsSlice: namespaceSpecs, SetRoleBindingSubjects: namespace.DefaultSubjectsOnly}
+		for _, it := range acc.items {
+			if it.r.IsNilOrEmpty() {
+				continue
+			}
+			it.r.StorePreviousId()
+			if err := it.r.ApplyFilter(f); err != nil {
+				return fmt.Errorf("%s: namespace: %w", it.src, err)
+			}
+		}
+		acc.changed()
+		if err := acc.reindex(); err != nil {
+			return fmt.Errorf("namespace transformation produces ID conflict: %w", err)
+		}
+	}
+	if k.NamePrefix != "" {
+		if err := eachName(acc, func(r *kres.Resource, fs types.FieldSpec) error {
+			r.AddNamePrefix(k.NamePrefix)
+			r.StorePreviousId()
+			return r.ApplyFilter(prefix.Filter{Prefix: k.NamePrefix, FieldSpec: fs})
+		}); err != nil {
+			return err
+		}
+	}
+	if k.NameSuffix != "" {
+		if err := eachName(acc, func(r *kres.Resource, fs types.FieldSpec) error {
+			r.AddNameSuffix(k.NameSuffix)
+			r.StorePreviousId()
+			return r.ApplyFilter(suffix.Filter{Suffix: k.NameSuffix, FieldSpec: fs})
+		}); err != nil {
+			return err
+		}
+	}
+	for _, l := range k.Labels {
+		fss, err := labelFieldSpecs(l)
+		if err != nil {
+			return fallback("%s: labels: %v", kz.file, err)
+		}
+		if err := applyAll(acc, labels.Filter{Labels: l.Pairs, FsSlice: fss}, len(l.Pairs) > 0); err != nil {
+			return err
+		}
+	}
+	if err := applyAll(acc, labels.Filter{Labels: k.CommonLabels, FsSlice: labelSpecs}, len(k.CommonLabels) > 0); err != nil {
+		return err
+	}
+	if err := applyAll(acc, annotations.Filter{Annotations: k.CommonAnnotations, FsSlice: annotationsSpecs}, len(k.CommonAnnotations) > 0); err != nil {
+		return err
+	}
+	for i := range k.PatchesJson6902 {
+		if err := b.json6902(kz, i, acc); err != nil {
+			return err
+		}
+	}
+	acc.changed()
+	return nil
+}
+
+// eachName runs a name transformer (the prefix and suffix plugins) on
+// every object for each name field spec.
+func eachName(acc *fastAcc, f func(*kres.Resource, types.FieldSpec) error) error {
+	for _, it := range acc.items {
+		for _, fs := range nameSpecs {
+			if err := f(it.r, fs); err != nil {
+				return fmt.Errorf("%s: %w", it.src, err)
+			}
+		}
+	}
+	acc.changed()
+	return nil
+}
+
+// applyAll applies a filter to every object (the labels and annotations
+// plugins), when it has something to apply.
+func applyAll(acc *fastAcc, f kio.Filter, apply bool) error {
+	if !apply {
+		return nil
+	}
+	for _, it := range acc.items {
+		if err := it.r.ApplyFilter(f); err != nil {
+			return fmt.Errorf("%s: %w", it.src, err)
+		}
+	}
+	return nil
+}
+
+// labelFieldSpecs are the field specs of one labels entry, merged as
+// krusty's LabelTransformer configurator merges them.
+func labelFieldSpecs(l types.Label) (types.FsSlice, error) {
+	fss := types.FsSlice(l.FieldSpecs)
+	var err error
+	if l.IncludeSelectors {
+		return fss.MergeAll(labelSpecs)
+	}
+	if l.IncludeTemplates {
+		if fss, err = fss.MergeAll(labelSpecs); err != nil {
+			return nil, err
+		}
+	}
+	return fss.MergeOne(types.FieldSpec{Path: "metadata/labels", CreateIfNotPresent: true})
+}
+
+// unstructuredOf converts a rendered resource as the krusty path does.
+func unstructuredOf(r *kres.Resource) (*unstructured.Unstructured, error) {
+	b, err := r.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	u := &unstructured.Unstructured{}
+	if err := utiljson.Unmarshal(b, &u.Object); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
