@@ -1,11 +1,14 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/konfig"
@@ -13,6 +16,7 @@ import (
 	kres "sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -25,8 +29,8 @@ import (
 // with kustomize's own filters and resource methods in the order krusty
 // applies them, keeps the accumulated objects in a map keyed by current
 // id (krusty's resource map checks each appended object against all
-// others, which is quadratic), and sorts the result with kustomize's
-// legacy order. Anything else is rendered by krusty.
+// others, which is quadratic), and returns them in load order, as krusty
+// does with Flux's options. Anything else is rendered by krusty.
 
 // notFast says why a kustomization leaves the fast path's subset: the
 // build falls back to krusty, which also reports any error in it.
@@ -59,6 +63,8 @@ type fastBuild struct {
 	src  fs.FS
 	rf   *kres.Factory
 	read map[string]bool
+	// sem bounds the files parsed at once.
+	sem chan struct{}
 }
 
 // fastKust is a loaded kustomization: kustomize's own type (decoded and
@@ -72,7 +78,8 @@ type fastKust struct {
 // buildFast renders the kustomization in dir on the fast path; a notFast
 // error means it must be rendered by krusty.
 func buildFast(src fs.FS, dir string) ([]*Object, []string, error) {
-	b := &fastBuild{src: src, rf: provider.NewDefaultDepProvider().GetResourceFactory(), read: map[string]bool{}}
+	b := &fastBuild{src: src, rf: provider.NewDefaultDepProvider().GetResourceFactory(), read: map[string]bool{},
+		sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	kz, err := b.load(dir, false)
 	if err != nil {
 		return nil, nil, err
@@ -81,16 +88,11 @@ func buildFast(src fs.FS, dir string) ([]*Object, []string, error) {
 	if err := b.target(kz, acc); err != nil {
 		return nil, nil, err
 	}
-	items := acc.sorted()
-	objs := make([]*Object, len(items))
-	for i, it := range items {
-		it.r.RemoveBuildAnnotations()
-		u, err := unstructuredOf(it.r)
-		if err != nil {
-			return nil, nil, err
-		}
-		src := it.src
-		objs[i] = &Object{Obj: u, Source: &src, Patches: it.patches}
+	// Flux's build options leave krusty's Reorder unset, which keeps the
+	// load order (kubectl kustomize's legacy sort is not applied).
+	objs, err := objects(acc.items)
+	if err != nil {
+		return nil, nil, err
 	}
 	files := make([]string, 0, len(b.read))
 	for f := range b.read {
@@ -184,7 +186,8 @@ func (kz *fastKust) entryOrigin(field string, i int) resource.Origin {
 // accumulateTarget: resources (files, then nested kustomizations, in list
 // order), components (which act on acc itself), then the transformers.
 func (b *fastBuild) target(kz *fastKust, acc *fastAcc) error {
-	for _, entry := range kz.k.Resources {
+	files := make([]chan fileItems, len(kz.k.Resources))
+	for i, entry := range kz.k.Resources {
 		p := path.Join(kz.dir, entry)
 		if !fs.ValidPath(p) {
 			return fallback("%s: resource %q", kz.file, entry)
@@ -194,11 +197,17 @@ func (b *fastBuild) target(kz *fastKust, acc *fastAcc) error {
 			return fallback("%s: resource %q: %v", kz.file, entry, err)
 		}
 		if !fi.IsDir() {
-			items, err := b.file(p)
-			if err != nil {
-				return err
+			files[i] = b.loadAsync(p)
+		}
+	}
+	for i, entry := range kz.k.Resources {
+		p := path.Join(kz.dir, entry)
+		if files[i] != nil {
+			f := <-files[i]
+			if f.err != nil {
+				return f.err
 			}
-			if err := acc.appendAll(items); err != nil {
+			if err := acc.appendAll(f.items); err != nil {
 				return fmt.Errorf("accumulating resources from '%s': %w", p, err)
 			}
 			continue
@@ -231,18 +240,38 @@ func (b *fastBuild) target(kz *fastKust, acc *fastAcc) error {
 	return b.transform(kz, acc)
 }
 
-// file loads the objects of a resource file with kustomize's resource
-// factory and pairs each with its source document.
-func (b *fastBuild) file(p string) ([]*fastItem, error) {
+// fileItems are the objects of a resource file, or why it cannot be read.
+type fileItems struct {
+	items []*fastItem
+	err   error
+}
+
+// loadAsync parses a resource file in the background, at most
+// GOMAXPROCS at a time; the channel delivers the result.
+func (b *fastBuild) loadAsync(p string) chan fileItems {
+	ch := make(chan fileItems, 1)
 	data, err := b.readFile(p)
 	if err != nil {
-		return nil, err
+		ch <- fileItems{err: err}
+		return ch
 	}
+	b.sem <- struct{}{}
+	go func() {
+		defer func() { <-b.sem }()
+		items, err := b.file(p, data)
+		ch <- fileItems{items: items, err: err}
+	}()
+	return ch
+}
+
+// file loads the objects of a resource file with kustomize's resource
+// factory and pairs each with its source document.
+func (b *fastBuild) file(p string, data []byte) ([]*fastItem, error) {
 	rs, err := b.rf.SliceFromBytes(data)
 	if err != nil {
 		return nil, fallback("%s: %v", p, err)
 	}
-	docs := parseDocs(p, data)
+	docs := objectDocs(p, data)
 	if len(docs) != len(rs) {
 		return nil, fallback("%s: %d documents, %d objects", p, len(docs), len(rs))
 	}
@@ -251,9 +280,6 @@ func (b *fastBuild) file(p string) ([]*fastItem, error) {
 		kind := r.GetKind()
 		if !eligibleKind(kind) {
 			return nil, fallback("%s: kind %s", p, kind)
-		}
-		if docs[i].kind != kind || docs[i].name != r.GetName() {
-			return nil, fallback("%s: document %d", p, i)
 		}
 		for k := range r.GetAnnotations() {
 			if reservedKey(k) {
@@ -265,7 +291,7 @@ func (b *fastBuild) file(p string) ([]*fastItem, error) {
 				return nil, fallback("%s: label %s", p, k)
 			}
 		}
-		items[i] = &fastItem{r: r, src: docs[i].origin}
+		items[i] = &fastItem{r: r, src: docs[i]}
 	}
 	return items, nil
 }
@@ -274,4 +300,59 @@ func (b *fastBuild) file(p string) ([]*fastItem, error) {
 func isNotFast(err error) bool {
 	var nf *notFast
 	return errors.As(err, &nf)
+}
+
+// objects converts the rendered resources, GOMAXPROCS at a time.
+func objects(items []*fastItem) ([]*Object, error) {
+	objs := make([]*Object, len(items))
+	errs := make([]error, len(items))
+	n := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(items); i += n {
+				it := items[i]
+				it.r.RemoveBuildAnnotations()
+				u, err := unstructuredOf(it.r)
+				src := it.src
+				objs[i], errs[i] = &Object{Obj: u, Source: &src, Patches: it.patches}, err
+			}
+		}()
+	}
+	wg.Wait()
+	return objs, errors.Join(errs...)
+}
+
+// objectDocs returns where each object document of a file starts (its
+// first line of content), skipping documents of only blank lines and
+// comments as kustomize's reader does.
+func objectDocs(file string, b []byte) []resource.Origin {
+	var out []resource.Origin
+	for _, d := range manifest.Split(b) {
+		if n, ok := contentLine(b[d.Start:d.End]); ok {
+			out = append(out, resource.Origin{File: file, Doc: d.Index, Line: d.Line + n})
+		}
+	}
+	return out
+}
+
+// contentLine counts the blank and comment lines before a document's
+// content; ok is false when it has none.
+func contentLine(text []byte) (int, bool) {
+	n := 0
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
+			return n, true
+		}
+		n++
+	}
+	return 0, false
 }

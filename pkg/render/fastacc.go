@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/resid"
 )
@@ -100,82 +99,4 @@ func (a *fastAcc) byAnyID(id resid.ResId) []*fastItem {
 func (a *fastAcc) changed() {
 	a.stale = true
 	a.anyIdx = nil
-}
-
-// sorted returns the objects in kustomize's legacy order (its
-// SortOrderTransformer with types.LegacySortOrder and the default lists):
-// by the kind's rank in the first and last lists, then by
-// group_version_kind, then by id. (Its special case for two Namespace
-// kinds does not arise: Namespaces are not rendered here.)
-func (a *fastAcc) sorted() []*fastItem {
-	type keyed struct {
-		it        *fastItem
-		rank      int
-		gvk, name string
-	}
-	ks := make([]keyed, len(a.items))
-	for i, it := range a.items {
-		id := it.r.CurId()
-		ks[i] = keyed{it: it, rank: kindRank[id.Kind], gvk: legacyGVKSortString(id.Gvk), name: legacyResIDSortString(id)}
-	}
-	slices.SortFunc(ks, func(x, y keyed) int {
-		if x.gvk != y.gvk {
-			if x.rank != y.rank {
-				return x.rank - y.rank
-			}
-			return strings.Compare(x.gvk, y.gvk)
-		}
-		return strings.Compare(x.name, y.name)
-	})
-	out := make([]*fastItem, len(ks))
-	for i := range ks {
-		out[i] = ks[i].it
-	}
-	return out
-}
-
-// The legacy sort's default kind ranks (kustomize's SortOrderTransformer).
-var (
-	defaultOrderFirst = []string{"Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition",
-		"ServiceAccount", "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
-		"ConfigMap", "Secret", "Endpoints", "Service", "LimitRange", "PriorityClass", "PersistentVolume",
-		"PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget"}
-	defaultOrderLast = []string{"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"}
-	kindRank         = func() map[string]int {
-		m := map[string]int{}
-		for i, n := range defaultOrderFirst {
-			m[n] = -len(defaultOrderFirst) + i
-		}
-		for i, n := range defaultOrderLast {
-			m[n] = 1 + i
-		}
-		return m
-	}()
-)
-
-// legacyGVKSortString is the legacy sort's key of a group, version and kind.
-func legacyGVKSortString(x resid.Gvk) string {
-	g, v, k := x.Group, x.Version, x.Kind
-	if g == "" {
-		g = "~G"
-	}
-	if v == "" {
-		v = "~V"
-	}
-	if k == "" {
-		k = "~K"
-	}
-	return g + "_" + v + "_" + k
-}
-
-// legacyResIDSortString is the legacy sort's key of an id within a kind.
-func legacyResIDSortString(id resid.ResId) string {
-	ns, nm := id.Namespace, id.Name
-	if ns == "" {
-		ns = "~X"
-	}
-	if nm == "" {
-		nm = "~N"
-	}
-	return id.Gvk.String() + "|" + ns + "|" + nm
 }

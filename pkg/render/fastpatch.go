@@ -146,18 +146,18 @@ func (b *fastBuild) smpTarget(acc *fastAcc, target *types.Selector, patch *kres.
 	if err != nil {
 		return fallback("%s: %v", at, err)
 	}
-	for _, it := range acc.items {
+	if err := forEach(acc.items, func(it *fastItem) error {
 		ok, err := sel.selects(it.r)
-		if err != nil {
-			return fallback("%s: %v", at, err)
-		}
-		if !ok {
-			continue
+		if err != nil || !ok {
+			return err
 		}
 		if err := smpCopy(it.r, patch); err != nil {
-			return fallback("%s: %v", at, err)
+			return err
 		}
 		it.patched(at)
+		return nil
+	}); err != nil {
+		return fallback("%s: %v", at, err)
 	}
 	acc.dropEmpty()
 	return nil
@@ -210,20 +210,18 @@ func jsonPatch(acc *fastAcc, target *types.Selector, text string, at resource.Or
 	if err != nil {
 		return fallback("%s: %v", at, err)
 	}
-	for _, it := range acc.items {
+	acc.changed()
+	if err := forEach(acc.items, func(it *fastItem) error {
 		ok, err := sel.selects(it.r)
-		if err != nil {
-			return fallback("%s: %v", at, err)
-		}
-		if !ok {
-			continue
+		if err != nil || !ok {
+			return err
 		}
 		if storeID {
 			it.r.StorePreviousId()
 		}
 		internal := kioutil.GetInternalAnnotations(&it.r.RNode)
 		if err := it.r.ApplyFilter(patchjson6902.Filter{Patch: text}); err != nil {
-			return fallback("%s: %v", at, err)
+			return err
 		}
 		ann := it.r.GetAnnotations()
 		for k, v := range internal {
@@ -233,8 +231,10 @@ func jsonPatch(acc *fastAcc, target *types.Selector, text string, at resource.Or
 			return err
 		}
 		it.patched(at)
+		return nil
+	}); err != nil {
+		return fallback("%s: %v", at, err)
 	}
-	acc.changed()
 	return nil
 }
 

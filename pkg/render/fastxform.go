@@ -1,7 +1,10 @@
 package render
 
 import (
+	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
@@ -32,14 +35,17 @@ func (b *fastBuild) transform(kz *fastKust, acc *fastAcc) error {
 	}
 	if k.Namespace != "" {
 		f := namespace.Filter{Namespace: k.Namespace, FsSlice: namespaceSpecs, SetRoleBindingSubjects: namespace.DefaultSubjectsOnly}
-		for _, it := range acc.items {
+		if err := forEach(acc.items, func(it *fastItem) error {
 			if it.r.IsNilOrEmpty() {
-				continue
+				return nil
 			}
 			it.r.StorePreviousId()
 			if err := it.r.ApplyFilter(f); err != nil {
 				return fmt.Errorf("%s: namespace: %w", it.src, err)
 			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		acc.changed()
 		if err := acc.reindex(); err != nil {
@@ -91,15 +97,15 @@ func (b *fastBuild) transform(kz *fastKust, acc *fastAcc) error {
 // eachName runs a name transformer (the prefix and suffix plugins) on
 // every object for each name field spec.
 func eachName(acc *fastAcc, f func(*kres.Resource, types.FieldSpec) error) error {
-	for _, it := range acc.items {
+	acc.changed()
+	return forEach(acc.items, func(it *fastItem) error {
 		for _, fs := range nameSpecs {
 			if err := f(it.r, fs); err != nil {
 				return fmt.Errorf("%s: %w", it.src, err)
 			}
 		}
-	}
-	acc.changed()
-	return nil
+		return nil
+	})
 }
 
 // applyAll applies a filter to every object (the labels and annotations
@@ -108,9 +114,43 @@ func applyAll(acc *fastAcc, f kio.Filter, apply bool) error {
 	if !apply {
 		return nil
 	}
-	for _, it := range acc.items {
+	return forEach(acc.items, func(it *fastItem) error {
 		if err := it.r.ApplyFilter(f); err != nil {
 			return fmt.Errorf("%s: %w", it.src, err)
+		}
+		return nil
+	})
+}
+
+// forEach runs f on every item, GOMAXPROCS at a time: kustomize's
+// filters and resource methods change only the object they are given
+// (the OpenAPI data they read is guarded by kyaml's lock). The first
+// error in item order is returned.
+func forEach(items []*fastItem, f func(*fastItem) error) error {
+	n := min(runtime.GOMAXPROCS(0), len(items))
+	if n <= 1 {
+		for _, it := range items {
+			if err := f(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(items))
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(items); i += n {
+				errs[i] = f(items[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -132,9 +172,15 @@ func labelFieldSpecs(l types.Label) (types.FsSlice, error) {
 	return fss.MergeOne(types.FieldSpec{Path: "metadata/labels", CreateIfNotPresent: true})
 }
 
-// unstructuredOf converts a rendered resource as the krusty path does.
+// unstructuredOf converts a rendered resource as the krusty path does
+// (RNode.MarshalJSON, then apimachinery's JSON decoding), without
+// RNode.MarshalJSON's round trip through YAML text.
 func unstructuredOf(r *kres.Resource) (*unstructured.Unstructured, error) {
-	b, err := r.MarshalJSON()
+	m := map[string]interface{}{}
+	if err := r.YNode().Decode(&m); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
 	}

@@ -93,11 +93,18 @@ func Render(src fs.FS, dir string) (*Result, error) {
 	return res, nil
 }
 
-// build runs kustomize on the kustomization top of dir.
-func build(src fs.FS, dir, top string) (*Result, error) {
+// build renders the kustomization top of dir: on the fast path when it
+// stays in its subset, else with krusty.
+func build(src fs.FS, dir, top string) (*Result, error) { return buildWith(src, dir, top, true) }
+
+// buildWith is build, with the fast path tried or not (tests compare the two).
+func buildWith(src fs.FS, dir, top string, fast bool) (*Result, error) {
 	w := &walker{src: src, visiting: map[string]bool{}, listed: map[string]resource.Origin{}}
 	if _, err := w.kustomization(dir, resource.Origin{File: top}); err != nil {
 		return nil, err
+	}
+	if !fast {
+		return buildKrusty(src, dir, top, w)
 	}
 	objs, files, err := buildFast(src, dir)
 	if err == nil {
