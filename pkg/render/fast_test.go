@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -298,5 +299,35 @@ func TestFastPathRefusesDuplicateIDsNamingBothDocuments(t *testing.T) {
 	}
 	if _, kerr := buildWith(src, "fab", "fab/kustomization.yaml", false); kerr == nil || !strings.Contains(kerr.Error(), "already registered id") {
 		t.Errorf("krusty: %v", kerr)
+	}
+}
+
+// TestFastPathRunsBesideKrusty renders on the fast path (no global lock)
+// while krusty builds run, and requires every result to equal the serial
+// one; under -race it checks that kustomize's filters share no unguarded
+// state with each other or with krusty.
+func TestFastPathRunsBesideKrusty(t *testing.T) {
+	src := benchLayout(200)
+	want := differential(t, src, "overlay")
+	const n = 6
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			res, err := buildWith(src, "overlay", "overlay/kustomization.yaml", i%2 == 0)
+			if err == nil && len(res.Objects) != len(want.Objects) {
+				err = fmt.Errorf("%d objects, want %d", len(res.Objects), len(want.Objects))
+			}
+			for j := 0; err == nil && j < len(want.Objects); j++ {
+				if !reflect.DeepEqual(res.Objects[j].Obj.Object, want.Objects[j].Obj.Object) {
+					err = fmt.Errorf("object %d differs from the serial build", j)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
