@@ -8,6 +8,7 @@ import (
 	"path"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -15,6 +16,7 @@ import (
 	"sigs.k8s.io/kustomize/api/provider"
 	kres "sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -267,7 +269,7 @@ func (b *fastBuild) loadAsync(p string) chan fileItems {
 // file loads the objects of a resource file with kustomize's resource
 // factory and pairs each with its source document.
 func (b *fastBuild) file(p string, data []byte) ([]*fastItem, error) {
-	rs, err := b.rf.SliceFromBytes(data)
+	rs, err := b.resources(data)
 	if err != nil {
 		return nil, fallback("%s: %v", p, err)
 	}
@@ -294,6 +296,39 @@ func (b *fastBuild) file(p string, data []byte) ([]*fastItem, error) {
 		items[i] = &fastItem{r: r, src: docs[i]}
 	}
 	return items, nil
+}
+
+// resources parses a resource file as kustomize's resource factory does
+// (SliceFromBytes). Its reader copies every object to resolve YAML
+// anchors, aliases and merge keys; a file without '&', '*' or '<<' has
+// none, and is read without the copy, then checked and converted by the
+// factory as SliceFromBytes would. Lists, which the factory inlines, are
+// left to it.
+func (b *fastBuild) resources(data []byte) ([]*kres.Resource, error) {
+	if bytes.ContainsAny(data, "&*") || bytes.Contains(data, []byte("<<")) {
+		return b.rf.SliceFromBytes(data)
+	}
+	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		return nil, err
+	}
+	var rs []*kres.Resource
+	for _, n := range nodes {
+		if n.IsNilOrEmpty() {
+			continue
+		}
+		if strings.HasSuffix(n.GetKind(), "List") {
+			return b.rf.SliceFromBytes(data)
+		}
+		if _, err := n.GetValidatedMetadata(); err != nil {
+			return nil, err
+		}
+		if nilEntry, at := n.HasNilEntryInList(); nilEntry {
+			return nil, fmt.Errorf("empty item at %v in object %v", at, n)
+		}
+		rs = append(rs, &kres.Resource{RNode: *n}) // the factory's makeOne, for a resource not generated
+	}
+	return rs, nil
 }
 
 // isNotFast reports whether err sends the build to krusty.
