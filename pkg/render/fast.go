@@ -17,6 +17,7 @@ import (
 	kres "sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/resid"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -50,6 +51,44 @@ type fastItem struct {
 	r       *kres.Resource
 	src     resource.Origin
 	patches []resource.Origin
+	// prev are the ids the object had before transformers changed them,
+	// oldest first: what kustomize keeps in its previousNames,
+	// previousNamespaces and previousKinds build annotations, which krusty
+	// strips from its output (kept here, the annotations need not be
+	// written and parsed again for every object at every step).
+	prev []prevID
+}
+
+// prevID is a previous id as kustomize's StorePreviousId records it:
+// effective namespace, name and kind.
+type prevID struct{ ns, name, kind string }
+
+// storePrev records the object's current id (Resource.StorePreviousId).
+func (it *fastItem) storePrev() {
+	id := it.r.CurId()
+	it.prev = append(it.prev, prevID{ns: id.EffectiveNamespace(), name: id.Name, kind: id.Kind})
+}
+
+// prevIDs returns the previous ids with the current group and version,
+// as kustomize's Resource.PrevIds builds them.
+func (it *fastItem) prevIDs() []resid.ResId {
+	if len(it.prev) == 0 {
+		return nil
+	}
+	g, v := resid.ParseGroupVersion(it.r.GetApiVersion())
+	ids := make([]resid.ResId, len(it.prev))
+	for i, p := range it.prev {
+		ids[i] = resid.NewResIdWithNamespace(resid.Gvk{Group: g, Version: v, Kind: p.kind}, p.name, p.ns)
+	}
+	return ids
+}
+
+// orgID is the object's first id (Resource.OrgId).
+func (it *fastItem) orgID() resid.ResId {
+	if ids := it.prevIDs(); len(ids) > 0 {
+		return ids[0]
+	}
+	return it.r.CurId()
 }
 
 func (it *fastItem) patched(at resource.Origin) {

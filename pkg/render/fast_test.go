@@ -206,6 +206,9 @@ func randomLayout(r *rand.Rand) fstest.MapFS {
 	}
 	if r.IntN(2) == 0 {
 		fmt.Fprintf(&sb, "labels:\n- pairs:\n    env: lab\n  includeSelectors: %t\n  includeTemplates: %t\n", r.IntN(2) == 0, r.IntN(2) == 0)
+		if r.IntN(2) == 0 {
+			sb.WriteString("  fields:\n  - {path: spec/tags, create: true, kind: VPC}\n  - {path: spec/subnets/default/labels}\n")
+		}
 	}
 	if r.IntN(3) == 0 {
 		sb.WriteString("commonAnnotations:\n  managed-by: hnp\n")
@@ -231,6 +234,9 @@ func randomLayout(r *rand.Rand) fstest.MapFS {
 			f := fmt.Sprintf("psm-%d.yaml", i)
 			src["overlay/"+f] = &fstest.MapFile{Data: []byte(fmt.Sprintf("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\nspec:\n  subnets:\n    default:\n      dhcp: true\n", o.apiVersion, o.kind, o.name))}
 			smp = append(smp, "- "+f+"\n")
+			if r.IntN(2) == 0 { // and one inline
+				smp = append(smp, fmt.Sprintf("- |-\n  apiVersion: %s\n  kind: %s\n  metadata:\n    name: %s\n  spec:\n    inline: true\n", o.apiVersion, o.kind, o.name))
+			}
 		case 5: // patchesJson6902 by name
 			g, v := splitAPIVersion(o.apiVersion)
 			j6902 = append(j6902, fmt.Sprintf("- target: {group: %s, version: %s, kind: %s, name: %s}\n  patch: '[{\"op\": \"remove\", \"path\": \"/spec/ports/0\"}]'\n", g, v, o.kind, o.name))

@@ -84,7 +84,7 @@ func (a *fastAcc) byAnyID(id resid.ResId) []*fastItem {
 				continue
 			}
 			seen := map[idKey]bool{}
-			for _, other := range append(it.r.PrevIds(), it.r.CurId()) {
+			for _, other := range append(it.prevIDs(), it.r.CurId()) {
 				if k := keyOf(other); !seen[k] {
 					seen[k] = true
 					a.anyIdx[k] = append(a.anyIdx[k], it)

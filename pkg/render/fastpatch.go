@@ -147,7 +147,7 @@ func (b *fastBuild) smpTarget(acc *fastAcc, target *types.Selector, patch *kres.
 		return fallback("%s: %v", at, err)
 	}
 	if err := forEach(acc.items, func(it *fastItem) error {
-		ok, err := sel.selects(it.r)
+		ok, err := sel.selects(it)
 		if err != nil || !ok {
 			return err
 		}
@@ -212,12 +212,12 @@ func jsonPatch(acc *fastAcc, target *types.Selector, text string, at resource.Or
 	}
 	acc.changed()
 	if err := forEach(acc.items, func(it *fastItem) error {
-		ok, err := sel.selects(it.r)
+		ok, err := sel.selects(it)
 		if err != nil || !ok {
 			return err
 		}
 		if storeID {
-			it.r.StorePreviousId()
+			it.storePrev()
 		}
 		internal := kioutil.GetInternalAnnotations(&it.r.RNode)
 		if err := it.r.ApplyFilter(patchjson6902.Filter{Patch: text}); err != nil {
@@ -274,11 +274,12 @@ func newSelector(s *types.Selector) (*selector, error) {
 // selects matches the namespace and the name against the original or the
 // current id, the group, version and kind, and the label and annotation
 // selectors.
-func (s *selector) selects(r *kres.Resource) (bool, error) {
+func (s *selector) selects(it *fastItem) (bool, error) {
+	r := it.r
 	if r.IsNilOrEmpty() {
 		return false, nil
 	}
-	cur, org := r.CurId(), r.OrgId()
+	cur, org := r.CurId(), it.orgID()
 	if !s.re.MatchNamespace(org.EffectiveNamespace()) && !s.re.MatchNamespace(cur.EffectiveNamespace()) {
 		return false, nil
 	}

@@ -39,7 +39,7 @@ func (b *fastBuild) transform(kz *fastKust, acc *fastAcc) error {
 			if it.r.IsNilOrEmpty() {
 				return nil
 			}
-			it.r.StorePreviousId()
+			it.storePrev()
 			if err := it.r.ApplyFilter(f); err != nil {
 				return fmt.Errorf("%s: namespace: %w", it.src, err)
 			}
@@ -53,19 +53,17 @@ func (b *fastBuild) transform(kz *fastKust, acc *fastAcc) error {
 		}
 	}
 	if k.NamePrefix != "" {
-		if err := eachName(acc, func(r *kres.Resource, fs types.FieldSpec) error {
-			r.AddNamePrefix(k.NamePrefix)
-			r.StorePreviousId()
-			return r.ApplyFilter(prefix.Filter{Prefix: k.NamePrefix, FieldSpec: fs})
+		if err := eachName(acc, func(it *fastItem, fs types.FieldSpec) error {
+			it.storePrev()
+			return it.r.ApplyFilter(prefix.Filter{Prefix: k.NamePrefix, FieldSpec: fs})
 		}); err != nil {
 			return err
 		}
 	}
 	if k.NameSuffix != "" {
-		if err := eachName(acc, func(r *kres.Resource, fs types.FieldSpec) error {
-			r.AddNameSuffix(k.NameSuffix)
-			r.StorePreviousId()
-			return r.ApplyFilter(suffix.Filter{Suffix: k.NameSuffix, FieldSpec: fs})
+		if err := eachName(acc, func(it *fastItem, fs types.FieldSpec) error {
+			it.storePrev()
+			return it.r.ApplyFilter(suffix.Filter{Suffix: k.NameSuffix, FieldSpec: fs})
 		}); err != nil {
 			return err
 		}
@@ -95,12 +93,14 @@ func (b *fastBuild) transform(kz *fastKust, acc *fastAcc) error {
 }
 
 // eachName runs a name transformer (the prefix and suffix plugins) on
-// every object for each name field spec.
-func eachName(acc *fastAcc, f func(*kres.Resource, types.FieldSpec) error) error {
+// every object for each name field spec. (The plugins also record the
+// prefix or suffix in a build annotation, which only name-reference
+// fixing reads: not needed here, and stripped from krusty's output.)
+func eachName(acc *fastAcc, f func(*fastItem, types.FieldSpec) error) error {
 	acc.changed()
 	return forEach(acc.items, func(it *fastItem) error {
 		for _, fs := range nameSpecs {
-			if err := f(it.r, fs); err != nil {
+			if err := f(it, fs); err != nil {
 				return fmt.Errorf("%s: %w", it.src, err)
 			}
 		}
