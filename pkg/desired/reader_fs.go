@@ -34,7 +34,7 @@ func listFS(fsys fs.FS, dir string) ([]manifest, []error) {
 			case err != nil:
 				errs = append(errs, fmt.Errorf("%s: %w", p, err))
 			case fi.Mode().IsRegular():
-				files = append(files, manifest{path: p, rel: p, fsys: fsys})
+				files = append(files, manifest{path: p, rel: p, fsys: fsys, link: true})
 			}
 		case de.Type().IsRegular() && isManifest(de.Name()):
 			files = append(files, manifest{path: p, rel: p, fsys: fsys})
