@@ -33,6 +33,16 @@ type ContentFS interface {
 	ParseCache() *Cache
 }
 
+// HashedEntry is a directory entry of a ContentFS that knows the hash of
+// its file's content, as ContentHash would return it (a Git tree entry):
+// LoadFS then need not look each file up by its path.
+type HashedEntry interface {
+	fs.DirEntry
+	// ContentHash returns the hash of the file's content; ok is false
+	// when it is not known (a symbolic link).
+	ContentHash() (hash string, ok bool)
+}
+
 // Cache keeps the parsed manifests of a fabric's directory on disk, one
 // entry per directory: the directory's hash, and for each file its path,
 // its content's hash and everything its parse yielded (objects with their
@@ -223,7 +233,10 @@ func (c *Cache) loadCached(fsys ContentFS, dir string) (*State, error) {
 	at := make([]int, len(files))
 	var reuse []int
 	for i, m := range files {
-		h, ok := fsys.ContentHash(m.path)
+		h, ok := m.hash, m.hash != ""
+		if !ok {
+			h, ok = fsys.ContentHash(m.path)
+		}
 		if m.link || !ok {
 			e.whole = false
 		}

@@ -157,11 +157,13 @@ func assemble(dir string, results []fileResult, errs []error) (*State, error) {
 }
 
 // manifest is one file to read: its real path and its name for origins;
-// with fsys, path is a path of fsys; link says it is a symbolic link.
+// with fsys, path is a path of fsys; link says it is a symbolic link, and
+// hash is its content's hash when its directory entry told (HashedEntry).
 type manifest struct {
 	path, rel string
 	fsys      fs.FS
 	link      bool
+	hash      string
 }
 
 func (m manifest) read() ([]byte, error) {

@@ -37,7 +37,11 @@ func listFS(fsys fs.FS, dir string) ([]manifest, []error) {
 				files = append(files, manifest{path: p, rel: p, fsys: fsys, link: true})
 			}
 		case de.Type().IsRegular() && isManifest(de.Name()):
-			files = append(files, manifest{path: p, rel: p, fsys: fsys})
+			m := manifest{path: p, rel: p, fsys: fsys}
+			if he, ok := de.(HashedEntry); ok {
+				m.hash, _ = he.ContentHash()
+			}
+			files = append(files, m)
 		}
 		return nil
 	})

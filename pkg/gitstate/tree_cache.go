@@ -6,7 +6,20 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 )
 
-var _ desired.ContentFS = (*TreeFS)(nil)
+var (
+	_ desired.ContentFS   = (*TreeFS)(nil)
+	_ desired.HashedEntry = (*treeInfo)(nil)
+)
+
+// ContentHash returns the blob hash of a file entry; a symbolic link's
+// (the link itself), a tree's or a submodule's is not given.
+func (i *treeInfo) ContentHash() (string, bool) {
+	switch i.n.mode {
+	case filemode.Regular, filemode.Executable, filemode.Deprecated:
+		return i.n.hash.String(), true
+	}
+	return "", false
+}
 
 // ContentHash returns the Git hash of name's content, following symbolic
 // links: a file's blob, a directory's tree. Submodules and paths that do
