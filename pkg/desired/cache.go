@@ -167,7 +167,11 @@ func (e *cacheEntry) decode(idx []int) bool {
 // whether it is whole, all of the directory. A cache that cannot be
 // written is not an error: the next run parses again.
 func (c *Cache) write(dir string, e *cacheEntry) {
-	enc := &encoder{buf: make([]byte, 0, 1<<20)}
+	size := 4096
+	for i := range e.files {
+		size += len(e.files[i].raw) + 512 // a file not yet encoded: a guess
+	}
+	enc := &encoder{buf: make([]byte, 0, size)}
 	enc.str(cacheFormat)
 	enc.str(buildID())
 	enc.str(dir)
