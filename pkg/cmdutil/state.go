@@ -8,10 +8,12 @@ import (
 
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/snapshot"
@@ -101,6 +103,11 @@ type FabricState struct {
 	Model *writepath.Model
 	// Agents are the switches' Agents (LoadOptions.Agents; nil when not read).
 	Agents *hedgehog.Agents
+	// Evidence is a sample of cluster objects beyond the selection that
+	// shows the fabric's Hedgehog webhook at work, read when both sides are
+	// and the selection alone cannot show it (judge.NeedsEvidence); nil
+	// otherwise. Pass it to the comparison (judge.Input.Evidence).
+	Evidence resource.Set
 	// Deployer is the fabric's GitOps tool, with LoadOptions.Deployer and
 	// a live cluster; nil when it has none. DeployerErr says why it could
 	// not be read (a warning: the fabric's state is still good).
@@ -258,9 +265,33 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 		}()
 		defer func() { <-done }()
 	}
+	if opts.Source == SourceBoth && judge.NeedsEvidence(&st.Fabric, ks, sel) {
+		// Beside the managed kinds' LISTs, not after them.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			st.Evidence = SampleEvidence(ctx, r)
+		}()
+		defer func() { <-done }()
+	}
 	actual, err := r.Load(ctx, ks, sel)
 	st.Actual = actual
 	return err
+}
+
+// SampleEvidence reads a few objects of the kinds the Hedgehog webhook
+// labels (judge.Sample). It is best effort: a failure leaves the fabric
+// without the evidence, as before, and the read itself still counts.
+func SampleEvidence(ctx context.Context, r *clusterstate.Reader) resource.Set {
+	set, _ := judge.Sample(ctx, func(ctx context.Context, kind string, limit int64) (resource.Set, error) {
+		k, _ := kinds.Lookup(kind)
+		ks, _ := r.Resolve(ctx, []*kinds.Kind{k}) // not served: no sample
+		if len(ks) == 0 {
+			return nil, nil
+		}
+		return r.Sample(ctx, ks[0], limit)
+	})
+	return set
 }
 
 func hasKind(ks []*kinds.Kind, kind string) bool {

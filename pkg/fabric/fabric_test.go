@@ -119,6 +119,9 @@ func TestLoadRejectsBadConfigs(t *testing.T) {
 		"argo bad name":  "fabrics:\n- name: a\n  git: {url: /r}\n  gitops: {argocd: {application: argocd/Lab_1}}\n",
 		"bad namespace":  "fabrics:\n- name: a\n  git: {url: /r}\n  cluster: {namespace: Fab_1}\n",
 		"bad namespaces": "fabrics:\n- name: a\n  git: {url: /r}\n  cluster: {namespaces: [ok, \"\"]}\n",
+		"bad webhooks":   "fabrics:\n- name: a\n  git: {url: /r}\n  hedgehog: {webhooks: maybe}\n",
+		"bad reserved":   "fabrics:\n- name: a\n  git: {url: /r}\n  hedgehog: {config: {reservedSubnets: [10.0.0.0/8, 172.28/16]}}\n",
+		"bad vlan range": "fabrics:\n- name: a\n  git: {url: /r}\n  hedgehog: {config: {vpcIRBVLANRange: {from: 3999, to: 3000}}}\n",
 	}
 	for name, body := range tests {
 		p := writeConfig(t, body)
@@ -248,5 +251,18 @@ func TestSaveFollowsASymlinkedConfig(t *testing.T) {
 	again, err := Load(target)
 	if err != nil || len(again.Fabrics) != 2 {
 		t.Errorf("the link's target was not updated: %v %v", again, err)
+	}
+}
+
+func TestLoadNamesTheBadHedgehogConfigValue(t *testing.T) {
+	p := writeConfig(t, "fabrics:\n- name: lab\n  git: {url: /r}\n  hedgehog: {config: {fabricSubnet: 172.30.128.0, spineASN: 65100}}\n")
+	_, err := Load(p)
+	if err == nil {
+		t.Fatal("Load accepted a fabricSubnet that is not a prefix")
+	}
+	for _, want := range []string{p, `fabric "lab"`, `hedgehog.config: fabricSubnet "172.30.128.0": not a CIDR prefix`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
 	}
 }

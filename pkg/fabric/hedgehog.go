@@ -50,7 +50,11 @@ func (h *Hedgehog) validate() error {
 	}
 	switch h.Webhooks {
 	case "", WebhooksAuto, WebhooksOn, WebhooksOff:
-		return nil
+	default:
+		return fmt.Errorf("hedgehog.webhooks %q: use auto, on or off", h.Webhooks)
 	}
-	return fmt.Errorf("hedgehog.webhooks %q: use auto, on or off", h.Webhooks)
+	if err := h.Config.Check(); err != nil {
+		return fmt.Errorf("hedgehog.config: %w", err)
+	}
+	return nil
 }

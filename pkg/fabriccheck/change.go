@@ -16,6 +16,11 @@ type Change struct {
 	Put []*unstructured.Unstructured
 	// Delete are the keys of removed objects.
 	Delete []resource.Key
+	// Stored says the Put objects are what the cluster already stores
+	// (sync --adopt): deploying them updates nothing, so the update-only
+	// rules, which otherwise compare Git's version before the change with
+	// the new one, do not apply.
+	Stored bool
 }
 
 // ChangeResult is what a change does to the fabric's Hedgehog rules.
@@ -67,6 +72,23 @@ func CheckChange(before resource.Set, ch Change, ns string, cfg *hedgehog.Config
 			res.Existing = append(res.Existing, v)
 		} else {
 			res.Introduced = append(res.Introduced, v)
+		}
+	}
+	for _, u := range ch.Put {
+		if ch.Stored {
+			break
+		}
+		// The update-only rules, between Git's version before the change
+		// (what the deployer last applied, in the usual case) and after.
+		k := resource.KeyOf(u)
+		if u.GetNamespace() == "" {
+			k.Namespace = ns
+		}
+		if o := before[k]; o != nil && o.Obj != nil {
+			was, now := o.Obj.DeepCopy(), u.DeepCopy()
+			hedgehog.Default(was)
+			hedgehog.Default(now)
+			res.Introduced = append(res.Introduced, hedgehog.ValidateUpdate(was, now)...)
 		}
 	}
 	if len(ch.Delete) > 0 {

@@ -17,7 +17,7 @@ type Config struct {
 	// FabricSubnet holds fabric/mesh/gateway link /31s.
 	FabricSubnet *string `json:"fabricSubnet,omitempty" mapstructure:"fabricSubnet"`
 	// VPCIRBVLANRange and TH5WorkaroundVLANRange must not overlap
-	// VLANNamespace ranges ("from-to" or {from, to}).
+	// VLANNamespace ranges (written {from: N, to: M}).
 	VPCIRBVLANRange        *VLANRange `json:"vpcIRBVLANRange,omitempty" mapstructure:"vpcIRBVLANRange"`
 	TH5WorkaroundVLANRange *VLANRange `json:"th5WorkaroundVLANRange,omitempty" mapstructure:"th5WorkaroundVLANRange"`
 	// Switch hydration: management, protocol and VTEP addressing, ASNs.

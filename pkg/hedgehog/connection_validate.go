@@ -50,7 +50,7 @@ func connectionValidate(obj *unstructured.Unstructured, cfg *Config, r *Reporter
 func connValidateStaticExternal(sw map[string]interface{}, cfg *Config, r *Reporter) {
 	const base = "spec.staticExternal.link.switch"
 	ip := str(sw, "ip")
-	prefix, ok := wiringParsePrefix(ip)
+	prefix, ok := parsePrefix(ip)
 	if !ok {
 		r.Add(ScopeLocal, "static-external-ip", base+".ip", "ip "+quote(ip)+" is not a valid CIDR", "write the switch's address with its prefix length, e.g. 172.31.255.1/24")
 	} else {
@@ -68,7 +68,7 @@ func connValidateStaticExternal(sw map[string]interface{}, cfg *Config, r *Repor
 	var fields []string
 	for i, s := range subnets {
 		field := wiringIndexed(base+".subnets", i)
-		p, ok := wiringParsePrefix(s)
+		p, ok := parsePrefix(s)
 		if !ok {
 			r.Add(ScopeLocal, "static-external-subnet", field, "subnet "+quote(s)+" is not a valid prefix", "write the subnet in CIDR notation")
 			continue
@@ -94,7 +94,7 @@ func connValidateStaticExternal(sw map[string]interface{}, cfg *Config, r *Repor
 	if cfg.ReservedSubnets == nil {
 		return
 	}
-	for _, res := range wiringReserved(cfg) {
+	for _, res := range cfg.reserved() {
 		for j, p := range parsed {
 			if res.Overlaps(p) {
 				r.Add(ScopeConfig, "static-external-reserved", fields[j], "subnet "+p.String()+" overlaps the fabric's reserved subnet "+res.String(), "use a subnet outside the fabric's reservedSubnets")
@@ -135,7 +135,7 @@ func connValidateLinkIPs(spec map[string]interface{}, e *connEnds, cfg *Config, 
 		var ps [2]netip.Prefix
 		for si, ip := range ips {
 			field := connIPField(e, li, si)
-			p, ok := wiringParsePrefix(ip)
+			p, ok := parsePrefix(ip)
 			if !ok {
 				r.Add(ScopeLocal, "link-ip", field, "ip "+quote(ip)+" is not a valid prefix", "write the address as a /31, e.g. 172.30.128.0/31")
 				return
@@ -216,7 +216,7 @@ func connectionValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Con
 			seen = map[netip.Addr]bool{}
 		}
 		for si, ip := range ips {
-			p, ok := wiringParsePrefix(ip)
+			p, ok := parsePrefix(ip)
 			if !ok {
 				continue
 			}

@@ -65,7 +65,7 @@ func externalValidate(obj *unstructured.Unstructured, _ *Config, r *Reporter) {
 	for i, v := range prefixes {
 		s, _ := v.(string)
 		f := "spec.static.prefixes" + vpcIdx(i)
-		p, ok := vpcParsePrefix(s)
+		p, ok := parsePrefix(s)
 		if !ok {
 			r.Add(ScopeLocal, "static-prefix-invalid", f, "prefix "+quote(s)+" is not a CIDR prefix", "write the prefix as address/length")
 			continue

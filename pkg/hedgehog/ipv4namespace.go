@@ -42,13 +42,13 @@ func ipv4NamespaceValidate(obj *unstructured.Unstructured, cfg *Config, r *Repor
 	if v, present := spec["subnets"]; present && v != nil && len(subnets) == 0 {
 		r.Add(ScopeLocal, "subnets-count", "spec.subnets", "the subnets list is empty; the schema needs at least 1", "list at least one subnet")
 	}
-	reserved := vpcReserved(cfg)
+	reserved := cfg.reserved()
 	var parsed []netip.Prefix
 	var fields []string
 	for i, v := range subnets {
 		s, _ := v.(string)
 		f := "spec.subnets" + vpcIdx(i)
-		p, ok := vpcParsePrefix(s)
+		p, ok := parsePrefix(s)
 		if !ok {
 			r.Add(ScopeLocal, "subnet-invalid", f, "subnet "+quote(s)+" is not a CIDR prefix", "write the subnet as address/length, e.g. 10.0.0.0/16")
 			continue
@@ -73,7 +73,7 @@ func ipv4NamespaceValidate(obj *unstructured.Unstructured, cfg *Config, r *Repor
 func ipv4NamespaceValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Config, r *Reporter) {
 	var nsPrefixes []netip.Prefix
 	for _, s := range stringList(mapAt(obj.Object, "spec"), "subnets") {
-		if p, ok := vpcParsePrefix(s); ok {
+		if p, ok := parsePrefix(s); ok {
 			nsPrefixes = append(nsPrefixes, p.Masked())
 		}
 	}
@@ -81,7 +81,7 @@ func ipv4NamespaceValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *
 		subnets := mapAt(vpc.Object, "spec", "subnets")
 		for _, sn := range vpcSortedKeys(subnets) {
 			sub, _ := subnets[sn].(map[string]interface{})
-			if p, ok := vpcParsePrefix(str(sub, "subnet")); ok && !vpcInAny(p.Masked(), nsPrefixes) {
+			if p, ok := parsePrefix(str(sub, "subnet")); ok && !vpcInAny(p.Masked(), nsPrefixes) {
 				r.Add(ScopeFabric, "vpc-subnet-outside", "spec.subnets", "subnet "+sn+" ("+p.String()+") of VPC "+vpc.GetName()+" is not inside any of the namespace's subnets",
 					"keep a subnet that contains the VPC's subnets, or move the VPC")
 			}

@@ -59,7 +59,7 @@ func switchValidate(obj *unstructured.Unstructured, cfg *Config, r *Reporter) {
 // switch (the forms) and the fabric config (the ranges).
 func swValidateAddresses(spec map[string]interface{}, role string, asn int64, cfg *Config, r *Reporter) {
 	if ip := str(spec, "ip"); ip != "" {
-		p, ok := wiringParsePrefix(ip)
+		p, ok := parsePrefix(ip)
 		if !ok {
 			r.Add(ScopeLocal, "ip-format", "spec.ip", "ip "+quote(ip)+" is not an address with a prefix length", "write the management address as address/length, e.g. 172.30.0.8/21")
 		} else {
@@ -75,7 +75,7 @@ func swValidateAddresses(spec map[string]interface{}, role string, asn int64, cf
 		}
 	}
 	if pip := str(spec, "protocolIP"); pip != "" {
-		p, ok := wiringParsePrefix(pip)
+		p, ok := parsePrefix(pip)
 		switch {
 		case !ok || p.Bits() != 32:
 			r.Add(ScopeLocal, "protocol-ip-format", "spec.protocolIP", "protocolIP "+quote(pip)+" is not a /32", "write it as address/32")
@@ -92,7 +92,7 @@ func swValidateAddresses(spec map[string]interface{}, role string, asn int64, cf
 				strconv.FormatUint(uint64(*cfg.LeafASNStart), 10)+"-"+strconv.FormatUint(uint64(*cfg.LeafASNEnd), 10), "use an ASN inside leafASNStart-leafASNEnd")
 		}
 		if vtep := str(spec, "vtepIP"); vtep != "" {
-			p, ok := wiringParsePrefix(vtep)
+			p, ok := parsePrefix(vtep)
 			switch {
 			case !ok || p.Bits() != 32:
 				r.Add(ScopeLocal, "vtep-ip-format", "spec.vtepIP", "vtepIP "+quote(vtep)+" is not a /32", "write it as address/32")
@@ -146,7 +146,7 @@ func swValidateUnique(obj *unstructured.Unstructured, spec map[string]interface{
 	name := obj.GetName()
 	role := str(spec, "role")
 	mclag := str(mapAt(spec, "redundancy"), "type") == "mclag"
-	if p, ok := wiringParsePrefix(str(spec, "ip")); ok {
+	if p, ok := parsePrefix(str(spec, "ip")); ok {
 		if others, used := wiringOthers(w.mgmt[p.Addr()], name); used {
 			r.Add(ScopeFabric, "ip-unique", "spec.ip", "management address "+p.Addr().String()+" is also used by switch "+others, "give every switch its own management address")
 		}

@@ -27,16 +27,6 @@ const (
 	vpcAnnotationP2P   = "fabric.githedgehog.com/p2p-link"
 )
 
-// vpcParsePrefix parses s as a CIDR prefix; host bits are allowed (as
-// net.ParseCIDR and netip.ParsePrefix allow them).
-func vpcParsePrefix(s string) (netip.Prefix, bool) {
-	if s == "" {
-		return netip.Prefix{}, false
-	}
-	p, err := netip.ParsePrefix(s)
-	return p, err == nil
-}
-
 // vpcParseAddr parses s as a bare IP address.
 func vpcParseAddr(s string) (netip.Addr, bool) {
 	if s == "" {

@@ -208,19 +208,13 @@ func wiringIndexed(path string, i int) string {
 // wiringItoa formats an int64 for messages.
 func wiringItoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// wiringParsePrefix parses s as a prefix (host bits allowed).
-func wiringParsePrefix(s string) (netip.Prefix, bool) {
-	p, err := netip.ParsePrefix(s)
-	return p, err == nil
-}
-
 // wiringConfigPrefix returns the parsed config prefix, false when not
 // given or not a prefix.
 func wiringConfigPrefix(s *string) (netip.Prefix, bool) {
 	if s == nil {
 		return netip.Prefix{}, false
 	}
-	return wiringParsePrefix(*s)
+	return parsePrefix(*s)
 }
 
 // wiringConfigAddr returns the address of a config value written as an
@@ -236,17 +230,6 @@ func wiringConfigAddr(s *string) (netip.Addr, bool) {
 		return p.Addr(), true
 	}
 	return netip.Addr{}, false
-}
-
-// wiringReserved returns the fabric's reserved subnets that parse.
-func wiringReserved(cfg *Config) []netip.Prefix {
-	out := make([]netip.Prefix, 0, len(cfg.ReservedSubnets))
-	for _, s := range cfg.ReservedSubnets {
-		if p, ok := wiringParsePrefix(s); ok {
-			out = append(out, p.Masked())
-		}
-	}
-	return out
 }
 
 // wiringOthers returns names without self, joined for a message, at most

@@ -62,7 +62,7 @@ func (x *Index) wiringConns() *wiringIndex {
 			w.ports[p.name] = append(w.ports[p.name], name)
 		}
 		connEachLinkIP(spec, e, func(_, _ int, ip string) {
-			if p, ok := wiringParsePrefix(ip); ok {
+			if p, ok := parsePrefix(ip); ok {
 				w.linkIPs[p.Addr()] = append(w.linkIPs[p.Addr()], name)
 			}
 		})
@@ -94,7 +94,7 @@ func (x *Index) wiringSwitches() *wiringIndex {
 		if v := str(spec, "protocolIP"); v != "" {
 			w.protocol[v] = append(w.protocol[v], name)
 		}
-		if p, ok := wiringParsePrefix(str(spec, "ip")); ok {
+		if p, ok := parsePrefix(str(spec, "ip")); ok {
 			w.mgmt[p.Addr()] = append(w.mgmt[p.Addr()], name)
 		}
 	}

@@ -41,7 +41,7 @@ func vpcDefaultSubnet(sub map[string]interface{}) {
 		dhcp = map[string]interface{}{}
 		sub["dhcp"] = dhcp
 	}
-	p, ok := vpcParsePrefix(str(sub, "subnet"))
+	p, ok := parsePrefix(str(sub, "subnet"))
 	if !ok {
 		return
 	}

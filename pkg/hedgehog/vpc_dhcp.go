@@ -65,7 +65,7 @@ func vpcValidateOptions(path string, p netip.Prefix, opts map[string]interface{}
 		rt, _ := v.(map[string]interface{})
 		f := path + ".advertisedRoutes" + vpcIdx(i)
 		dst, gws := str(rt, "destination"), str(rt, "gateway")
-		if _, ok := vpcParsePrefix(dst); !ok {
+		if _, ok := parsePrefix(dst); !ok {
 			r.Add(ScopeLocal, "dhcp-route-invalid", f+".destination", "advertised route destination "+quote(dst)+" is not a CIDR prefix", "set the destination to a prefix, e.g. 10.20.0.0/16")
 		}
 		gw, ok := vpcParseAddr(gws)
@@ -144,7 +144,7 @@ func vpcValidateStaticRoutes(spec map[string]interface{}, r *Reporter) {
 		s := str(rt, "prefix")
 		if s == "" {
 			r.Add(ScopeLocal, "static-route-prefix-required", f+".prefix", "static route has no prefix", "set the route's prefix, e.g. 10.42.0.0/24")
-		} else if p, ok := vpcParsePrefix(s); !ok {
+		} else if p, ok := parsePrefix(s); !ok {
 			r.Add(ScopeLocal, "static-route-prefix-invalid", f+".prefix", "static route prefix "+quote(s)+" is not a CIDR prefix", "write the prefix as address/length")
 		} else if p.Masked() != p {
 			r.Add(ScopeLocal, "static-route-prefix-invalid", f+".prefix", "static route prefix "+s+" has host bits set", "use the network address: "+p.Masked().String())

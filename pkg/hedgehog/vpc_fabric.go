@@ -24,7 +24,7 @@ func vpcValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Config, r 
 	var nsPrefixes []netip.Prefix
 	if ipns != nil {
 		for _, s := range stringList(mapAt(ipns.Object, "spec"), "subnets") {
-			if p, ok := vpcParsePrefix(s); ok {
+			if p, ok := parsePrefix(s); ok {
 				nsPrefixes = append(nsPrefixes, p.Masked())
 			}
 		}
@@ -41,7 +41,7 @@ func vpcValidateFabric(obj *unstructured.Unstructured, idx *Index, _ *Config, r 
 	for _, sn := range vpcSortedKeys(subnets) {
 		sub, _ := subnets[sn].(map[string]interface{})
 		path := "spec.subnets." + sn
-		p, ok := vpcParsePrefix(str(sub, "subnet"))
+		p, ok := parsePrefix(str(sub, "subnet"))
 		if ok && ipns != nil && !vpcInAny(p.Masked(), nsPrefixes) {
 			r.Add(ScopeFabric, "subnet-outside-ipv4namespace", path+".subnet", "subnet "+p.String()+" is not inside any subnet of IPv4Namespace "+ipnsName,
 				"pick a prefix inside the IPv4Namespace's subnets, or add one to the namespace")
@@ -125,7 +125,7 @@ func vpcSubnetsByNS(idx *Index, ns string) *vpcSubnetTable {
 		}
 		for sn, v := range mapAt(spec, "subnets") {
 			sub, _ := v.(map[string]interface{})
-			if p, ok := vpcParsePrefix(str(sub, "subnet")); ok {
+			if p, ok := parsePrefix(str(sub, "subnet")); ok {
 				e := vpcSubnetEntry{o.GetName(), sn, p.Masked()}
 				t.byPrefix[e.p] = append(t.byPrefix[e.p], e)
 				t.sorted = append(t.sorted, e)

@@ -49,7 +49,7 @@ func vpcValidate(obj *unstructured.Unstructured, cfg *Config, r *Reporter) {
 	names := vpcSortedKeys(subnets)
 	var parsed []vpcParsedSubnet
 	vlans := map[int64][]string{}
-	reserved := vpcReserved(cfg)
+	reserved := cfg.reserved()
 	for _, sn := range names {
 		p, ok := vpcValidateSubnet(sn, subnets[sn], reserved, r, vlans)
 		if ok {
@@ -80,21 +80,6 @@ func vpcValidate(obj *unstructured.Unstructured, cfg *Config, r *Reporter) {
 	vpcValidateStaticRoutes(spec, r)
 }
 
-// vpcReserved returns the parsed reservedSubnets of the fabric config; nil
-// when not given (the [config] rule is skipped).
-func vpcReserved(cfg *Config) []netip.Prefix {
-	if cfg == nil || cfg.ReservedSubnets == nil {
-		return nil
-	}
-	out := make([]netip.Prefix, 0, len(cfg.ReservedSubnets))
-	for _, s := range cfg.ReservedSubnets {
-		if p, ok := vpcParsePrefix(s); ok {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // vpcValidateSubnet checks one subnet; it returns the parsed prefix when it
 // is usable for overlap checks.
 func vpcValidateSubnet(sn string, v interface{}, reserved []netip.Prefix, r *Reporter, vlans map[int64][]string) (netip.Prefix, bool) {
@@ -105,7 +90,7 @@ func vpcValidateSubnet(sn string, v interface{}, reserved []netip.Prefix, r *Rep
 		r.Add(ScopeLocal, "subnet-required", path+".subnet", "subnet "+sn+" has no subnet prefix", "set "+path+".subnet, e.g. 10.0.1.0/24")
 		return netip.Prefix{}, false
 	}
-	p, ok := vpcParsePrefix(s)
+	p, ok := parsePrefix(s)
 	if !ok {
 		r.Add(ScopeLocal, "subnet-invalid", path+".subnet", "subnet "+quote(s)+" is not a CIDR prefix", "write the subnet as address/length, e.g. 10.0.1.0/24")
 		return netip.Prefix{}, false
@@ -169,7 +154,7 @@ func vpcValidateRelay(path string, dhcp map[string]interface{}, enable bool, r *
 		r.Add(ScopeLocal, "dhcp-relay-exclusive", path+".dhcp.relay", "DHCP relay "+relay+" is set while the DHCP server is enabled", "use either dhcp.relay or dhcp.enable, not both")
 	}
 	if relay != "" {
-		if _, ok := vpcParsePrefix(relay); !ok {
+		if _, ok := parsePrefix(relay); !ok {
 			r.Add(ScopeLocal, "dhcp-relay-invalid", path+".dhcp.relay", "DHCP relay "+quote(relay)+" is not a CIDR prefix", "write the relay in CIDR notation, e.g. 10.99.0.1/32")
 		}
 	} else if rv := str(dhcp, "relayVPC"); rv != "" {

@@ -29,7 +29,7 @@ func vpcAttachmentValidate(obj *unstructured.Unstructured, _ *Config, r *Reporte
 		vpcCheckLabelValue(r, "spec.connection", conn, "connection name")
 	}
 	if p2p, ok := obj.GetAnnotations()[vpcAnnotationP2P]; ok {
-		p, valid := vpcParsePrefix(p2p)
+		p, valid := parsePrefix(p2p)
 		if !valid || !p.Addr().Is4() || p.Bits() != 31 {
 			r.Add(ScopeLocal, "p2p-link-invalid", "metadata.annotations."+vpcAnnotationP2P, "annotation "+vpcAnnotationP2P+" "+quote(p2p)+" is not an IPv4 /31 prefix",
 				"set the annotation to an IPv4 /31, e.g. 10.50.0.0/31, or remove it")

@@ -54,6 +54,11 @@ type Input struct {
 	// ServerSide, when set, replaces each desired object the cluster has by
 	// the server's dry run of its deployer's apply.
 	ServerSide *ServerSide
+	// Evidence are cluster objects beyond the compared ones (the fabric's
+	// other objects, a Sample) that may show the webhook's mark to "auto"
+	// defaulting: a comparison of a few objects or of unlabelled kinds
+	// alone must not lose the fabric-level evidence.
+	Evidence []resource.Set
 }
 
 // ServerSide is the cluster asked for --server-side.
@@ -84,6 +89,9 @@ func Compare(ctx context.Context, in Input) (*Output, error) {
 		// The server's dry run (below) runs the real webhooks; here they
 		// are modelled.
 		hooks := NewWebhooks(in.Fabric, in.Model, in.Actual)
+		for _, ev := range in.Evidence {
+			hooks.Observe(ev)
+		}
 		out.Desired = hooks.DesiredSet(in.Desired, in.Actual)
 		out.Result = drift.Compare(out.Desired, in.Actual, opts)
 		userPaths(out.Result, out.Desired, in.Desired)
@@ -122,9 +130,10 @@ func Compare(ctx context.Context, in Input) (*Output, error) {
 }
 
 // Sets compares one fabric's desired and actual objects without
-// --server-side (list's SYNC column, sync's summary and plan).
-func Sets(fab *fabric.Fabric, model *writepath.Model, s Settings, desired, actual resource.Set) (*Output, error) {
-	return Compare(context.Background(), Input{Fabric: fab, Desired: desired, Actual: actual, Model: model, Settings: s})
+// --server-side (list's SYNC column, sync's summary and plan); evidence
+// as Input.Evidence.
+func Sets(fab *fabric.Fabric, model *writepath.Model, s Settings, desired, actual resource.Set, evidence ...resource.Set) (*Output, error) {
+	return Compare(context.Background(), Input{Fabric: fab, Desired: desired, Actual: actual, Model: model, Settings: s, Evidence: evidence})
 }
 
 // One judges a single object with the given options and webhook

@@ -75,12 +75,7 @@ func (w *Webhooks) Observe(actual resource.Set) {
 	if w == nil || w.fabric || w.mode != fabric.WebhooksAuto {
 		return
 	}
-	for _, a := range actual {
-		if clusterEvidence(nil, a) == stored {
-			w.fabric = true
-			return
-		}
-	}
+	w.fabric = ShowsWebhook(actual)
 }
 
 // FabricEvidence reports whether some cluster object of the fabric shows

@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -115,6 +116,28 @@ func TestUserSegments(t *testing.T) {
 	} {
 		if got := userSegments(def, orig, c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%v → %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestNeedsEvidenceOnlyWhenTheSelectionCannotShowIt(t *testing.T) {
+	vpc, _ := kinds.Lookup("VPC")
+	ipns, _ := kinds.Lookup("IPv4Namespace")
+	server, _ := kinds.Lookup("Server")
+	auto, off := &fabric.Fabric{}, &fabric.Fabric{Hedgehog: &fabric.Hedgehog{Webhooks: fabric.WebhooksOff}}
+	for _, c := range []struct {
+		fab  *fabric.Fabric
+		ks   []*kinds.Kind
+		sel  string
+		want bool
+	}{
+		{auto, []*kinds.Kind{ipns, server}, "", true},
+		{auto, []*kinds.Kind{ipns, vpc}, "", false},
+		{auto, []*kinds.Kind{vpc}, "team=a", true},
+		{off, []*kinds.Kind{ipns}, "", false},
+	} {
+		if got := NeedsEvidence(c.fab, c.ks, c.sel); got != c.want {
+			t.Errorf("NeedsEvidence(%s, %v, %q) = %v, want %v", c.fab.WebhookMode(), c.ks, c.sel, got, c.want)
 		}
 	}
 }

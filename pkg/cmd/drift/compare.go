@@ -40,7 +40,8 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 	if o.name != "" {
 		desired, actual = desired.Named(o.name), actual.Named(o.name)
 	}
-	in := judge.Input{Fabric: &st.Fabric, Desired: desired, Actual: actual, Model: st.Model, Settings: o.settings()}
+	in := judge.Input{Fabric: &st.Fabric, Desired: desired, Actual: actual, Model: st.Model, Settings: o.settings(),
+		Evidence: []resource.Set{st.Actual, st.Evidence}}
 	if o.ServerSide {
 		cl, err := o.f.Cluster(&st.Fabric)
 		if err != nil {

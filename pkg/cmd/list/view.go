@@ -61,7 +61,7 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 		if source == cmdutil.SourceBoth && st.Err == nil {
 			// The fabric's ignore rules were validated when the config was
 			// loaded; a bad one here only loses its effect on SYNC.
-			out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual)
+			out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual, st.Evidence)
 			if err != nil {
 				continue
 			}

@@ -87,6 +87,24 @@ spec:
 			t.Fatalf("exit %d, want 0: %s", r.code, r.stderr)
 		}
 	})
+	t.Run("update-only rule", func(t *testing.T) {
+		// RoCE on is a valid change; with RoCE on, the breakouts are
+		// frozen: the webhook refuses such an update, so does the edit.
+		if r := h.run("edit", "sw", "leaf-01", "--set", "spec.roce=true", "--validate", "schema"); r.code != 0 {
+			t.Fatalf("roce on: exit %d: %s", r.code, r.stderr)
+		}
+		head := remoteHead(t, remote)
+		r := h.run("edit", "sw", "leaf-01", "--set", "spec.portBreakouts.E1/55=4x25G", "--validate", "schema")
+		if r.code != 2 || !strings.Contains(r.stderr, "switch.roce-breakouts-immutable") || !strings.Contains(r.stderr, "spec.portBreakouts") {
+			t.Fatalf("exit %d, want 2 naming switch.roce-breakouts-immutable: %s", r.code, r.stderr)
+		}
+		if remoteHead(t, remote) != head {
+			t.Fatal("a refused edit was pushed")
+		}
+		if r := h.run("edit", "sw", "leaf-01", "--set", "spec.roce=false", "--validate", "schema"); r.code != 0 {
+			t.Fatalf("roce off: exit %d: %s", r.code, r.stderr)
+		}
+	})
 	t.Run("delete guard", func(t *testing.T) {
 		head := remoteHead(t, remote)
 		r := h.run("delete", "vpc", "vpc-1", "--yes")

@@ -7,8 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 )
 
 // hedgehogFiles returns the short-form fabric of testdata/hedgehog/git as
@@ -64,6 +68,18 @@ func TestHedgehogShortFormInSyncWithStoredForm(t *testing.T) {
 	}
 	if s := rep.Fabrics[0].Summary; s.Total != 15 || s.InSync != 15 {
 		t.Fatalf("summary %+v, want 15 objects in sync", s)
+	}
+	// Kinds the webhook does not label, compared alone: the fabric-level
+	// evidence comes from a sample of the kinds it labels, so the stored
+	// (sorted, merged) namespaces are still in sync.
+	for _, args := range [][]string{{"ipv4namespace,vlannamespace,server"}, {"server", "server-01"}, {"vpc", "-l", "no-such-label"}} {
+		r := h.run(append([]string{"drift", "--fabric", "hh"}, args...)...)
+		if r.code != 0 {
+			t.Errorf("drift %v: exit %d, want 0 (no false drift from the webhook's defaults): %s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := h.run("list", "ipv4namespace", "--fabric", "hh", "--source", "both"); r.code != 0 || !strings.Contains(r.stdout, "\tinSync\t") {
+		t.Errorf("list ipv4namespace --source both: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 
 	// Real changes are still drift, at the path the user wrote: the
@@ -170,5 +186,29 @@ func TestHedgehogAutoWithoutWebhookEvidence(t *testing.T) {
 	vpc1 := findResource(driftReport(t, r), "hh", "VPC", "vpc-1")
 	if vpc1 == nil || vpc1.Status != drift.StatusDrifted {
 		t.Fatalf("on: vpc-1 %+v, want drifted (the webhook's gateway is not in this cluster)", vpc1)
+	}
+}
+
+// drift --watch of kinds the webhook does not label alone: the sample of
+// labelled kinds gives the evidence, so the stored (sorted, merged)
+// namespaces are in sync from the start, and the first line the watch
+// prints is the real change made after it.
+func TestHedgehogWatchUnlabelledKindsNoFalseDrift(t *testing.T) {
+	h, cp, _ := hedgehogFabric(t, "")
+	out, stop := background(t, h, "drift", "--watch", "--fabric", "hh", "-o", "json", "ipv4namespace,vlannamespace,server")
+	ctx, cancel := context.WithTimeout(t.Context(), 60e9)
+	defer cancel()
+	server, _ := kinds.Lookup("Server")
+	patch := []byte(`{"spec":{"description":"changed by hand"}}`)
+	if _, err := cp.Dynamic().Resource(server.GVR()).Namespace("default").Patch(ctx, "server-01", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out.waitFor(t, ctx, `"name":"server-01"`)
+	if code, stderr := stop(); code != 0 {
+		t.Fatalf("watch: exit %d: %s", code, stderr)
+	}
+	first := strings.SplitN(strings.TrimSpace(out.String()), "\n", 2)[0]
+	if !strings.Contains(first, `"kind":"Server"`) || !strings.Contains(first, `"status":"drifted"`) {
+		t.Fatalf("first line %q, want server-01 drifted alone (no false drift of the namespaces):\n%s", first, out.String())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -66,6 +67,24 @@ func TestHedgehogWebhookCluster(t *testing.T) {
 	}
 	if hooks.Requests() <= served {
 		t.Fatal("drift --server-side did not go through the webhooks")
+	}
+
+	// Git drops ext-1 with its attachment and peering: --prune deletes the
+	// three past the webhook's delete guard (an External is refused while
+	// attachments or peerings name it), what refers to it first.
+	files := hedgehogFiles(t)
+	vpcs := files["fabrics/hh/vpcs.yaml"]
+	vpcs = vpcs[:strings.Index(vpcs, "---\napiVersion: vpc.githedgehog.com/v1beta1\nkind: External\n")]
+	testbed.CommitFiles(t, remote, map[string]string{"fabrics/hh/vpcs.yaml": vpcs}, "retire ext-1")
+	r = h.run("sync", "--apply", "--prune", "--yes")
+	if r.code != 0 || !strings.Contains(r.stdout, "fabric hh: deleted 3 objects") {
+		t.Fatalf("sync --apply --prune: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, kn := range [][2]string{{"External", "ext-1"}, {"ExternalAttachment", "ext-1--border"}, {"ExternalPeering", "vpc-1--ext-1"}} {
+		k, _ := kinds.Lookup(kn[0])
+		if _, err := cp.Dynamic().Resource(k.GVR()).Namespace("default").Get(ctx, kn[1], metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("%s %s not pruned: %v", kn[0], kn[1], err)
+		}
 	}
 
 	// A VPC only the cluster has takes VLAN 1050: Git's rules cannot know,

@@ -170,7 +170,7 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 		// The adopted objects together, as a change of the whole fabric.
 		before, err := o.f.FabricDesired(root, fab)
 		if err == nil {
-			err = o.f.CheckRules(fab, before, fabriccheck.Change{Put: puts}, o.Validate)
+			err = o.f.CheckRules(fab, before, fabriccheck.Change{Put: puts, Stored: true}, o.Validate)
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
@@ -89,7 +90,7 @@ func (o *Options) actApply(ctx context.Context, p *fabricPlan) error {
 	if len(p.apply) > 0 {
 		// Tier by tier, as the controller's webhooks need the objects an
 		// object refers to to exist first (namespaces before VPCs, ...).
-		for _, tier := range byApplyTier(p.apply) {
+		for _, tier := range byApplyTier(p.apply, func(o *resource.Object) string { return o.Key.Kind }) {
 			if err := r.Apply(ctx, served, tier, o.ForceConflicts); err != nil {
 				return fmt.Errorf("fabric %s: %w%s", fab.Name, err, conflictHint(err))
 			}
@@ -107,8 +108,15 @@ func (o *Options) actApply(ctx context.Context, p *fabricPlan) error {
 		o.reportf("fabric %s: removed %s that Git no longer sets from %s\n", fab.Name, counted(n, "field"), counted(len(p.removals), "object"))
 	}
 	if len(p.prune) > 0 {
-		if err := r.Delete(ctx, served, p.prune); err != nil {
-			return fmt.Errorf("fabric %s: %w", fab.Name, err)
+		// The other way round, tier by tier: the webhooks refuse to delete
+		// an object while objects of a higher tier refer to it (a VPC while
+		// its attachments exist, ...).
+		tiers := byApplyTier(p.prune, func(k resource.Key) string { return k.Kind })
+		slices.Reverse(tiers)
+		for _, tier := range tiers {
+			if err := r.Delete(ctx, served, tier); err != nil {
+				return fmt.Errorf("fabric %s: %w", fab.Name, err)
+			}
 		}
 		o.reportf("fabric %s: deleted %s\n", fab.Name, counted(len(p.prune), "object"))
 	}
@@ -136,19 +144,20 @@ func conflictHint(err error) string {
 	return ""
 }
 
-// byApplyTier groups objects by hedgehog.ApplyTier, lowest first.
-func byApplyTier(objs []*resource.Object) [][]*resource.Object {
-	tiers := map[int][]*resource.Object{}
+// byApplyTier groups items by the hedgehog.ApplyTier of their kind, lowest
+// first, keeping their order within a tier.
+func byApplyTier[T any](items []T, kind func(T) string) [][]T {
+	tiers := map[int][]T{}
 	var order []int
-	for _, o := range objs {
-		t := hedgehog.ApplyTier(o.Key.Kind)
+	for _, it := range items {
+		t := hedgehog.ApplyTier(kind(it))
 		if _, ok := tiers[t]; !ok {
 			order = append(order, t)
 		}
-		tiers[t] = append(tiers[t], o)
+		tiers[t] = append(tiers[t], it)
 	}
 	sort.Ints(order)
-	out := make([][]*resource.Object, len(order))
+	out := make([][]T, len(order))
 	for i, t := range order {
 		out[i] = tiers[t]
 	}

@@ -216,7 +216,7 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 			p.desired, p.actual = p.state.Desired, p.state.Actual
 			p.revision = revisionOf(p.state)
 		}
-		if out, err := judge.Sets(&p.state.Fabric, p.state.Model, judge.Settings{}, p.desired, p.actual); err == nil {
+		if out, err := judge.Sets(&p.state.Fabric, p.state.Model, judge.Settings{}, p.desired, p.actual, p.state.Actual, p.state.Evidence); err == nil {
 			p.after = out.Result
 		} else {
 			p.err = err
@@ -264,10 +264,11 @@ func (o *Options) compare(st *cmdutil.FabricState) *fabricPlan {
 		return p
 	}
 	p.opts = opts
+	evidence := []resource.Set{st.Actual, st.Evidence} // the whole fabric's, before the name filter
 	if o.name != "" {
 		st.Desired, st.Actual = st.Desired.Named(o.name), st.Actual.Named(o.name)
 	}
-	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual)
+	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual, evidence...)
 	if err != nil {
 		p.err = err
 		return p

@@ -118,7 +118,7 @@ func summarize(st *cmdutil.FabricState, res *drift.Result) FabricSummary {
 // rules and the built-in profile; it returns the desired side as compared
 // (defaulted as the fabric's webhooks store it) for the views.
 func compareState(st *cmdutil.FabricState) (*drift.Result, drift.Options, resource.Set, error) {
-	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual)
+	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual, st.Evidence)
 	if err != nil {
 		return nil, drift.Options{}, st.Desired, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -97,6 +98,13 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 			sess, connected, fw.live = s, true, true
 			clusterRetry = backoff(h.RetryMin, h.RetryMax)
 			fw.actual = w.filterName(s.watching.Initial)
+			// Evidence for "auto" defaulting from the whole selection (read
+			// without a server-side -l), and from a sample when the selected
+			// kinds cannot show it.
+			fw.hooks.Observe(s.watching.Initial)
+			if !fw.hooks.FabricEvidence() && judge.NeedsEvidence(&fab, w.Kinds, "") {
+				fw.hooks.Observe(cmdutil.SampleEvidence(ctx, r))
+			}
 			rs.cluster(nil)
 			fw.compareAll()
 			w.update(fw)
