@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
@@ -23,15 +24,23 @@ type deployerCache struct {
 type FabricDeployer struct {
 	Ref    deployer.Ref
 	Status *deployer.Status
+	// Cached says it was found through the discovery cache (one GET), not
+	// by LISTs: what that GET could not check is checked later (Pipeline).
+	Cached bool
+	// target and server are what a discovery looked for, to forget it.
+	target deployer.Target
+	server string
 }
 
 // Deployer finds the fabric's deployer and reads its status: the
 // configured Kustomization or Application (one GET), or the Flux
-// Kustomization whose GitRepository, branch and path match the fabric's
-// (one LIST of Kustomizations per cluster, and one of GitRepositories when
-// one has the fabric's path, shared by the fabrics of the cluster). branch
-// is the branch read ("" for the fabric's own). nil without a deployer.
-// The answer is kept for the rest of the command run.
+// Kustomization whose GitRepository, branch and path match the fabric's:
+// one GET of the Kustomization the discovery cache remembers for the
+// fabric, validated, else one LIST of Kustomizations per cluster and one
+// of GitRepositories when one has the fabric's path, shared by the
+// fabrics of the cluster (deployer.Index.Lookup). branch is the branch
+// read ("" for the fabric's own). nil without a deployer. The answer is
+// kept for the rest of the command run.
 func (f *Factory) Deployer(ctx context.Context, fab *fabric.Fabric, branch string) (*FabricDeployer, error) {
 	c := &f.deployers
 	c.mu.Lock()
@@ -77,11 +86,12 @@ func (f *Factory) findDeployer(ctx context.Context, fab *fabric.Fabric, branch s
 			branch = fab.Git.Branch
 		}
 		x := f.index(cl)
-		d, err := x.Discover(ctx, deployer.Target{URL: fab.Git.URL, Branch: branch, Path: fab.Git.RenderPath()})
+		t := deployer.Target{URL: fab.Git.URL, Branch: branch, Path: fab.Git.RenderPath()}
+		d, err := x.Lookup(ctx, f.discoveryCache(), cl.Host, t)
 		if err != nil || !d.Found {
 			return nil, err
 		}
-		return &FabricDeployer{Ref: d.Ref, Status: d.Status}, nil
+		return &FabricDeployer{Ref: d.Ref, Status: d.Status, Cached: d.Cached, target: t, server: cl.Host}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -91,6 +101,20 @@ func (f *Factory) findDeployer(ctx context.Context, fab *fabric.Fabric, branch s
 		return nil, fmt.Errorf("the configured deployer: %w", err)
 	}
 	return &FabricDeployer{Ref: ref, Status: st}, nil
+}
+
+// discoveryCache is the on-disk memory of discovered deployers,
+// $XDG_CACHE_HOME/kubectl-hnp/deployers.
+func (f *Factory) discoveryCache() *deployer.DiscoveryCache {
+	return &deployer.DiscoveryCache{Dir: filepath.Join(f.CacheDir(), "deployers"), Now: f.Now}
+}
+
+// rediscover drops a deployer found through the discovery cache, on disk
+// and for this run, and discovers it again (LISTs).
+func (f *Factory) rediscover(ctx context.Context, fab *fabric.Fabric, d *FabricDeployer) (*FabricDeployer, error) {
+	f.discoveryCache().Forget(d.server, d.target)
+	f.ForgetDeployer(fab)
+	return f.Deployer(ctx, fab, d.target.Branch)
 }
 
 // index is the cluster's Flux index for this command run.
@@ -117,42 +141,80 @@ func (f *Factory) index(cl *Cluster) *deployer.Index {
 // only when the deployer is behind the commit read; nil without a
 // deployer.
 func (f *Factory) Pipeline(ctx context.Context, st *FabricState, res *drift.Result) (*drift.Pipeline, error) {
+	p, pending, err := f.PipelineState(ctx, st)
+	if p == nil || res == nil || pending == nil {
+		return p, err
+	}
+	for i := range res.Resources {
+		pending.Mark(&res.Resources[i])
+	}
+	res.Summary = drift.SummaryOf(res.Resources)
+	return p, err
+}
+
+// Pending marks the results whose Git side changed after the revision
+// the deployer applied (pendingDeploy).
+type Pending struct {
+	since    *gitstate.Since
+	st       *FabricState
+	ns       string
+	deployed string
+	tool     string
+}
+
+// Mark sets r.PendingDeploy and r.Reason when r is not in sync and its
+// object's Git document (or, rendered, its source file or a patch that
+// selects it) changed after the deployed revision, and reports whether it
+// did. A nil Pending marks nothing.
+func (p *Pending) Mark(r *drift.ResourceResult) bool {
+	if p == nil || r.Status == drift.StatusInSync {
+		return false
+	}
+	ch, ok := changedSince(p.since, p.st, r, p.ns)
+	if !ok {
+		return false
+	}
+	r.PendingDeploy = true
+	r.Reason = fmt.Sprintf("changed in Git in %s %q, after the revision %s deployed (%s)",
+		deployer.Short(ch.Commit), ch.Subject, deployer.Short(p.deployed), p.tool)
+	return true
+}
+
+// PipelineState is the fabric's pipeline (nil without a deployer) and,
+// when the deployer is behind the commit read, the Pending marker of what
+// changed since. A deployer found through the discovery cache whose
+// applied revision is not on the branch read is looked up again (LISTs)
+// first: the Kustomization may now fetch another repository.
+func (f *Factory) PipelineState(ctx context.Context, st *FabricState) (*drift.Pipeline, *Pending, error) {
 	d := st.Deployer
 	if d == nil || d.Status == nil {
-		return nil, nil
+		return nil, nil, nil
+	}
+	ws := st.Workspace
+	var since *gitstate.Since
+	var sinceErr error
+	if ws != nil && ws.Revision != "" && d.Status.Revision != "" && d.Status.Revision != ws.Revision {
+		since, sinceErr = ws.Since(ctx, st.Fabric.Git.Dir, d.Status.Revision)
+		if d.Cached && sinceErr == nil && !since.Known {
+			nd, err := f.rediscover(ctx, &st.Fabric, d)
+			if err != nil {
+				return nil, nil, err
+			}
+			st.Deployer = nd
+			return f.PipelineState(ctx, st)
+		}
 	}
 	s := d.Status
 	p := &drift.Pipeline{Tool: s.Tool, Name: s.Name, Revision: s.Revision, Ready: s.Ready,
 		Message: s.Message, LastAttempt: s.LastAttempt, Suspended: s.Suspended}
-	ws := st.Workspace
-	if ws == nil || ws.Revision == "" || s.Revision == "" || s.Revision == ws.Revision {
-		return p, nil
+	if sinceErr != nil {
+		return p, nil, sinceErr
 	}
-	since, err := ws.Since(ctx, st.Fabric.Git.Dir, s.Revision)
-	if err != nil {
-		return p, err
-	}
-	if !since.Known {
-		return p, nil
+	if since == nil || !since.Known {
+		return p, nil, nil
 	}
 	p.Behind = since.Behind
-	if res == nil {
-		return p, nil
-	}
-	ns := f.Namespace(&st.Fabric)
-	for i := range res.Resources {
-		r := &res.Resources[i]
-		if r.Status == drift.StatusInSync {
-			continue
-		}
-		if ch, ok := changedSince(since, st, r, ns); ok {
-			r.PendingDeploy = true
-			r.Reason = fmt.Sprintf("changed in Git in %s %q, after the revision %s deployed (%s)",
-				deployer.Short(ch.Commit), ch.Subject, deployer.Short(s.Revision), d.Status.ToolName())
-		}
-	}
-	res.Summary = drift.SummaryOf(res.Resources)
-	return p, nil
+	return p, &Pending{since: since, st: st, ns: f.Namespace(&st.Fabric), deployed: s.Revision, tool: s.ToolName()}, nil
 }
 
 // changedSince finds the newest commit after the deployed revision that

@@ -14,7 +14,9 @@ import (
 
 // WaitDeployed follows the fabric's deployer after a push of commit: it
 // watches the Kustomization or Application until it reports commit (or a
-// newer commit holding it) applied. A failed attempt at such a revision
+// newer commit holding it: one the cache clone lacks is fetched to be
+// judged, and one not on the branch at all is said on stderr) applied. A
+// failed attempt at such a revision
 // ends the wait at once with the deployer's message (exit 1), as does the
 // timeout. reconcile first asks the deployer to deploy now. Progress
 // (stage and elapsed time) is drawn on a terminal only. Without a
@@ -50,7 +52,8 @@ func (f *Factory) WaitDeployed(ctx context.Context, fab *fabric.Fabric, ws *gits
 	stage := fmt.Sprintf("waiting for %s to apply %s", tool, deployer.Short(commit))
 	bar := f.newStageLine(stage, start)
 	defer bar.stop()
-	st, err := deployer.WaitApplied(wctx, cl.Dynamic, d.Ref, func(sha string) bool { return ws.Includes(commit, sha) },
+	judge := &revisionJudge{ws: ws, commit: commit, tool: tool, bar: bar}
+	st, err := deployer.WaitApplied(wctx, cl.Dynamic, d.Ref, func(sha string) bool { return judge.holds(wctx, sha) },
 		func(s *deployer.Status) { bar.set(statusWords(s)) })
 	bar.stop()
 	var failed *deployer.FailedError
@@ -61,7 +64,11 @@ func (f *Factory) WaitDeployed(ctx context.Context, fab *fabric.Fabric, ws *gits
 	case err != nil && wctx.Err() != nil && ctx.Err() == nil:
 		fmt.Fprintf(errOut, "timed out after %s: %s has not applied %s", timeout, tool, deployer.Short(commit))
 		if st != nil {
-			fmt.Fprintf(errOut, " (%s)", statusWords(st))
+			fmt.Fprintf(errOut, " (%s", statusWords(st))
+			if judge.offBranch[st.Revision] {
+				fmt.Fprintf(errOut, "; %s is not on branch %s of %s", deployer.Short(st.Revision), ws.Branch, ws.URL)
+			}
+			fmt.Fprint(errOut, ")")
 		}
 		fmt.Fprintln(errOut)
 		return SilentExit(ExitDrift)
@@ -70,6 +77,43 @@ func (f *Factory) WaitDeployed(ctx context.Context, fab *fabric.Fabric, ws *gits
 	}
 	fmt.Fprintf(errOut, "%s applied %s after %s\n", tool, deployer.Short(st.Revision), f.Now().Sub(start).Round(100*time.Millisecond))
 	return nil
+}
+
+// revisionJudge tests a deployer's revisions against the pushed commit:
+// does the revision hold it? A revision the cache clone lacks (someone
+// pushed after commit, and the deployer applied that) is fetched to be
+// judged; one that is not on the fabric's branch at all is said once on
+// stderr (the deployer deploys another branch or repository) and the
+// wait goes on. Each revision is judged once.
+type revisionJudge struct {
+	ws        *gitstate.Workspace
+	commit    string
+	tool      string
+	bar       *stageLine
+	seen      map[string]bool
+	offBranch map[string]bool
+}
+
+func (j *revisionJudge) holds(ctx context.Context, sha string) bool {
+	if held, ok := j.seen[sha]; ok {
+		return held
+	}
+	if j.seen == nil {
+		j.seen, j.offBranch = map[string]bool{}, map[string]bool{}
+	}
+	a, err := j.ws.RevisionHolds(ctx, j.commit, sha)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return false // not judged: the wait is over anyway
+	case err != nil:
+		j.bar.note(fmt.Sprintf("Warning: judging %s's revision %s: %v (still waiting)", j.tool, deployer.Short(sha), err))
+	case a == gitstate.NotOnBranch:
+		j.offBranch[sha] = true
+		j.bar.note(fmt.Sprintf("Warning: %s reports %s, which is not on branch %s of %s: does it deploy another branch or repository? (still waiting)",
+			j.tool, deployer.Short(sha), j.ws.Branch, j.ws.URL))
+	}
+	j.seen[sha] = a == gitstate.Holds
+	return j.seen[sha]
 }
 
 // statusWords is a deployer status in a few words: "applied 3a1c0d2,
@@ -141,6 +185,17 @@ func (b *stageLine) draw() {
 		line += ": " + b.detail
 	}
 	fmt.Fprintf(b.f.IOStreams.ErrOut, "\r\x1b[K%s", line)
+}
+
+// note prints a line of its own on stderr, above the status line.
+func (b *stageLine) note(line string) {
+	b.mu.Lock()
+	if !b.stopped {
+		fmt.Fprint(b.f.IOStreams.ErrOut, "\r\x1b[K")
+	}
+	fmt.Fprintln(b.f.IOStreams.ErrOut, line)
+	b.mu.Unlock()
+	b.draw()
 }
 
 func (b *stageLine) stop() {

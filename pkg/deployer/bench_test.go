@@ -3,6 +3,7 @@ package deployer
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -37,4 +38,48 @@ func BenchmarkWaitAppliedNotice(b *testing.B) {
 		total += time.Since(wrote)
 	}
 	b.ReportMetric(float64(total.Microseconds())/float64(i)/1000, "ms-to-notice/op")
+}
+
+// BenchmarkLookup compares a discovered deployer's lookup on a cluster
+// with 200 Flux Kustomizations and GitRepositories (other fabrics and
+// apps): "discover" LISTs both (no cache, as every command did before the
+// discovery cache), "remembered" GETs the Kustomization the cache names.
+// The sub-benchmarks alternate within one run; requests/op counts the
+// requests to Flux's API.
+func BenchmarkLookup(b *testing.B) {
+	cp := deployerPlane(b)
+	var docs strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&docs, "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: repo-%d, namespace: flux-system}\n"+
+			"spec: {interval: 1m, url: \"https://git.example.com/net/app-%d.git\", ref: {branch: main}}\n---\n", i, i)
+		path := fmt.Sprintf("apps/%d", i)
+		if i == 0 {
+			path = "fabrics/lab"
+		}
+		fmt.Fprintf(&docs, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ks-%d, namespace: flux-system}\n"+
+			"spec: {interval: 1m, prune: true, path: %s, sourceRef: {kind: GitRepository, name: repo-%d}}\n---\n", i, path, i)
+	}
+	cp.Apply(b, docs.String())
+	dyn, n := countingClient(b, cp.RestConfig)
+	target := Target{URL: "https://git.example.com/net/app-0.git", Branch: "main", Path: "fabrics/lab"}
+	cache := &DiscoveryCache{Dir: b.TempDir()}
+	ctx := context.Background()
+	for _, mode := range []string{"discover", "remembered", "discover", "remembered"} {
+		b.Run(mode, func(b *testing.B) {
+			c := cache
+			if mode == "discover" {
+				c = nil
+			}
+			n.Store(0)
+			i := 0
+			for b.Loop() {
+				i++
+				d, err := (&Index{Dynamic: dyn}).Lookup(ctx, c, "https://bench:6443", target)
+				if err != nil || !d.Found || d.Ref.Name != "ks-0" {
+					b.Fatalf("%+v %v", d, err)
+				}
+			}
+			b.ReportMetric(float64(n.Load())/float64(i), "requests/op")
+		})
+	}
 }

@@ -34,6 +34,33 @@ type Discovered struct {
 	Ref    Ref
 	Status *Status
 	Found  bool
+	// Cached says the answer came from the DiscoveryCache (one GET of
+	// the remembered Kustomization) rather than from LISTs.
+	Cached bool
+
+	// source is the Kustomization's spec.sourceRef, and repoURL the
+	// GitRepository's spec.url, as found: what the cache remembers.
+	source  sourceRef
+	repoURL string
+}
+
+// sourceRef is a Kustomization's spec.sourceRef, its namespace filled in.
+type sourceRef struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+}
+
+// sourceOf reads a Kustomization's spec.sourceRef (namespace defaulted to
+// the Kustomization's).
+func sourceOf(k *unstructured.Unstructured) sourceRef {
+	kind, _, _ := unstructured.NestedString(k.Object, "spec", "sourceRef", "kind")
+	name, _, _ := unstructured.NestedString(k.Object, "spec", "sourceRef", "name")
+	ns, _, _ := unstructured.NestedString(k.Object, "spec", "sourceRef", "namespace")
+	if ns == "" {
+		ns = k.GetNamespace()
+	}
+	return sourceRef{Kind: kind, Namespace: ns, Name: name}
 }
 
 // Index finds the Flux Kustomizations that deploy fabrics in one cluster.
@@ -90,13 +117,10 @@ func (x *Index) Discover(ctx context.Context, t Target) (Discovered, error) {
 	}
 	wantURL := NormalizeURL(t.URL)
 	var found []unstructured.Unstructured
+	var url string
 	for _, k := range candidates {
-		name, _, _ := unstructured.NestedString(k.Object, "spec", "sourceRef", "name")
-		ns, _, _ := unstructured.NestedString(k.Object, "spec", "sourceRef", "namespace")
-		if ns == "" {
-			ns = k.GetNamespace()
-		}
-		r := byName[ns+"/"+name]
+		src := sourceOf(&k)
+		r := byName[src.Namespace+"/"+src.Name]
 		if r == nil {
 			continue
 		}
@@ -107,6 +131,7 @@ func (x *Index) Discover(ctx context.Context, t Target) (Discovered, error) {
 		}
 		if NormalizeURL(u) == wantURL && (t.Branch == "" || b == t.Branch) {
 			found = append(found, k)
+			url = u
 		}
 	}
 	switch len(found) {
@@ -114,7 +139,8 @@ func (x *Index) Discover(ctx context.Context, t Target) (Discovered, error) {
 		return Discovered{}, nil
 	case 1:
 		k := &found[0]
-		return Discovered{Ref: Ref{Tool: ToolFlux, Namespace: k.GetNamespace(), Name: k.GetName()}, Status: StatusOf(ToolFlux, k), Found: true}, nil
+		return Discovered{Ref: Ref{Tool: ToolFlux, Namespace: k.GetNamespace(), Name: k.GetName()}, Status: StatusOf(ToolFlux, k), Found: true,
+			source: sourceOf(k), repoURL: url}, nil
 	}
 	var names []string
 	for _, k := range found {

@@ -47,18 +47,7 @@ func Short(sha string) string { return sha[:min(7, len(sha))] }
 // sees every status on the way. It watches (one LIST, then a WATCH), so it
 // notices a new status as soon as the API server has it.
 func WaitApplied(ctx context.Context, dyn dynamic.Interface, ref Ref, includes func(sha string) bool, progress func(*Status)) (*Status, error) {
-	ri := dyn.Resource(ref.GVR()).Namespace(ref.Namespace)
-	sel := fields.OneTermEqualSelector("metadata.name", ref.Name).String()
-	lw := &cache.ListWatch{
-		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return ri.List(ctx, o)
-		},
-		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return ri.Watch(ctx, o)
-		},
-	}
+	lw := listWatch(dyn, ref)
 	var last *Status
 	var failed error
 	cond := func(ev watch.Event) (bool, error) {
@@ -91,6 +80,40 @@ func WaitApplied(ctx context.Context, dyn dynamic.Interface, ref Ref, includes f
 		return last, err
 	}
 	return last, nil
+}
+
+// listWatch lists and watches the deployer object alone.
+func listWatch(dyn dynamic.Interface, ref Ref) *cache.ListWatch {
+	ri := dyn.Resource(ref.GVR()).Namespace(ref.Namespace)
+	sel := fields.OneTermEqualSelector("metadata.name", ref.Name).String()
+	return &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = sel
+			return ri.List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			return ri.Watch(ctx, o)
+		},
+	}
+}
+
+// Follow watches the deployer object (one LIST, then a WATCH, resumed by
+// the informer when it breaks) and calls each with every status it sees,
+// until ctx is done (then it returns nil). A deleted object is not
+// reported.
+func Follow(ctx context.Context, dyn dynamic.Interface, ref Ref, each func(*Status)) error {
+	cond := func(ev watch.Event) (bool, error) {
+		if u, ok := ev.Object.(*unstructured.Unstructured); ok && ev.Type != watch.Deleted {
+			each(StatusOf(ref.Tool, u))
+		}
+		return false, nil
+	}
+	_, err := watchtools.UntilWithSync(ctx, listWatch(dyn, ref), &unstructured.Unstructured{}, nil, cond)
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // Reconcile asks the deployer to deploy now: for Flux, the annotation

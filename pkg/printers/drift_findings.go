@@ -12,9 +12,25 @@ const driftHelpURI = "https://github.com/githedgehog/kubectl-hnp/blob/main/docs/
 
 // The rule ids of drift findings.
 const (
-	RuleFabricError = "drift/fabricError"
-	RuleSkipped     = "drift/skipped"
+	RuleFabricError   = "drift/fabricError"
+	RuleSkipped       = "drift/skipped"
+	RulePendingDeploy = "drift/pendingDeploy"
+	RuleDeployer      = "drift/deployer"
 )
+
+// pipelineRules are the rules of the deployer's findings: an object not
+// deployed yet, and the state of a fabric's deployer.
+var pipelineRules = []Rule{
+	{ID: RulePendingDeploy, Name: "ObjectPendingDeploy", Level: LevelWarning, HelpURI: gitopsHelpURI,
+		Short: "The object changed in Git after the revision the deployer applied: not deployed yet.",
+		Full:  "The object differs from Git, and its Git document (or, for a kustomize fabric, its source file or a patch selecting it) changed in a commit newer than the one the fabric's deployer (Flux, Argo CD) last applied: the deployer has not deployed it yet. drift does not fail on it unless --fail-on pending."},
+	{ID: RuleDeployer, Name: "DeployerState", Level: LevelNote, HelpURI: gitopsHelpURI,
+		Short: "The state of the fabric's deployer.",
+		Full:  "The revision the fabric's deployer (Flux Kustomization, Argo CD Application) last applied against Git's, and whether it is Ready; a warning when it is not Ready or is suspended."},
+}
+
+// gitopsHelpURI documents the deployer and pendingDeploy.
+const gitopsHelpURI = "https://github.com/githedgehog/kubectl-hnp/blob/main/docs/gitops.md"
 
 // DriftRules are the rules that drift findings refer to: one per status
 // that is not in sync, a fabric that could not be read, and a skipped
@@ -64,6 +80,9 @@ func DriftFindings(r *drift.Report) Findings {
 				Message: fmt.Sprintf("fabric %s: %s", f.Name, f.Error)})
 			continue
 		}
+		if f.Deployer != nil {
+			out.Findings = append(out.Findings, deployerFinding(f))
+		}
 		for _, res := range f.Resources {
 			if res.Status == drift.StatusInSync {
 				continue
@@ -103,12 +122,59 @@ func DriftFindings(r *drift.Report) Findings {
 			out.Findings = append(out.Findings, uf...)
 		}
 	}
+	for _, rule := range pipelineRules {
+		if used(out.Findings, rule.ID) {
+			out.Rules = append(out.Rules, rule)
+		}
+	}
 	out.Summary = driftSummaryLine(r)
 	return out
 }
 
+// used says whether a finding breaks the rule.
+func used(fs []Finding, rule string) bool {
+	for _, f := range fs {
+		if f.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// deployerFinding is the state of a fabric's deployer: a note, or a
+// warning when it is not Ready or suspended. It has no place in the
+// repository.
+func deployerFinding(f drift.FabricReport) Finding {
+	p := f.Deployer
+	level := LevelNote
+	if p.Ready != "True" || p.Suspended {
+		level = LevelWarning
+	}
+	line := PipelineLine(f.Name, f.GitRevision, p)
+	// The title is the deployer's part: "Flux flux-system/lab applied ...,
+	// Ready=True", without the message.
+	_, title, _ := strings.Cut(line, ", ")
+	title, _, _ = strings.Cut(title, ": ")
+	return Finding{Rule: RuleDeployer, Level: level, Key: f.Name + "/deployer", Title: "fabric " + f.Name + ": " + title, Message: line}
+}
+
 // resourceFindings are the findings of one object not in sync.
 func resourceFindings(f drift.FabricReport, res drift.ResourceResult) []Finding {
+	fs := statusFindings(f, res)
+	if !res.PendingDeploy {
+		return fs
+	}
+	// Not deployed yet: a warning of its own rule, saying why.
+	for i := range fs {
+		fs[i].Rule, fs[i].Level = RulePendingDeploy, LevelWarning
+		fs[i].Title += " (pendingDeploy)"
+		fs[i].Message += "; not deployed yet (pendingDeploy): " + res.Reason
+	}
+	return fs
+}
+
+// statusFindings are the findings of one object's status.
+func statusFindings(f drift.FabricReport, res drift.ResourceResult) []Finding {
 	obj := res.Kind + " " + resourceName(res)
 	base := Finding{Rule: statusRule(res.Status), Level: LevelError, File: res.File, Line: res.Line,
 		Key: fmt.Sprintf("%s/%s/%s", f.Name, res.Kind, resourceName(res))}
@@ -183,6 +249,9 @@ func driftSummaryLine(r *drift.Report) string {
 	s := r.Summary
 	line := fmt.Sprintf("kubectl-hnp drift: %d of %s not in sync (drifted %d, missingFromCluster %d, notInGit %d)",
 		s.Total-s.InSync-s.Errors, plural(s.Total, "object"), s.Drifted, s.MissingFromCluster, s.NotInGit)
+	if s.PendingDeploy > 0 {
+		line += fmt.Sprintf("; %d of them not deployed yet (pendingDeploy)", s.PendingDeploy)
+	}
 	if s.Errors > 0 {
 		line += fmt.Sprintf("; %d not judged (error)", s.Errors)
 	}

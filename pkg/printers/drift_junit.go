@@ -22,14 +22,24 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name      string      `xml:"name,attr"`
-	Tests     int         `xml:"tests,attr"`
-	Failures  int         `xml:"failures,attr"`
-	Errors    int         `xml:"errors,attr"`
-	Skipped   int         `xml:"skipped,attr,omitempty"`
-	Time      string      `xml:"time,attr"`
-	Timestamp string      `xml:"timestamp,attr,omitempty"`
-	Cases     []junitCase `xml:"testcase"`
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Errors     int              `xml:"errors,attr"`
+	Skipped    int              `xml:"skipped,attr,omitempty"`
+	Time       string           `xml:"time,attr"`
+	Timestamp  string           `xml:"timestamp,attr,omitempty"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+type junitProperties struct {
+	Properties []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
@@ -103,9 +113,15 @@ func junitFabric(f drift.FabricReport) junitSuite {
 		}}
 		return s
 	}
+	s.Properties = junitPipeline(f)
 	for _, res := range f.Resources {
 		c := junitCase{Classname: f.Name + "." + res.Kind, Name: resourceName(res), File: res.File, Line: res.Line, Time: junitSeconds(0)}
-		if res.Status == drift.StatusError {
+		if res.PendingDeploy {
+			// Not deployed yet: skipped, as drift does not fail on it
+			// (unless --fail-on pending).
+			c.Skipped = &junitSkipped{Message: sanitize(pendingWords(res))}
+			s.Skipped++
+		} else if res.Status == drift.StatusError {
 			c.Error = &junitProblem{Message: sanitize(res.Error), Type: "error"}
 			s.Errors++
 		} else if res.Status != drift.StatusInSync {
@@ -121,6 +137,43 @@ func junitFabric(f drift.FabricReport) junitSuite {
 		s.Cases = append(s.Cases, c)
 	}
 	return s
+}
+
+// junitPipeline is the fabric's Git revision and deployer state as the
+// suite's properties (deployer.tool, .name, .revision, .ready, .message,
+// .lastAttempt, .suspended, .behind); nil without a deployer.
+func junitPipeline(f drift.FabricReport) *junitProperties {
+	p := f.Deployer
+	if p == nil {
+		return nil
+	}
+	props := []junitProperty{{"gitRevision", f.GitRevision}, {"deployer.tool", p.Tool}, {"deployer.name", p.Name},
+		{"deployer.revision", p.Revision}, {"deployer.ready", p.Ready}}
+	for _, kv := range []junitProperty{{"deployer.message", OneLine(p.Message)}, {"deployer.lastAttempt", p.LastAttempt}} {
+		if kv.Value != "" {
+			props = append(props, kv)
+		}
+	}
+	if p.Suspended {
+		props = append(props, junitProperty{"deployer.suspended", "true"})
+	}
+	props = append(props, junitProperty{"deployer.behind", fmt.Sprint(p.Behind)})
+	for i := range props {
+		props[i].Value = strings.Map(xmlChar, sanitize(props[i].Value))
+	}
+	return &junitProperties{Properties: props}
+}
+
+// pendingWords says that an object is not deployed yet, why, and what
+// differs: "pendingDeploy: drifted, not deployed yet: changed in Git in
+// ...; /spec/x: 1 → 2".
+func pendingWords(res drift.ResourceResult) string {
+	w := "pendingDeploy: " + string(res.Status) + ", not deployed yet: " + res.Reason
+	for _, d := range res.Diffs {
+		git, cluster := diffSides(d)
+		w += fmt.Sprintf("; %s: %s → %s", d.Path, git, cluster)
+	}
+	return w
 }
 
 func junitFailure(res drift.ResourceResult) *junitProblem {

@@ -43,6 +43,7 @@ func WriteDriftMarkdown(w io.Writer, r *drift.Report) error {
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %d |\n",
 			mdCell(f.Name), rev, s.Total, s.InSync, s.Drifted, s.MissingFromCluster, s.NotInGit)
 	}
+	writeMarkdownPipelines(&b, r)
 	for _, f := range r.Fabrics {
 		writeMarkdownFabric(&b, f)
 	}
@@ -58,9 +59,16 @@ func writeMarkdownVerdict(b *strings.Builder, r *drift.Report) {
 		}
 	}
 	notInSync := r.Summary.Total - r.Summary.InSync
+	pending := r.Summary.PendingDeploy
 	switch {
+	case notInSync > 0 && notInSync == pending && failed == 0:
+		fmt.Fprintf(b, "### ⏳ No drift; %s not deployed yet (pendingDeploy)\n", plural(pending, "resource"))
 	case notInSync > 0:
-		fmt.Fprintf(b, "### ⚠️ Drift found in %s\n", plural(notInSync, "resource"))
+		fmt.Fprintf(b, "### ⚠️ Drift found in %s", plural(notInSync, "resource"))
+		if pending > 0 {
+			fmt.Fprintf(b, " (%d not deployed yet)", pending)
+		}
+		b.WriteString("\n")
 		if failed > 0 {
 			fmt.Fprintf(b, "\n❌ %s could not be checked.\n", plural(failed, "fabric"))
 		}
@@ -92,11 +100,19 @@ func writeMarkdownFabric(b *strings.Builder, f drift.FabricReport) {
 		if !ok {
 			status = string(res.Status)
 		}
+		if res.PendingDeploy {
+			status = "⏳ " + string(res.Status) + " (pendingDeploy)"
+		}
 		file := fileLocation(res)
 		if file == "" {
 			file = "–"
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdCell(res.Kind), mdCell(resourceName(res)), mdCell(status), mdCell(file))
+	}
+	for _, res := range shown {
+		if res.PendingDeploy {
+			fmt.Fprintf(b, "\n⏳ %s %s: not deployed yet: %s\n", mdCell(res.Kind), mdCell(resourceName(res)), mdCell(res.Reason))
+		}
 	}
 	for _, res := range shown {
 		if len(res.Diffs) == 0 {
@@ -109,6 +125,26 @@ func writeMarkdownFabric(b *strings.Builder, f drift.FabricReport) {
 			fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(d.Path), mdCell(git), mdCell(cluster))
 		}
 		b.WriteString("\n</details>\n")
+	}
+}
+
+// writeMarkdownPipelines lists the fabrics' deployers under the summary
+// table: what each applied against Git, and whether it is Ready.
+func writeMarkdownPipelines(b *strings.Builder, r *drift.Report) {
+	first := true
+	for _, f := range r.Fabrics {
+		if f.Error != "" || f.Deployer == nil {
+			continue
+		}
+		if first {
+			b.WriteString("\n**Deployers**\n\n")
+			first = false
+		}
+		mark := "✅"
+		if f.Deployer.Ready != "True" || f.Deployer.Suspended {
+			mark = "⚠️"
+		}
+		fmt.Fprintf(b, "- %s %s\n", mark, mdCell(PipelineLine(f.Name, f.GitRevision, f.Deployer)))
 	}
 }
 

@@ -57,3 +57,63 @@ func TestDriftTablePendingDeploy(t *testing.T) {
 		t.Errorf("summary %+v", rep.Summary)
 	}
 }
+
+// pipelineReport has a fabric whose Flux is one commit behind and not
+// Ready, with an object not deployed yet beside a drifted one, and a
+// fabric whose Argo CD is up to date.
+func pipelineReport() *drift.Report {
+	const git = "8ea6e54aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	const old = "3a1c0d2bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	lab := []drift.ResourceResult{
+		{Kind: "VPC", Namespace: "default", Name: "vpc-1", Status: drift.StatusDrifted, File: "fabrics/lab/vpcs.yaml", Line: 1,
+			Diffs: []drift.FieldDiff{{Path: "/spec/subnets/default/vlan", Desired: int64(1002), Actual: int64(1099), Type: drift.DiffChanged}}},
+		{Kind: "VPC", Namespace: "default", Name: "vpc-2", Status: drift.StatusDrifted, File: "fabrics/lab/vpcs.yaml", Line: 12, PendingDeploy: true,
+			Reason: `changed in Git in 8ea6e54 "kubectl-hnp: edit VPC default/vpc-2 (fabric lab)", after the revision 3a1c0d2 deployed (Flux)`,
+			Diffs:  []drift.FieldDiff{{Path: "/spec/subnets/default/vlan", Desired: int64(1302), Actual: int64(1002), Type: drift.DiffChanged}}},
+		{Kind: "VPC", Namespace: "default", Name: "vpc-3", Status: drift.StatusInSync, File: "fabrics/lab/vpcs.yaml", Line: 24},
+	}
+	edge := []drift.ResourceResult{
+		{Kind: "VPC", Namespace: "default", Name: "edge-1", Status: drift.StatusInSync, File: "fabrics/edge/vpcs.yaml", Line: 1},
+	}
+	r := drift.NewReport()
+	r.Add(drift.FabricReport{Name: "lab", GitRevision: git, Summary: drift.SummaryOf(lab), Resources: lab,
+		Deployer: &drift.Pipeline{Tool: "flux", Name: "flux-system/lab", Revision: old, Ready: "False", LastAttempt: git, Behind: 1,
+			Message: "VPC/default/vpc-2 dry-run failed: .spec.subnets.default.vlan: Invalid value: 1302 | 4096"}})
+	r.Add(drift.FabricReport{Name: "edge", GitRevision: git, Summary: drift.SummaryOf(edge), Resources: edge,
+		Deployer: &drift.Pipeline{Tool: "argocd", Name: "argocd/edge", Revision: git, Ready: "True"}})
+	return r
+}
+
+// The CI formats carry the pipeline: each fabric's deployer state, and the
+// objects not deployed yet marked as such (a warning, a skipped test
+// case), not as drift.
+func TestDriftPipelineGolden(t *testing.T) {
+	for name, write := range map[string]func(*strings.Builder) error{
+		"drift-pipeline-junit":    func(b *strings.Builder) error { return WriteDriftJUnit(b, pipelineReport(), sampleTiming()) },
+		"drift-pipeline-sarif":    func(b *strings.Builder) error { return WriteDriftSARIF(b, pipelineReport(), sampleTool) },
+		"drift-pipeline-github":   func(b *strings.Builder) error { return WriteDriftGitHub(b, pipelineReport()) },
+		"drift-pipeline-markdown": func(b *strings.Builder) error { return WriteDriftMarkdown(b, pipelineReport()) },
+	} {
+		var b strings.Builder
+		if err := write(&b); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		golden(t, name, b.String())
+	}
+	// Only pendingDeploy objects: the verdict says nothing drifted.
+	rep := drift.NewReport()
+	for _, f := range pipelineReport().Fabrics {
+		if f.Name == "lab" {
+			f.Resources = f.Resources[1:]
+			f.Summary = drift.SummaryOf(f.Resources)
+		}
+		rep.Add(f)
+	}
+	var b strings.Builder
+	if err := WriteDriftMarkdown(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.String(), "### ⏳ No drift; 1 resource not deployed yet (pendingDeploy)\n") {
+		t.Errorf("verdict:\n%s", b.String())
+	}
+}

@@ -104,6 +104,7 @@ func (o *Options) Run(ctx context.Context) error {
 	seen := map[resource.Key]int{}
 	var order, names []string
 	var targets []cmdutil.WaitTarget
+	var rendered writeback.Rendered // a kustomize fabric's, with --wait
 	var puts []*unstructured.Unstructured
 	for _, d := range manifest.Split(src) {
 		doc := src[d.Start:d.End]
@@ -169,9 +170,16 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	} else if renders {
 		fn = writeback.ListNewFiles(fab.Git.RenderPath(), fn)
-		// kustomize changes what it renders (names, labels): --wait
-		// follows the deployer only.
-		targets = nil
+		if o.Wait {
+			// kustomize changes what it renders (name prefixes, namespaces,
+			// labels): --wait follows the rendered objects.
+			keys := make([]resource.Key, len(targets))
+			for i, t := range targets {
+				keys[i] = t.Key
+			}
+			rendered = writeback.Rendered{}
+			fn = writeback.CaptureRendered(fab.Git.RenderPath(), ns, keys, rendered, fn)
+		}
 	}
 	change := &cmdutil.Change{Fabric: fab, Workspace: ws, Fn: fn, Edit: stdinOnly(o.File, src), What: what,
 		Message: fmt.Sprintf("kubectl-hnp: create %s (fabric %s)", what, fab.Name),
@@ -209,6 +217,9 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	o.f.Report(change, res)
+	if rendered != nil {
+		targets = renderedTargets(targets, rendered, ns)
+	}
 	return o.f.WaitPushed(ctx, fab, ws, res, targets, o.WaitFlags)
 }
 
@@ -241,4 +252,24 @@ func stdinOnly(file string, src []byte) []byte {
 		return src
 	}
 	return nil
+}
+
+// renderedTargets are the objects to wait for when kustomize renders the
+// new documents: each target as rendered (its name and namespace after
+// the kustomization's transformers), in the fabric's namespace when the
+// rendered object names none.
+func renderedTargets(targets []cmdutil.WaitTarget, rendered writeback.Rendered, ns string) []cmdutil.WaitTarget {
+	out := make([]cmdutil.WaitTarget, 0, len(targets))
+	for _, t := range targets {
+		r := rendered[t.Key]
+		if r == nil {
+			continue // ListNewFiles made sure each new file renders; a document it drops has nothing to wait for
+		}
+		key := resource.Key{Kind: t.Key.Kind, Namespace: r.GetNamespace(), Name: r.GetName()}
+		if key.Namespace == "" {
+			key.Namespace = ns
+		}
+		out = append(out, cmdutil.WaitTarget{Kind: t.Kind, Key: key, Desired: r.Object, File: t.File})
+	}
+	return out
 }

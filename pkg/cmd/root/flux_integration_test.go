@@ -199,11 +199,16 @@ func TestFluxLoop(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("drift header: want %q in\n%s", want, r.stdout)
 		}
-		// Discovered: one LIST of Kustomizations, one of GitRepositories.
+		// Discovered, the first time: one LIST of Kustomizations, one of
+		// GitRepositories.
 		if n != 2 {
 			t.Errorf("drift made %d requests to Flux's API, want 2 (discovery)", n)
 		}
-		r, _ = l.runCounting(t, "drift", "--fabric", "lab", "-o", "json")
+		// Remembered in the discovery cache: one GET of the Kustomization.
+		r, n = l.runCounting(t, "drift", "--fabric", "lab", "-o", "json")
+		if n != 1 {
+			t.Errorf("drift made %d requests to Flux's API, want 1 (the remembered Kustomization)", n)
+		}
 		d := parseDrift(t, r)
 		dep := d.Fabrics[0].Deployer
 		if dep == nil || dep.Tool != "flux" || dep.Name != "flux-system/lab" || dep.Revision != head || dep.Ready != "True" {
@@ -316,6 +321,20 @@ func TestFluxLoop(t *testing.T) {
 				t.Errorf("vpc-2: %+v, want pendingDeploy naming %s", res, short(head))
 			}
 		}
+		// The CI formats carry the pipeline too.
+		junit := filepath.Join(t.TempDir(), "drift.xml")
+		r = l.h.run("drift", "--fabric", "lab", "-o", "github", "--output-file", "junit="+junit)
+		xml, _ := os.ReadFile(junit)
+		for _, c := range []struct{ out, want string }{
+			{r.stdout, "::warning title=fabric lab%3A Flux flux-system/lab applied " + short(deployed) + " (1 commit behind)%2C suspended%2C Ready=True::"},
+			{r.stdout, "(pendingDeploy)::fabric lab: VPC default/vpc-2 drifted"},
+			{string(xml), `<property name="deployer.revision" value="` + deployed + `">`},
+			{string(xml), `<skipped message="pendingDeploy: drifted, not deployed yet: changed in Git in ` + short(head)},
+		} {
+			if r.code != 0 || !strings.Contains(c.out, c.want) {
+				t.Errorf("drift -o github, junit: exit %d, want %q in\n%s", r.code, c.want, c.out)
+			}
+		}
 		// A hand change beside it is real drift, pending or not.
 		patch := `{"spec":{"subnets":{"default":{"vlan":1998}}}}`
 		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-1", types.MergePatchType, []byte(patch),
@@ -368,6 +387,126 @@ func TestFluxLoop(t *testing.T) {
 		}
 		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(t.Context(), "vpc-4", metav1.GetOptions{}); err == nil {
 			t.Errorf("vpc-4 still in the cluster after delete --wait")
+		}
+	})
+
+	t.Run("drift --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) {
+		head := testbed.Git(t, l.bare, "rev-parse", "main")
+		out, stop := background(t, l.h, "drift", "--watch", "--fabric", "lab", "--git-poll", "1s")
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		defer cancel()
+		out.waitFor(t, ctx, " lab deployer: Git "+short(head)+", Flux flux-system/lab applied "+short(head)+" (up to date), Ready=True")
+		l.suspend(t, true)
+		out.waitFor(t, ctx, "(up to date), suspended, Ready=True")
+		if r := l.h.run("edit", "vpc", "vpc-2", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1222"); r.code != 0 {
+			t.Fatalf("edit: exit %d\n%s", r.code, r.stderr)
+		}
+		edited := testbed.Git(t, l.bare, "rev-parse", "main")
+		out.waitFor(t, ctx, " lab deployer: Git "+short(edited)+", Flux flux-system/lab applied "+short(head)+" (1 commit behind), suspended")
+		out.waitFor(t, ctx, " lab VPC default/vpc-2: inSync → drifted (pendingDeploy) (/spec/subnets/default/vlan)")
+		l.suspend(t, false)
+		l.reconcile(t)
+		out.waitFor(t, ctx, " lab VPC default/vpc-2: drifted (pendingDeploy) → inSync")
+		out.waitFor(t, ctx, " lab deployer: Git "+short(edited)+", Flux flux-system/lab applied "+short(edited)+" (up to date), Ready=True")
+		if code, stderr := stop(); code != 0 {
+			t.Errorf("drift --watch: exit %d\n%s", code, stderr)
+		}
+	})
+
+	t.Run("a newer commit someone else pushed, applied first, holds ours", func(t *testing.T) {
+		// Flux waits (suspended) while kubectl-hnp pushes; then another
+		// client pushes on top, and Flux applies that newer commit, which
+		// the wait's shallow cache clone has never seen.
+		l.suspend(t, true)
+		before := testbed.Git(t, l.bare, "rev-parse", "main")
+		done := make(chan result, 1)
+		go func() {
+			done <- l.h.run("edit", "vpc", "vpc-1", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1211", "--wait", "--timeout", "2m")
+		}()
+		waitFor(t, "the edit's push", func(ctx context.Context) (bool, error) {
+			return testbed.Git(t, l.bare, "rev-parse", "main") != before, nil
+		})
+		theirs := testbed.CommitFiles(t, l.bare, map[string]string{"fabrics/lab/vpc-2.yaml": fluxVPC("vpc-2", 1212)}, "someone else's change")
+		l.suspend(t, false)
+		l.reconcile(t)
+		r := <-done
+		if r.code != 0 {
+			t.Fatalf("edit --wait: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if want := "Flux flux-system/lab applied " + short(theirs) + " after"; !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "converged") {
+			t.Errorf("want %q and the convergence in\n%s", want, r.stderr)
+		}
+		if v, w := l.vlan(t, "vpc-1"), l.vlan(t, "vpc-2"); v != 1211 || w != 1212 {
+			t.Errorf("vlans %d, %d in the cluster, want 1211, 1212", v, w)
+		}
+	})
+
+	t.Run("create --wait on a kustomize fabric waits for the rendered object", func(t *testing.T) {
+		testbed.CommitFiles(t, l.bare, map[string]string{
+			"fabrics/kz/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: kz-\nresources:\n- vpcs/seed.yaml\n",
+			"fabrics/kz/vpcs/seed.yaml":     fluxVPC("seed", 1500),
+		}, "a kustomize fabric")
+		if err := l.fx.Kustomization(t.Context(), "kz", "fabrics", "fabrics/kz", 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		l.h.writeConfig("fabrics:\n" + fabricYAML("lab", l.url, "fabrics/lab", l.cp) + fabricYAML("kz", l.url, "fabrics/kz", l.cp))
+		defer l.h.writeConfig("fabrics:\n" + fabricYAML("lab", l.url, "fabrics/lab", l.cp))
+		file := filepath.Join(t.TempDir(), "vpc-5.yaml")
+		if err := os.WriteFile(file, []byte(fluxVPC("vpc-5", 1005)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := l.h.run("create", "-f", file, "--fabric", "kz", "--wait", "--reconcile", "--timeout", "2m")
+		if r.code != 0 {
+			t.Fatalf("create --wait: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		// The object waited for is the one Flux applies: kz-vpc-5.
+		if !strings.Contains(r.stderr, "Flux flux-system/kz applied") || !strings.Contains(r.stderr, "kz-vpc-5 converged") {
+			t.Errorf("want Flux's kz and kz-vpc-5's convergence in\n%s", r.stderr)
+		}
+		if v := l.vlan(t, "kz-vpc-5"); v != 1005 {
+			t.Errorf("kz-vpc-5 vlan %d, want 1005", v)
+		}
+	})
+
+	t.Run("Flux fetching another repository: the remembered deployer is dropped, a wait says so", func(t *testing.T) {
+		if _, n := l.runCounting(t, "drift", "--fabric", "lab"); n != 1 {
+			t.Errorf("drift made %d requests to Flux's API, want 1 (remembered)", n)
+		}
+		elsewhere := testbed.NewBareRemote(t, map[string]string{
+			"fabrics/lab/vpc-1.yaml": fluxVPC("vpc-1", 1211),
+			"fabrics/lab/vpc-2.yaml": fluxVPC("vpc-2", 1212),
+		})
+		patch := fmt.Sprintf(`{"spec":{"url":%q}}`, testbed.ServeHTTP(t, elsewhere, "", ""))
+		if _, err := l.cp.Dynamic().Resource(deployer.GitRepositoryGVR).Namespace(testbed.FluxNamespace).
+			Patch(t.Context(), "fabrics", types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		l.reconcile(t)
+		other := testbed.Git(t, elsewhere, "rev-parse", "main")
+		l.waitApplied(t, other)
+		// The remembered Kustomization applied a commit the fabric's
+		// branch does not hold: rediscovered (1 GET + 2 LISTs), and no
+		// Kustomization deploys the fabric's repository any more.
+		r, n := l.runCounting(t, "drift", "--fabric", "lab")
+		if n != 3 || strings.Contains(r.stdout, "Flux flux-system/lab") {
+			t.Errorf("drift: %d requests (want 3), header\n%s%s", n, r.stdout, r.stderr)
+		}
+		if _, n := l.runCounting(t, "drift", "--fabric", "lab"); n != 2 {
+			t.Errorf("drift made %d requests to Flux's API, want 2 (discovery, nothing remembered)", n)
+		}
+		// Named in the config, a wait says the revision is not Git's.
+		l.h.writeConfig("fabrics:\n" + fabricYAML("lab", l.url, "fabrics/lab", l.cp) + "  gitops: {flux: {kustomization: flux-system/lab}}\n")
+		r = l.h.run("edit", "vpc", "vpc-1", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1213", "--wait", "--timeout", "5s")
+		if r.code != 1 {
+			t.Fatalf("edit --wait: exit %d, want 1 (timeout)\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		for _, want := range []string{
+			"Flux flux-system/lab reports " + short(other) + ", which is not on branch main of ",
+			"; " + short(other) + " is not on branch main of ",
+		} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("want %q in\n%s", want, r.stderr)
+			}
 		}
 	})
 }

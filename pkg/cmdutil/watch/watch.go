@@ -32,6 +32,26 @@ type Change struct {
 	Status    driftpkg.Status      `json:"status"`
 	Previous  driftpkg.Status      `json:"previous,omitempty"`
 	Diffs     []driftpkg.FieldDiff `json:"diffs,omitempty"`
+	// PendingDeploy says the object's Git side changed after the revision
+	// the deployer applied: not deployed yet, rather than drift; Reason
+	// names the commit.
+	PendingDeploy bool   `json:"pendingDeploy,omitempty"`
+	Reason        string `json:"reason,omitempty"`
+
+	// PreviousPendingDeploy says Previous was pendingDeploy too.
+	PreviousPendingDeploy bool `json:"previousPendingDeploy,omitempty"`
+}
+
+// DeployerChange is a new state of a fabric's deployment pipeline: what
+// its deployer (Flux Kustomization, Argo CD Application) reports, against
+// the Git revision read (a JSON line with -o json).
+type DeployerChange struct {
+	Time time.Time `json:"time"`
+	// Type is TypeDeployerChanged.
+	Type        string             `json:"type"`
+	Fabric      string             `json:"fabric"`
+	GitRevision string             `json:"gitRevision"`
+	Deployer    *driftpkg.Pipeline `json:"deployer"`
 }
 
 // Watcher keeps the drift of fabrics up to date from informers on their
@@ -55,6 +75,11 @@ type Watcher struct {
 	// OnReachability, when set, is called when a fabric's cluster or Git
 	// remote is lost or back (same goroutines as OnChange).
 	OnReachability func(Reachability)
+	// OnDeployer, when set, has each fabric's deployer found and watched:
+	// it is called with the pipeline's first state and every change of it
+	// (same goroutines as OnChange), and changes mark the objects whose
+	// Git side the deployer has not applied yet as pendingDeploy.
+	OnDeployer func(DeployerChange)
 	// Refresh fetches Git fast-forward only (sync): commits the remote
 	// lacks are kept, not reset away.
 	Refresh bool
@@ -107,6 +132,10 @@ type fabricWatch struct {
 	actual   resource.Set
 	live     bool
 	statuses map[resource.Key]driftpkg.Status
+	// pending marks what the deployer has not applied (nil: nothing);
+	// pendings are the objects last reported pendingDeploy.
+	pending  *cmdutil.Pending
+	pendings map[resource.Key]bool
 	now      func() time.Time
 	onChange func(Change)
 }
@@ -178,16 +207,26 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	if len(d) == 0 && len(a) == 0 {
 		if seen {
 			delete(fw.statuses, k)
-			fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev})
+			prevPending := fw.pendings[k]
+			delete(fw.pendings, k)
+			fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev, PreviousPendingDeploy: prevPending})
 		}
 		return
 	}
 	res := judge.One(fw.opts, fw.hooks, k, d[k], a[k])
+	fw.pending.Mark(&res)
+	prevPending := fw.pendings[k]
 	fw.statuses[k] = res.Status
-	if res.Status == prev || (!seen && res.Status == driftpkg.StatusInSync) {
+	if res.PendingDeploy {
+		fw.pendings[k] = true
+	} else {
+		delete(fw.pendings, k)
+	}
+	if (res.Status == prev && res.PendingDeploy == prevPending) || (!seen && res.Status == driftpkg.StatusInSync) {
 		return
 	}
-	fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: res.Status, Previous: prev, Diffs: res.Diffs})
+	fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name,
+		Status: res.Status, Previous: prev, Diffs: res.Diffs, PendingDeploy: res.PendingDeploy, Reason: res.Reason, PreviousPendingDeploy: prevPending})
 }
 
 // view keeps the objects -l selects: those whose Git copy or cluster copy

@@ -9,6 +9,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/judge"
@@ -21,13 +22,17 @@ import (
 // retry can mend (the kubeconfig, a kind the cluster does not serve, Git
 // content that does not parse at start) end the watch with an error.
 func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
+	ctx, cancel := context.WithCancel(ctx) // ends the deployer's watch with this one
+	defer cancel()
 	h := w.Health.withDefaults()
 	cl, err := w.F.Cluster(&fab)
 	if err != nil {
 		return fmt.Errorf("fabric %s: %w", fab.Name, err)
 	}
 	r := cl.Reader()
-	fw := &fabricWatch{name: fab.Name, sel: w.Selector, statuses: map[resource.Key]driftpkg.Status{}, now: w.F.Now, onChange: w.OnChange}
+	fw := &fabricWatch{name: fab.Name, sel: w.Selector, statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]bool{},
+		now: w.F.Now, onChange: w.OnChange}
+	pl := &pipelineWatch{w: w, fab: fab, cl: cl, fw: fw, statuses: make(chan *deployer.Status, 8)}
 	if fw.opts, fw.hooks, err = w.options(ctx, fab); err != nil {
 		return err
 	}
@@ -60,6 +65,10 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case s := <-pl.statuses:
+			if pl.observe(ctx, s) {
+				fw.compareAll()
+			}
 		case ev := <-events:
 			if w.Name != "" && ev.Key.Name != w.Name {
 				continue
@@ -115,7 +124,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 			if !gitRead {
 				timeout = 0
 			}
-			desired, reachable, err := w.loadGit(ctx, fab, timeout)
+			st, desired, reachable, err := w.loadGit(ctx, fab, timeout)
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -135,6 +144,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 			default:
 				gitRead = true
 				fw.desired = desired
+				pl.gitRead(ctx, st)
 				fw.compareAll()
 				w.update(fw)
 			}
@@ -145,14 +155,14 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 // loadGit fetches and reads the desired state within timeout (0: no
 // limit). reachable is false when the Git remote could not be opened or
 // fetched.
-func (w *Watcher) loadGit(ctx context.Context, fab fabric.Fabric, timeout time.Duration) (_ resource.Set, reachable bool, _ error) {
+func (w *Watcher) loadGit(ctx context.Context, fab fabric.Fabric, timeout time.Duration) (_ *cmdutil.FabricState, _ resource.Set, reachable bool, _ error) {
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
 	st := w.F.LoadFabrics(ctx, []fabric.Fabric{fab}, cmdutil.LoadOptions{Source: cmdutil.SourceGit, Kinds: w.Kinds, Refresh: w.Refresh})[0]
-	return w.filterName(st.Desired), st.Err == nil || st.Workspace != nil, st.Err
+	return st, w.filterName(st.Desired), st.Err == nil || st.Workspace != nil, st.Err
 }
 
 // reachState remembers whether a fabric's cluster and Git remote are

@@ -24,6 +24,9 @@ const (
 	TypeGitUnreachable = "GitUnreachable"
 	// TypeGitReachable: Git was fetched again.
 	TypeGitReachable = "GitReachable"
+	// TypeDeployerChanged: the fabric's deployment pipeline (a
+	// DeployerChange): first seen, or changed.
+	TypeDeployerChanged = "DeployerChanged"
 )
 
 // Reachability reports that a fabric's cluster or Git remote was lost or
@@ -74,8 +77,14 @@ func (lw *LineWriter) Change(c Change) {
 	prev := string(c.Previous)
 	if prev == "" {
 		prev = "(new)"
+	} else if c.PreviousPendingDeploy {
+		prev += " (pendingDeploy)"
 	}
-	line := fmt.Sprintf("%s %s %s %s/%s: %s → %s", c.Time.UTC().Format(time.RFC3339), c.Fabric, c.Kind, c.Namespace, c.Name, prev, c.Status)
+	status := string(c.Status)
+	if c.PendingDeploy {
+		status += " (pendingDeploy)"
+	}
+	line := fmt.Sprintf("%s %s %s %s/%s: %s → %s", c.Time.UTC().Format(time.RFC3339), c.Fabric, c.Kind, c.Namespace, c.Name, prev, status)
 	if len(c.Diffs) > 0 {
 		var parts []string
 		for _, d := range c.Diffs {
@@ -84,6 +93,17 @@ func (lw *LineWriter) Change(c Change) {
 		line += " (" + strings.Join(parts, ", ") + ")"
 	}
 	lw.writeLine(line)
+}
+
+// Deployer prints a new state of a fabric's pipeline; text is it in
+// words ("Git 8ea6e54, Flux flux-system/lab applied 3a1c0d2 (1 commit
+// behind), Ready=True"), printed as "<time> <fabric> deployer: <text>".
+func (lw *LineWriter) Deployer(c DeployerChange, text string) {
+	if lw.json {
+		lw.writeJSON(c)
+		return
+	}
+	lw.writeLine(fmt.Sprintf("%s %s deployer: %s", c.Time.UTC().Format(time.RFC3339), c.Fabric, text))
 }
 
 // Reachability prints a lost or recovered cluster or Git remote.

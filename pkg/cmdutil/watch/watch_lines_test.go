@@ -10,8 +10,9 @@ import (
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
 
-// The lines --watch prints, as text and as JSON lines: status changes and
-// the loss and return of a cluster and a Git remote.
+// The lines --watch prints, as text and as JSON lines: status changes
+// (pendingDeploy marked), the deployer's state, and the loss and return of
+// a cluster and a Git remote.
 func TestLineWriter(t *testing.T) {
 	at := time.Date(2026, 11, 26, 6, 40, 0, 0, time.UTC)
 	for _, tc := range []struct {
@@ -23,6 +24,16 @@ func TestLineWriter(t *testing.T) {
 		lw.Change(Change{Time: at, Type: TypeStatusChanged, Fabric: "lab", Kind: "VPC", Namespace: "default", Name: "vpc-2",
 			Status: driftpkg.StatusDrifted, Previous: driftpkg.StatusInSync,
 			Diffs: []driftpkg.FieldDiff{{Path: "/spec/subnets/default/vlan", Desired: int64(1002), Actual: int64(1099), Type: "changed"}}})
+		// A change the deployer has not applied yet, and then applied.
+		lw.Change(Change{Time: at, Type: TypeStatusChanged, Fabric: "lab", Kind: "VPC", Namespace: "default", Name: "vpc-3",
+			Status: driftpkg.StatusDrifted, Previous: driftpkg.StatusInSync, PendingDeploy: true,
+			Reason: `changed in Git in 8ea6e54 "kubectl-hnp: edit VPC default/vpc-3 (fabric lab)", after the revision 3a1c0d2 deployed (Flux)`,
+			Diffs:  []driftpkg.FieldDiff{{Path: "/spec/subnets/default/vlan", Desired: int64(1303), Actual: int64(1003), Type: "changed"}}})
+		lw.Change(Change{Time: at, Type: TypeStatusChanged, Fabric: "lab", Kind: "VPC", Namespace: "default", Name: "vpc-3",
+			Status: driftpkg.StatusInSync, Previous: driftpkg.StatusDrifted, PreviousPendingDeploy: true})
+		lw.Deployer(DeployerChange{Time: at, Type: TypeDeployerChanged, Fabric: "lab", GitRevision: "8ea6e54d0e3c1b2a8ea6e54d0e3c1b2a8ea6e54d",
+			Deployer: &driftpkg.Pipeline{Tool: "flux", Name: "flux-system/lab", Revision: "3a1c0d2f00000000000000000000000000000000", Ready: "True", Suspended: true, Behind: 1}},
+			"Git 8ea6e54, Flux flux-system/lab applied 3a1c0d2 (1 commit behind), suspended, Ready=True")
 		for _, r := range []Reachability{
 			{Time: at.Add(time.Second), Type: TypeClusterUnreachable, Fabric: "lab", Error: `probing readiness from the cluster at https://10.0.0.1:6443: Get "https://10.0.0.1:6443/readyz?timeout=5s": dial tcp 10.0.0.1:6443: connect: connection refused`},
 			{Time: at.Add(20 * time.Second), Type: TypeClusterReachable, Fabric: "lab"},

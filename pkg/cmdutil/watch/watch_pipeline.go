@@ -1,0 +1,89 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
+	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+)
+
+// pipelineWatch follows one fabric's deployer for --watch (with
+// Watcher.OnDeployer): found once after Git is first read, then watched;
+// each new state of the pipeline is reported, and the fabric's Pending
+// marker is recomputed from Git's history since the deployed revision.
+type pipelineWatch struct {
+	w   *Watcher
+	fab fabric.Fabric
+	cl  *cmdutil.Cluster
+	fw  *fabricWatch
+	// statuses receives the deployer's statuses from Follow.
+	statuses chan *deployer.Status
+
+	looked bool
+	st     *cmdutil.FabricState
+	last   *driftpkg.Pipeline
+}
+
+// gitRead takes a new read of Git: the first one looks the deployer up
+// and starts following it; each one judges the pipeline again.
+func (p *pipelineWatch) gitRead(ctx context.Context, st *cmdutil.FabricState) {
+	if p.w.OnDeployer == nil || st == nil || st.Workspace == nil {
+		return
+	}
+	prev := p.st
+	p.st = st
+	if prev != nil {
+		st.Deployer = prev.Deployer
+	}
+	if !p.looked {
+		p.looked = true
+		d, err := p.w.F.Deployer(ctx, &p.fab, st.Workspace.Branch)
+		if err != nil {
+			fmt.Fprintf(p.w.F.IOStreams.ErrOut, "Warning: fabric %s: %v\n", p.fab.Name, err)
+		}
+		if d == nil {
+			return
+		}
+		st.Deployer = d
+		go func() {
+			_ = deployer.Follow(ctx, p.cl.Dynamic, d.Ref, func(s *deployer.Status) {
+				select {
+				case p.statuses <- s:
+				case <-ctx.Done():
+				}
+			})
+		}()
+	}
+	p.judge(ctx)
+}
+
+// observe takes a status of the deployer; it reports whether the pipeline
+// changed (then the objects' pendingDeploy marks may have).
+func (p *pipelineWatch) observe(ctx context.Context, s *deployer.Status) bool {
+	if p.st == nil || p.st.Deployer == nil {
+		return false
+	}
+	d := *p.st.Deployer
+	d.Status = s
+	p.st.Deployer = &d
+	return p.judge(ctx)
+}
+
+// judge computes the pipeline and the Pending marker, and reports a
+// changed pipeline.
+func (p *pipelineWatch) judge(ctx context.Context) bool {
+	pl, pending, err := p.w.F.PipelineState(ctx, p.st)
+	if err != nil {
+		fmt.Fprintf(p.w.F.IOStreams.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", p.fab.Name, err)
+	}
+	p.fw.pending = pending
+	if pl == nil || (p.last != nil && *pl == *p.last) {
+		return false
+	}
+	p.last = pl
+	p.w.OnDeployer(DeployerChange{Time: p.w.F.Now(), Type: TypeDeployerChanged, Fabric: p.fab.Name, GitRevision: p.st.Workspace.Revision, Deployer: pl})
+	return true
+}
