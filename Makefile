@@ -57,7 +57,7 @@ bench: controlplane ## benchmarks (reading Git, comparing, list end to end)
 bench-e2e: build controlplane ## end-to-end benchmarks on 10,000 objects of the 12 kinds: drift vs kubectl get and kubectl diff (build tag e2ebench)
 	go test -tags e2ebench -run '^$$' -bench E2E -benchtime 5x -timeout 60m ./pkg/cmd/root/
 
-bench-git: ## cold and warm `list --source git` of a repository of 8,500 files and 5,000 commits vs git clone / git fetch (build tag gitbench)
+bench-git: ## cold and warm `list --source git` of a repository of 8,500 files and 5,000 commits vs git clone / git fetch, and the first edit (build tag gitbench)
 	go test -tags gitbench -run '^$$' -bench GitHistory -benchtime 3x -timeout 60m ./pkg/cmd/root/
 
 completions: ## regenerate the shell completion scripts in completions/

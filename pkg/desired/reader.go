@@ -95,6 +95,11 @@ func LoadFS(fsys fs.FS, dir string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cf, ok := fsys.(ContentFS); ok {
+		if c := cf.ParseCache(); c != nil {
+			return c.loadCached(cf, dir)
+		}
+	}
 	files, errs := listFS(fsys, dir)
 	return collect(dir, files, errs)
 }
@@ -122,9 +127,13 @@ func DirFS(fsys fs.FS, dir string) (string, error) {
 // collect parses files and gathers their objects, skipped documents,
 // YAML 1.1 notes and errors into a State of dir.
 func collect(dir string, files []manifest, errs []error) (*State, error) {
-	d := &State{Objects: resource.Set{}, Dir: dir}
-	results := parseFiles(files)
-	d.Files = len(files)
+	return assemble(dir, parseFiles(files), errs)
+}
+
+// assemble gathers what the files of dir yielded, in their order, and the
+// errors met listing them into a State.
+func assemble(dir string, results []fileResult, errs []error) (*State, error) {
+	d := &State{Objects: resource.Set{}, Dir: dir, Files: len(results)}
 	for i, r := range results {
 		if r.err != nil {
 			errs = append(errs, r.err)
@@ -148,10 +157,13 @@ func collect(dir string, files []manifest, errs []error) (*State, error) {
 }
 
 // manifest is one file to read: its real path and its name for origins;
-// with fsys, path is a path of fsys.
+// with fsys, path is a path of fsys; link says it is a symbolic link, and
+// hash is its content's hash when its directory entry told (HashedEntry).
 type manifest struct {
 	path, rel string
 	fsys      fs.FS
+	link      bool
+	hash      string
 }
 
 func (m manifest) read() ([]byte, error) {
