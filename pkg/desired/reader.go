@@ -1,6 +1,9 @@
-// Package gitstate reads the desired state of a fabric from Git: it opens a
-// workspace (a local working tree read in place, or a cached clone of a
-// remote) and loads the managed objects from the fabric's directory.
+// Package desired is the pure reader of a fabric's desired state: it turns
+// the YAML files of a fabric's directory, taken from any fs.FS (a working
+// tree, a Git tree read from the object store, kustomize's output), into
+// the managed objects with their origins (file and line), the documents of
+// other kinds it skipped and the documents it could not read. A parse cache
+// (cache.go) serves unchanged Git trees without parsing them again.
 package desired
 
 import (
