@@ -63,7 +63,7 @@ bench-fleet: controlplane ## drift over 12 fabrics of 1,000 objects on two contr
 bench-ladder: controlplane ## drift's time and peak memory on 1,000, 10,000 and 50,000 objects (build tag e2ebench)
 	go test -tags e2ebench -run '^$$' -bench LadderDrift -benchtime 5x -timeout 90m ./pkg/cmd/root/
 
-bench-git: ## cold and warm `list --source git` of a repository of 8,500 files and 5,000 commits vs git clone / git fetch (build tag gitbench)
+bench-git: ## cold and warm `list --source git` of a repository of 8,500 files and 5,000 commits vs git clone / git fetch, and the first edit (build tag gitbench)
 	go test -tags gitbench -run '^$$' -bench GitHistory -benchtime 3x -timeout 60m ./pkg/cmd/root/
 
 completions: ## regenerate the shell completion scripts in completions/

@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"io/fs"
 	"os"
+	"path"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
@@ -37,4 +38,18 @@ func Files(ws *gitstate.Workspace) (fs.FS, func(), error) {
 		return nil, nil, err
 	}
 	return tree, func() { _ = tree.Close() }, nil
+}
+
+// CheckoutDirs is what a command that changes a fabric reads from its
+// cache clone's working tree: the fabric's directory and render path
+// alone (a sparse checkout); every file when the render path holds a
+// kustomization, whose resources and bases may lie anywhere.
+func CheckoutDirs(fab *fabric.Fabric) gitstate.CheckoutDirsFunc {
+	dir, renderPath := fab.Git.Dir, fab.Git.RenderPath()
+	return func(tree fs.FS) []string {
+		if top, err := render.FindKustomization(tree, path.Clean("./"+renderPath)); err != nil || top != "" {
+			return nil
+		}
+		return []string{dir, renderPath}
+	}
 }

@@ -1,6 +1,9 @@
-// Package gitstate reads the desired state of a fabric from Git: it opens a
-// workspace (a local working tree read in place, or a cached clone of a
-// remote) and loads the managed objects from the fabric's directory.
+// Package desired is the pure reader of a fabric's desired state: it turns
+// the YAML files of a fabric's directory, taken from any fs.FS (a working
+// tree, a Git tree read from the object store, kustomize's output), into
+// the managed objects with their origins (file and line), the documents of
+// other kinds it skipped and the documents it could not read. A parse cache
+// (cache.go) serves unchanged Git trees without parsing them again.
 package desired
 
 import (
@@ -95,6 +98,11 @@ func LoadFS(fsys fs.FS, dir string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cf, ok := fsys.(ContentFS); ok {
+		if c := cf.ParseCache(); c != nil {
+			return c.loadCached(cf, dir)
+		}
+	}
 	files, errs := listFS(fsys, dir)
 	return collect(dir, files, errs)
 }
@@ -122,9 +130,13 @@ func DirFS(fsys fs.FS, dir string) (string, error) {
 // collect parses files and gathers their objects, skipped documents,
 // YAML 1.1 notes and errors into a State of dir.
 func collect(dir string, files []manifest, errs []error) (*State, error) {
-	d := &State{Objects: resource.Set{}, Dir: dir}
-	results := parseFiles(files)
-	d.Files = len(files)
+	return assemble(dir, parseFiles(files), errs)
+}
+
+// assemble gathers what the files of dir yielded, in their order, and the
+// errors met listing them into a State.
+func assemble(dir string, results []fileResult, errs []error) (*State, error) {
+	d := &State{Objects: resource.Set{}, Dir: dir, Files: len(results)}
 	for i, r := range results {
 		if r.err != nil {
 			errs = append(errs, r.err)
@@ -148,10 +160,13 @@ func collect(dir string, files []manifest, errs []error) (*State, error) {
 }
 
 // manifest is one file to read: its real path and its name for origins;
-// with fsys, path is a path of fsys.
+// with fsys, path is a path of fsys; link says it is a symbolic link, and
+// hash is its content's hash when its directory entry told (HashedEntry).
 type manifest struct {
 	path, rel string
 	fsys      fs.FS
+	link      bool
+	hash      string
 }
 
 func (m manifest) read() ([]byte, error) {

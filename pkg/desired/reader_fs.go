@@ -34,10 +34,14 @@ func listFS(fsys fs.FS, dir string) ([]manifest, []error) {
 			case err != nil:
 				errs = append(errs, fmt.Errorf("%s: %w", p, err))
 			case fi.Mode().IsRegular():
-				files = append(files, manifest{path: p, rel: p, fsys: fsys})
+				files = append(files, manifest{path: p, rel: p, fsys: fsys, link: true})
 			}
 		case de.Type().IsRegular() && isManifest(de.Name()):
-			files = append(files, manifest{path: p, rel: p, fsys: fsys})
+			m := manifest{path: p, rel: p, fsys: fsys}
+			if he, ok := de.(HashedEntry); ok {
+				m.hash, _ = he.ContentHash()
+			}
+			files = append(files, m)
 		}
 		return nil
 	})

@@ -42,6 +42,8 @@ type TreeFS struct {
 	// names indexes the entries of the trees read, by name.
 	names map[plumbing.Hash]map[string]object.TreeEntry
 	when  time.Time
+	// parsed is the cache of parsed manifests (ParseCache); nil for none.
+	parsed *desired.Cache
 }
 
 var (

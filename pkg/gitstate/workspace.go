@@ -44,6 +44,13 @@ type OpenOptions struct {
 	// create, delete). Ignored offline and with FastForwardOnly. When they no longer apply, Open fails with a
 	// *PendingConflictError.
 	CheckoutPending bool
+	// CheckoutDirs, when set, limits what a cache clone's working tree
+	// holds when it is checked out (for a change, CheckoutPending,
+	// Checkout) to the directories it names: a sparse checkout, so that a
+	// change to one fabric of a large repository does not write every file.
+	// The commit is still made on the whole tree. Ignored for a local
+	// working tree.
+	CheckoutDirs CheckoutDirsFunc
 }
 
 // Workspace is a fabric's Git repository on local disk, ready to read.
@@ -92,6 +99,8 @@ type Workspace struct {
 	onLockWait func()
 	// clock, when set, stands in for time.Now in Change's retry deadline.
 	clock func() time.Time
+	// checkoutDirs limits checkouts (OpenOptions.CheckoutDirs).
+	checkoutDirs CheckoutDirsFunc
 }
 
 // Open makes a fabric's repository readable. A local path to a working tree
@@ -217,7 +226,7 @@ func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc 
 		return nil, fmt.Errorf("creating the cache directory: %w", err)
 	}
 	w := &Workspace{Root: dir, URL: RedactURL(spec.URL), loc: loc, auth: auth, secret: secret, lock: flock.New(dir + ".lock"), fabric: opts.Fabric,
-		checkout: opts.CheckoutPending && !opts.Offline && !opts.FastForwardOnly}
+		checkout: opts.CheckoutPending && !opts.Offline && !opts.FastForwardOnly, checkoutDirs: opts.CheckoutDirs}
 	if opts.Fabric != "" {
 		w.PendingRef = PendingRef(opts.Fabric).String()
 	}

@@ -92,7 +92,8 @@ func (w *Workspace) checkoutTip(repo *git.Repository, branch string) error {
 	return w.resetWorktree(repo, tip.Hash())
 }
 
-// resetWorktree hard-resets the working tree to commit, removing untracked
+// resetWorktree hard-resets the working tree to commit (only the
+// directories OpenOptions.CheckoutDirs names, when set), removing untracked
 // files, when the workspace keeps it checked out; otherwise the working
 // tree is left as it is (empty, or as an earlier change left it), and the
 // files are read from the object store.
@@ -104,8 +105,8 @@ func (w *Workspace) resetWorktree(repo *git.Repository, commit plumbing.Hash) er
 	if err != nil {
 		return fmt.Errorf("cache clone %s: %w", w.Root, err)
 	}
-	if err := wt.Reset(&git.ResetOptions{Commit: commit, Mode: git.HardReset}); err != nil {
-		return fmt.Errorf("resetting the cache clone %s to %s: %w", w.Root, commit, err)
+	if err := w.hardReset(repo, wt, commit); err != nil {
+		return err
 	}
 	if err := wt.Clean(&git.CleanOptions{Dir: true}); err != nil {
 		return fmt.Errorf("cleaning the cache clone %s: %w", w.Root, err)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 )
 
 // ErrNoTree is returned by Tree for a workspace whose files are read on
@@ -17,7 +19,9 @@ var ErrNoTree = errors.New("a local working tree is read from disk, not from the
 
 // Tree returns the files of Revision, read straight from the cache
 // clone's object store, as an fs.FS rooted at the repository's top
-// (Root): what the fabric's commands read, without a checkout. For a local
+// (Root): what the fabric's commands read, without a checkout. What
+// desired.LoadFS parses from it is kept in a cache beside the clone
+// (desired.Cache), so that an unchanged file is parsed once. For a local
 // working tree it returns ErrNoTree: read Root instead. Close the TreeFS
 // when done.
 func (w *Workspace) Tree() (*TreeFS, error) {
@@ -27,7 +31,12 @@ func (w *Workspace) Tree() (*TreeFS, error) {
 	if w.Revision == "" {
 		return nil, fmt.Errorf("the cache clone %s has no commit to read", w.Root)
 	}
-	return openTree(filepath.Join(w.Root, git.GitDirName), plumbing.NewHash(w.Revision))
+	t, err := openTree(filepath.Join(w.Root, git.GitDirName), plumbing.NewHash(w.Revision))
+	if err != nil {
+		return nil, err
+	}
+	t.parsed = &desired.Cache{Dir: parseCacheDir(w.Root)}
+	return t, nil
 }
 
 // Checkout checks the cache clone's working tree out at Revision, clean,

@@ -73,6 +73,8 @@ type wire struct {
 	Files          []string                   `json:"files"`
 	Listed         map[string]resource.Origin `json:"listed"`
 	Kustomizations []string                   `json:"kustomizations"`
+	Renderer       string                     `json:"renderer,omitempty"`
+	Fallback       string                     `json:"fallback,omitempty"`
 }
 
 type wireObject struct {
@@ -116,7 +118,8 @@ func (c *Cache) lookup(src fs.FS, dir, top string) *Result {
 		}
 	}
 	res := &Result{Kustomization: e.Result.Kustomization, Files: e.Result.Files, Listed: e.Result.Listed,
-		Kustomizations: e.Result.Kustomizations, Objects: make([]*Object, len(e.Result.Objects))}
+		Kustomizations: e.Result.Kustomizations, Objects: make([]*Object, len(e.Result.Objects)),
+		renderer: e.Result.Renderer, fallback: e.Result.Fallback}
 	if res.Listed == nil {
 		res.Listed = map[string]resource.Origin{}
 	}
@@ -138,7 +141,8 @@ func (c *Cache) store(rec *recordFS, src fs.FS, dir, top string, res *Result) {
 		return
 	}
 	e := entry{Format: cacheFormat, Dir: dir, Inputs: inputs, Result: wire{Kustomization: res.Kustomization,
-		Files: res.Files, Listed: res.Listed, Kustomizations: res.Kustomizations, Objects: make([]wireObject, len(res.Objects))}}
+		Files: res.Files, Listed: res.Listed, Kustomizations: res.Kustomizations, Objects: make([]wireObject, len(res.Objects)),
+		Renderer: res.renderer, Fallback: res.fallback}}
 	for i, o := range res.Objects {
 		e.Result.Objects[i] = wireObject{Obj: o.Obj.Object, Source: o.Source, Patches: o.Patches}
 	}

@@ -74,6 +74,12 @@ func (x *docIndex) read(file string) []sourceDoc {
 	if err != nil {
 		return nil
 	}
+	return parseDocs(file, b)
+}
+
+// parseDocs returns the object documents of a file's contents, with the
+// items of a List each.
+func parseDocs(file string, b []byte) []sourceDoc {
 	var out []sourceDoc
 	for _, d := range manifest.Split(b) {
 		text := b[d.Start:d.End]

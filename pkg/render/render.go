@@ -52,6 +52,10 @@ type Result struct {
 	// Kustomizations are the kustomization files the build reached, the
 	// top one first.
 	Kustomizations []string
+
+	// renderer is "fast" or "krusty": which renderer built the result;
+	// fallback says why krusty did.
+	renderer, fallback string
 }
 
 // mu serialises builds: kustomize's global state is not safe for
@@ -89,12 +93,36 @@ func Render(src fs.FS, dir string) (*Result, error) {
 	return res, nil
 }
 
-// build runs kustomize on the kustomization top of dir.
-func build(src fs.FS, dir, top string) (*Result, error) {
+// build renders the kustomization top of dir: on the fast path when it
+// stays in its subset, else with krusty.
+func build(src fs.FS, dir, top string) (*Result, error) { return buildWith(src, dir, top, true) }
+
+// buildWith is build, with the fast path tried or not (tests compare the two).
+func buildWith(src fs.FS, dir, top string, fast bool) (*Result, error) {
 	w := &walker{src: src, visiting: map[string]bool{}, listed: map[string]resource.Origin{}}
 	if _, err := w.kustomization(dir, resource.Origin{File: top}); err != nil {
 		return nil, err
 	}
+	if !fast {
+		return buildKrusty(src, dir, top, w)
+	}
+	objs, files, err := buildFast(src, dir)
+	if err == nil {
+		return &Result{Kustomization: top, Listed: w.listed, Kustomizations: w.kustomizations,
+			Objects: objs, Files: files, renderer: "fast"}, nil
+	}
+	if !isNotFast(err) {
+		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
+	}
+	res, kerr := buildKrusty(src, dir, top, w)
+	if res != nil {
+		res.fallback = err.Error()
+	}
+	return res, kerr
+}
+
+// buildKrusty runs krusty on the kustomization top of dir, serialised by mu.
+func buildKrusty(src fs.FS, dir, top string, w *walker) (*Result, error) {
 	v := &vfs{src: src, read: map[string]bool{}}
 	keepOrigin, err := v.trackOrigins(top)
 	if err != nil {
@@ -110,7 +138,7 @@ func build(src fs.FS, dir, top string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
 	}
-	res := &Result{Kustomization: top, Listed: w.listed, Kustomizations: w.kustomizations}
+	res := &Result{Kustomization: top, Listed: w.listed, Kustomizations: w.kustomizations, renderer: "krusty"}
 	docs := newDocIndex(src)
 	for _, r := range m.Resources() {
 		o, err := w.object(r, dir, docs, keepOrigin)

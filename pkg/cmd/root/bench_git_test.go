@@ -287,3 +287,61 @@ func BenchmarkGitHistory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGitHistoryFirstEdit measures the first write on a cache clone
+// that reads have filled (shallow, no checkout): `edit --set --validate
+// none --no-push` of one VPC, which checks the working tree out, and a
+// second edit after it. The fabric is the whole history repository
+// (fabrics/bench, 8,500 files) or a quarter of it (fabrics/bench/vpcs),
+// which a sparse checkout writes alone. Alone:
+//
+//	go test -tags gitbench -run '^$' -bench GitHistoryFirstEdit -benchtime 2x -timeout 60m ./pkg/cmd/root/
+func BenchmarkGitHistoryFirstEdit(b *testing.B) {
+	objects, commits := benchEnvInt("HNP_BENCH_OBJECTS", 8500), benchEnvInt("HNP_BENCH_COMMITS", 5000)
+	cached := benchHistoryRepo(b, objects, commits)
+	bins := map[string]string{"hnp": filepath.Join(b.TempDir(), "kubectl-hnp")}
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bins["hnp"], "../../../cmd/kubectl-hnp")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	if before := os.Getenv("HNP_BENCH_BEFORE"); before != "" {
+		bins["before"] = before
+	}
+	for _, dir := range []string{benchGitDir, benchGitDir + "/vpcs"} {
+		b.Run(strings.ReplaceAll(dir, "/", "-"), func(b *testing.B) {
+			totals := map[string]*benchTotals{}
+			tot := func(k string) *benchTotals {
+				if totals[k] == nil {
+					totals[k] = &benchTotals{}
+				}
+				return totals[k]
+			}
+			for b.Loop() {
+				work := b.TempDir()
+				remote := filepath.Join(work, "remote.git")
+				testbed.Git(b, work, "clone", "-q", "--bare", "--shared", cached, remote)
+				env := append(testbed.GitEnv(), "HOME="+work, "HNP_CONFIG=", "HNP_FABRIC=")
+				for name, bin := range bins {
+					cacheEnv := append(env, "XDG_CACHE_HOME="+filepath.Join(work, "cache-"+name))
+					repo := []string{"--repo", "file://" + remote, "--dir", dir}
+					benchExec(b, cacheEnv, work, bin, append([]string{"list", "--source", "git", "-o", "name"}, repo...)...)
+					for i, what := range []string{"first", "second"} {
+						args := append([]string{"edit", "vpc/vpc-00004", "--set", fmt.Sprintf("spec.subnets.default.vlan=%d", 3000+i),
+							"--validate", "none", "--no-push"}, repo...)
+						r := benchExec(b, cacheEnv, work, bin, args...)
+						if !bytes.Contains(r.out, []byte("committed")) {
+							b.Fatalf("%s %s edit: %s", name, what, r.out)
+						}
+						tot(name+"-"+what+"-edit").add(r, 0)
+					}
+				}
+			}
+			for k, t := range totals {
+				b.ReportMetric(t.mean().Seconds(), k+"-s")
+				b.ReportMetric(t.meanCPU().Seconds(), k+"-cpu-s")
+				b.ReportMetric(float64(t.maxKB)/1024, k+"-peak-MB")
+			}
+		})
+	}
+}
