@@ -209,26 +209,6 @@ func docsOf(repo *git.Repository, e object.ChangeEntry) (map[resource.Key]map[st
 	return out, nil
 }
 
-// Includes reports whether commit sha holds the commit pushed: it is the
-// same commit or a descendant of it. A sha this clone does not have is
-// not known to hold it.
-func (w *Workspace) Includes(pushed, sha string) bool {
-	if pushed == sha {
-		return true
-	}
-	repo, err := git.PlainOpenWithOptions(w.Root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if err != nil {
-		return false
-	}
-	p, err1 := repo.CommitObject(plumbing.NewHash(pushed))
-	c, err2 := repo.CommitObject(plumbing.NewHash(sha))
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	ok, err := p.IsAncestor(c)
-	return err == nil && ok
-}
-
 // firstLine is a commit message's subject.
 func firstLine(msg string) string {
 	s, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
