@@ -21,7 +21,7 @@ export KUBEBUILDER_ASSETS ?= $(CONTROLPLANE)
 FLUX ?= $(TOOLS_CACHE)/flux-v1.7.3
 export HNP_FLUX_DIR ?= $(FLUX)
 
-.PHONY: all build install controlplane flux test lint bench bench-e2e bench-git demo clean completions docs release-check
+.PHONY: all build install controlplane flux test lint bench bench-e2e bench-fleet bench-ladder bench-git demo clean completions docs release-check
 
 all: build
 
@@ -56,6 +56,12 @@ bench: controlplane ## benchmarks (reading Git, comparing, list end to end)
 
 bench-e2e: build controlplane ## end-to-end benchmarks on 10,000 objects of the 12 kinds: drift vs kubectl get and kubectl diff (build tag e2ebench)
 	go test -tags e2ebench -run '^$$' -bench E2E -benchtime 5x -timeout 60m ./pkg/cmd/root/
+
+bench-fleet: controlplane ## drift over 12 fabrics of 1,000 objects on two control planes vs the sum of the 12 single-fabric runs (build tag e2ebench)
+	go test -tags e2ebench -run '^$$' -bench FleetDrift -benchtime 5x -timeout 60m ./pkg/cmd/root/
+
+bench-ladder: controlplane ## drift's time and peak memory on 1,000, 10,000 and 50,000 objects (build tag e2ebench)
+	go test -tags e2ebench -run '^$$' -bench LadderDrift -benchtime 5x -timeout 90m ./pkg/cmd/root/
 
 bench-git: ## cold and warm `list --source git` of a repository of 8,500 files and 5,000 commits vs git clone / git fetch, and the first edit (build tag gitbench)
 	go test -tags gitbench -run '^$$' -bench GitHistory -benchtime 3x -timeout 60m ./pkg/cmd/root/

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -164,6 +165,27 @@ spec:
 	}
 	if got := kubectl(t, nil, "--kubeconfig", cp.KubeconfigPath, "get", "switches", "-o", "name"); got != "switch.wiring.githedgehog.com/leaf-01" {
 		t.Errorf("kubectl get switches -o name = %q", got)
+	}
+
+	// The servers' CPU time (benchmarks tell the server's share by it) is
+	// there and grows with work.
+	before, err := cp.ServerCPU(t.Context())
+	if err != nil || before <= 0 {
+		t.Fatalf("ServerCPU = %v, %v; want a positive time", before, err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for after := before; after == before; {
+		for range 20 {
+			if _, err := dc.ServerGroups(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if after, err = cp.ServerCPU(t.Context()); err != nil || after < before {
+			t.Fatalf("ServerCPU after work = %v, %v; want at least %v", after, err, before)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ServerCPU stayed at %v through a minute of requests", before)
+		}
 	}
 }
 

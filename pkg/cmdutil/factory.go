@@ -23,6 +23,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 )
 
 // Factory is the one place where real configuration, Git and cluster
@@ -60,6 +61,10 @@ type Factory struct {
 	notedMu sync.Mutex
 	// deployers caches each fabric's deployer for the command run.
 	deployers deployerCache
+	// crds and served keep each cluster's CRDs (model.go) and served
+	// versions of the kinds (state.go) for the command run.
+	crds   perRun[*clusterCRDs]
+	served perRun[[]*kinds.Kind]
 }
 
 // NewFactory returns a Factory on the given streams and the process
@@ -261,7 +266,7 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 		rc.Wrap(f.WrapTransport)
 	}
 	ns := f.Namespace(fab)
-	dyn, err := dynamic.NewForConfig(rc)
+	dyn, err := clusterstate.NewDynamic(rc)
 	if err != nil {
 		return nil, err
 	}

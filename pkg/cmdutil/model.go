@@ -15,17 +15,23 @@ import (
 // fabric's cluster and cached, as for validation; when the cluster cannot
 // be reached (or with --offline or a snapshot, live false) the cached CRDs
 // are used. nil when neither is available: drift then assumes a field only
-// the cluster has inside a list Git sets is a server default.
+// the cluster has inside a list Git sets is a server default. Fabrics that
+// share a cluster (and user) share one read of its CRDs, encoded and
+// compiled once, for the command run.
 func (f *Factory) WriteModel(ctx context.Context, fab *fabric.Fabric, live bool) *writepath.Model {
 	cacheDir := filepath.Join(f.CacheDir(), "crds", fab.Name)
 	if live && !f.Offline {
 		if cl, err := f.Cluster(fab); err == nil {
-			if crds, err := validate.Fetch(ctx, cl.RestConfig, nil); err == nil {
-				if err := validate.SaveCache(cacheDir, crds...); err != nil {
+			e, err := f.crds.get(clusterKey(cl), func() (*clusterCRDs, error) { return readCRDs(ctx, cl) })
+			if err == nil {
+				if err := e.encodeErr; err == nil {
+					err = e.files.Save(cacheDir)
+				}
+				if err != nil {
 					fmt.Fprintf(f.IOStreams.ErrOut, "Warning: caching the CRDs in %s: %v\n", cacheDir, err)
 				}
-				if m, err := writepath.FromCRDs(crds...); err == nil {
-					return m
+				if e.model != nil {
+					return e.model
 				}
 			}
 		}
@@ -39,4 +45,28 @@ func (f *Factory) WriteModel(ctx context.Context, fab *fabric.Fabric, live bool)
 		return nil
 	}
 	return m
+}
+
+// clusterCRDs is one cluster's CRDs as a command run read them: their
+// cache files (or why they could not be encoded) and write-path model (nil
+// when it could not be built).
+type clusterCRDs struct {
+	files     validate.CacheFiles
+	encodeErr error
+	model     *writepath.Model
+}
+
+// readCRDs reads the cluster's CRDs, encodes them for the cache and
+// compiles the write-path model.
+func readCRDs(ctx context.Context, cl *Cluster) (*clusterCRDs, error) {
+	crds, err := validate.Fetch(ctx, cl.RestConfig, nil)
+	if err != nil {
+		return nil, err
+	}
+	e := &clusterCRDs{}
+	e.files, e.encodeErr = validate.EncodeCache(crds...)
+	if m, err := writepath.FromCRDs(crds...); err == nil {
+		e.model = m
+	}
+	return e, nil
 }

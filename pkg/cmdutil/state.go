@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -247,7 +248,10 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 		name := st.Fabric.Name
 		r.Progress = func(kind string, n int) { opts.Progress(name, kind, n) }
 	}
-	ks, err := r.Resolve(ctx, opts.Kinds)
+	// Fabrics on one cluster ask discovery once.
+	ks, err := f.served.get(clusterKey(c)+" "+kindNames(opts.Kinds), func() ([]*kinds.Kind, error) {
+		return r.Resolve(ctx, opts.Kinds)
+	})
 	if err != nil {
 		return err
 	}
@@ -270,7 +274,9 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			st.Evidence = SampleEvidence(ctx, r)
+			st.Evidence = sampleEvidence(ctx, r, func(ctx context.Context, k *kinds.Kind) ([]*kinds.Kind, error) {
+				return f.served.get(clusterKey(c)+" "+k.Kind, func() ([]*kinds.Kind, error) { return r.Resolve(ctx, []*kinds.Kind{k}) })
+			})
 		}()
 		defer func() { <-done }()
 	}
@@ -283,9 +289,17 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 // labels (judge.Sample). It is best effort: a failure leaves the fabric
 // without the evidence, as before, and the read itself still counts.
 func SampleEvidence(ctx context.Context, r *clusterstate.Reader) resource.Set {
+	return sampleEvidence(ctx, r, func(ctx context.Context, k *kinds.Kind) ([]*kinds.Kind, error) {
+		return r.Resolve(ctx, []*kinds.Kind{k})
+	})
+}
+
+// sampleEvidence is SampleEvidence with the served version of each kind
+// found by resolve (shared by the fabrics of a cluster in loadCluster).
+func sampleEvidence(ctx context.Context, r *clusterstate.Reader, resolve func(context.Context, *kinds.Kind) ([]*kinds.Kind, error)) resource.Set {
 	set, _ := judge.Sample(ctx, func(ctx context.Context, kind string, limit int64) (resource.Set, error) {
 		k, _ := kinds.Lookup(kind)
-		ks, _ := r.Resolve(ctx, []*kinds.Kind{k}) // not served: no sample
+		ks, _ := resolve(ctx, k) // not served: no sample
 		if len(ks) == 0 {
 			return nil, nil
 		}
@@ -360,4 +374,13 @@ func readsYAML12(f *fabric.Fabric, objs resource.Set) bool {
 		return o.Rendered
 	}
 	return false
+}
+
+// kindNames is the kinds' names, in order: a key of what was resolved.
+func kindNames(ks []*kinds.Kind) string {
+	names := make([]string, len(ks))
+	for i, k := range ks {
+		names[i] = k.Kind
+	}
+	return strings.Join(names, ",")
 }

@@ -27,26 +27,50 @@ const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 // or not replaced; a file that already holds the same text is not written.
 // Files of other CRDs in dir are left alone.
 func SaveCache(dir string, crds ...*apiextensionsv1.CustomResourceDefinition) error {
-	docs := make(map[string][]byte, len(crds))
+	files, err := EncodeCache(crds...)
+	if err != nil {
+		return err
+	}
+	return files.Save(dir)
+}
+
+// CacheFiles are CRDs encoded as SaveCache writes them, in order: encoded
+// once, they can be saved to several caches (fabrics sharing a cluster).
+type CacheFiles []CacheFile
+
+// CacheFile is one CRD's file of a cache.
+type CacheFile struct {
+	Name string // <CRD name>.yaml
+	Data []byte
+}
+
+// EncodeCache encodes the CRDs as SaveCache writes them.
+func EncodeCache(crds ...*apiextensionsv1.CustomResourceDefinition) (CacheFiles, error) {
+	files := make(CacheFiles, 0, len(crds))
 	for i, crd := range crds {
 		if crd == nil || crd.Name == "" || strings.ContainsAny(crd.Name, `/\`) || strings.HasPrefix(crd.Name, ".") {
-			return fmt.Errorf("saving the CRD cache: CRD %d of %d has no usable name", i+1, len(crds))
+			return nil, fmt.Errorf("saving the CRD cache: CRD %d of %d has no usable name", i+1, len(crds))
 		}
 		data, err := cacheYAML(crd)
 		if err != nil {
-			return fmt.Errorf("saving the CRD cache: CRD %s: %w", crd.Name, err)
+			return nil, fmt.Errorf("saving the CRD cache: CRD %s: %w", crd.Name, err)
 		}
-		docs[crd.Name] = data
+		files = append(files, CacheFile{Name: crd.Name + ".yaml", Data: data})
 	}
+	return files, nil
+}
+
+// Save writes the files to dir (created if needed) as SaveCache does.
+func (files CacheFiles) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("saving the CRD cache: %w", err)
 	}
-	for _, crd := range crds {
-		path := filepath.Join(dir, crd.Name+".yaml")
-		if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, docs[crd.Name]) {
+	for _, f := range files {
+		path := filepath.Join(dir, f.Name)
+		if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, f.Data) {
 			continue // unchanged: no write, no fsync
 		}
-		if err := atomicfile.WriteFile(path, docs[crd.Name], 0o644); err != nil {
+		if err := atomicfile.WriteFile(path, f.Data, 0o644); err != nil {
 			return fmt.Errorf("saving the CRD cache: %w", err)
 		}
 	}

@@ -1,17 +1,24 @@
 package root
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/validate"
 )
 
 // ipns renders an IPv4Namespace; ns "" leaves the namespace to the fabric.
@@ -220,5 +227,54 @@ func TestFleetDeadFabricsDoNotHoldTheOthers(t *testing.T) {
 	}
 	if strings.Contains(r.stdout+r.stderr, "not-a-secret") {
 		t.Errorf("credentials printed")
+	}
+}
+
+// TestFleetFabricsOnOneClusterReadItsCRDsOnce: the write-path model's CRDs
+// and the served versions of the kinds are read once per cluster for the
+// command run — as many requests for three fabrics as for one — and the
+// CRDs still cached for each fabric (for --offline).
+func TestFleetFabricsOnOneClusterReadItsCRDsOnce(t *testing.T) {
+	remote := fleetOnProd(t)
+	h := newHarness(t)
+	h.writeConfig("fabrics:\n" +
+		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
+		fleetFabric("fb", remote, "fb", prod.KubeconfigPath, prod.Context, "namespace: hnp-fb") +
+		fleetFabric("span", remote, "span", prod.KubeconfigPath, prod.Context, "namespaces: [hnp-span-a, hnp-span-b]"))
+	// count runs drift and counts its CRD and Hedgehog discovery requests.
+	count := func(args ...string) (crdGets, discovery int64) {
+		var out, errOut bytes.Buffer
+		f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+		f.Getenv = func(k string) string { return h.env[k] }
+		var crds, disc atomic.Int64
+		f.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if strings.HasPrefix(r.URL.Path, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/") {
+					crds.Add(1)
+				}
+				if r.URL.Path == "/apis/vpc.githedgehog.com/v1beta1" {
+					disc.Add(1)
+				}
+				return rt.RoundTrip(r)
+			})
+		}
+		if code := Run(context.Background(), f, append([]string{"drift", "ipns", "-o", "json", "--exit-code=false"}, args...)); code != 0 {
+			t.Fatalf("drift %v: exit %d: %s", args, code, errOut.String())
+		}
+		return crds.Load(), disc.Load()
+	}
+	oneCRDs, oneDiscovery := count("--fabric", "fa")
+	crds, discovery := count()
+	if want := int64(len(validate.HedgehogCRDNames())); oneCRDs != want || crds != want {
+		t.Errorf("CRD requests: %d for one fabric, %d for three on the same cluster; want %d (one read) for both", oneCRDs, crds, want)
+	}
+	if oneDiscovery == 0 || discovery != oneDiscovery {
+		t.Errorf("discovery requests of vpc.githedgehog.com/v1beta1: %d for one fabric, %d for three on the same cluster; want the same", oneDiscovery, discovery)
+	}
+	for _, fab := range []string{"fa", "fb", "span"} {
+		crds, err := validate.ReadCRDs(filepath.Join(h.env["XDG_CACHE_HOME"], "kubectl-hnp", "crds", fab))
+		if err != nil || len(crds) != len(validate.HedgehogCRDNames()) {
+			t.Errorf("fabric %s: %d CRDs cached (%v), want %d", fab, len(crds), err, len(validate.HedgehogCRDNames()))
+		}
 	}
 }

@@ -70,6 +70,7 @@ Exit codes: 0 success (or in sync), 1 drift found, 2 any error.`,
 // only place where errors become exit codes.
 func Main(ctx context.Context, args []string, streams genericiooptions.IOStreams) int {
 	f := cmdutil.NewFactory(streams)
+	defer startProfiles(os.Getenv, func(err error) { fmt.Fprintf(streams.ErrOut, "Warning: %s\n", err) })() // profile.go
 	return Run(ctx, f, args)
 }
 
