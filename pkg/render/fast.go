@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/konfig"
@@ -379,23 +378,14 @@ func isNotFast(err error) bool {
 // objects converts the rendered resources, GOMAXPROCS at a time.
 func objects(items []*fastItem) ([]*Object, error) {
 	objs := make([]*Object, len(items))
-	errs := make([]error, len(items))
-	n := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(items); i += n {
-				it := items[i]
-				it.r.RemoveBuildAnnotations()
-				u, err := unstructuredOf(it.r)
-				src := it.src
-				objs[i], errs[i] = &Object{Obj: u, Source: &src, Patches: it.patches}, err
-			}
-		}()
-	}
-	wg.Wait()
+	errs := parallel(len(items), func(i int) error {
+		it := items[i]
+		it.r.RemoveBuildAnnotations()
+		u, err := unstructuredOf(it.r)
+		src := it.src
+		objs[i] = &Object{Obj: u, Source: &src, Patches: it.patches}
+		return err
+	})
 	return objs, errors.Join(errs...)
 }
 

@@ -127,33 +127,37 @@ func applyAll(acc *fastAcc, f kio.Filter, apply bool) error {
 // (the OpenAPI data they read is guarded by kyaml's lock). The first
 // error in item order is returned.
 func forEach(items []*fastItem, f func(*fastItem) error) error {
-	n := min(runtime.GOMAXPROCS(0), len(items))
-	if n <= 1 {
-		for _, it := range items {
-			if err := f(it); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	errs := make([]error, len(items))
-	var wg sync.WaitGroup
-	for w := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(items); i += n {
-				errs[i] = f(items[i])
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
+	for _, err := range parallel(len(items), func(i int) error { return f(items[i]) }) {
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// parallel runs f for 0..n-1, GOMAXPROCS at a time (in place when one
+// would do), and returns each one's error by index.
+func parallel(n int, f func(i int) error) []error {
+	errs := make([]error, n)
+	w := min(runtime.GOMAXPROCS(0), n)
+	if w <= 1 {
+		for i := range n {
+			errs[i] = f(i)
+		}
+		return errs
+	}
+	var wg sync.WaitGroup
+	for k := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := k; i < n; i += w {
+				errs[i] = f(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return errs
 }
 
 // labelFieldSpecs are the field specs of one labels entry, merged as

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"io/fs"
 	"strings"
 
@@ -87,7 +86,8 @@ func parseDocs(file string, b []byte) []sourceDoc {
 		if err != nil || obj == nil {
 			continue
 		}
-		line := d.Line + leadingLines(text)
+		lead, _ := contentLine(text)
+		line := d.Line + lead
 		add := func(o map[string]interface{}) {
 			kind, _ := o["kind"].(string)
 			meta, _ := o["metadata"].(map[string]interface{})
@@ -107,24 +107,4 @@ func parseDocs(file string, b []byte) []sourceDoc {
 		add(obj)
 	}
 	return out
-}
-
-// leadingLines counts the blank and comment lines before a document's
-// content, so that lines point at the object as the raw reader's do.
-func leadingLines(text []byte) int {
-	n := 0
-	for len(text) > 0 {
-		line := text
-		if i := bytes.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = nil
-		}
-		t := bytes.TrimSpace(line)
-		if len(t) > 0 && t[0] != '#' {
-			return n
-		}
-		n++
-	}
-	return 0
 }
