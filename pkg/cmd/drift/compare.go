@@ -24,6 +24,9 @@ type comparison struct {
 	err      error
 	// elapsed is how long reading and comparing the fabric took.
 	elapsed time.Duration
+	// warning, when set, is printed with the results (compare runs on the
+	// fleet's workers, which do not write to the terminal).
+	warning string
 }
 
 // compare computes one fabric's drift. A fabric that failed to load keeps
@@ -31,11 +34,8 @@ type comparison struct {
 func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *comparison {
 	c := &comparison{state: st, err: st.Err}
 	if c.err != nil {
-		c.elapsed = st.Elapsed
 		return c
 	}
-	start := o.f.Now()
-	defer func() { c.elapsed = st.Elapsed + o.f.Now().Sub(start) }()
 	desired, actual := st.Desired, st.Actual
 	if o.name != "" {
 		desired, actual = desired.Named(o.name), actual.Named(o.name)
@@ -57,7 +57,7 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 	}
 	c.opts, c.desired, c.result = out.Options, out.Desired, out.Result
 	if c.pipeline, err = o.f.Pipeline(ctx, st, c.result); err != nil {
-		fmt.Fprintf(o.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, err)
+		c.warning = fmt.Sprintf("Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, err)
 	}
 	return c
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -211,9 +212,33 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	start := o.f.Now()
 	var comps []*comparison
+	// Each fabric is compared in its own turn on the fleet's workers (in
+	// parallel with the others, within its --fabric-timeout), and the
+	// comparisons are gathered in the fabrics' order.
+	var mu sync.Mutex
+	compared := map[*cmdutil.FabricState]*comparison{}
 	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true, Deployer: o.Snapshot == "",
-		// Each fabric is compared while the later ones are still read.
-		Each: func(st *cmdutil.FabricState) { comps = append(comps, o.compare(ctx, st)) }}
+		Then: func(ctx context.Context, st *cmdutil.FabricState) {
+			c := o.compare(ctx, st)
+			mu.Lock()
+			compared[st] = c
+			mu.Unlock()
+		},
+		Each: func(st *cmdutil.FabricState) {
+			mu.Lock()
+			c := compared[st]
+			mu.Unlock()
+			if c == nil {
+				// The fabric ran out of time in its turn: a fresh state
+				// with the timeout error.
+				c = o.compare(ctx, st)
+			}
+			c.elapsed = st.Elapsed // reading and comparing
+			if c.warning != "" {
+				fmt.Fprint(o.ErrOut, c.warning)
+			}
+			comps = append(comps, c)
+		}}
 	if o.Snapshot != "" {
 		if lo.Snapshot, err = snapshot.Read(o.Snapshot); err != nil {
 			return err
