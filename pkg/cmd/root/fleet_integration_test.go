@@ -91,10 +91,7 @@ func wantStatuses(t *testing.T, rep *drift.Report, want map[string]drift.Status)
 func TestFleetFabricsShareAClusterAndOneSpansTwoNamespaces(t *testing.T) {
 	remote := fleetOnProd(t)
 	h := newHarness(t)
-	h.writeConfig("fabrics:\n" +
-		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
-		fleetFabric("fb", remote, "fb", prod.KubeconfigPath, prod.Context, "namespace: hnp-fb") +
-		fleetFabric("span", remote, "span", prod.KubeconfigPath, prod.Context, "namespaces: [hnp-span-a, hnp-span-b]"))
+	h.writeConfig(threeFabricsOnProd(remote))
 	r := h.run("drift", "ipns", "-o", "json", "--concurrency", "2")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1 (the stray object): %s", r.code, r.stderr)
@@ -237,10 +234,7 @@ func TestFleetDeadFabricsDoNotHoldTheOthers(t *testing.T) {
 func TestFleetFabricsOnOneClusterReadItsCRDsOnce(t *testing.T) {
 	remote := fleetOnProd(t)
 	h := newHarness(t)
-	h.writeConfig("fabrics:\n" +
-		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
-		fleetFabric("fb", remote, "fb", prod.KubeconfigPath, prod.Context, "namespace: hnp-fb") +
-		fleetFabric("span", remote, "span", prod.KubeconfigPath, prod.Context, "namespaces: [hnp-span-a, hnp-span-b]"))
+	h.writeConfig(threeFabricsOnProd(remote))
 	// count runs drift and counts its CRD and Hedgehog discovery requests.
 	count := func(args ...string) (crdGets, discovery int64) {
 		var out, errOut bytes.Buffer
@@ -277,4 +271,13 @@ func TestFleetFabricsOnOneClusterReadItsCRDsOnce(t *testing.T) {
 			t.Errorf("fabric %s: %d CRDs cached (%v), want %d", fab, len(crds), err, len(validate.HedgehogCRDNames()))
 		}
 	}
+}
+
+// threeFabricsOnProd configures fabrics fa and fb (a namespace each) and
+// span (two namespaces), all on the prod control plane.
+func threeFabricsOnProd(remote string) string {
+	return "fabrics:\n" +
+		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
+		fleetFabric("fb", remote, "fb", prod.KubeconfigPath, prod.Context, "namespace: hnp-fb") +
+		fleetFabric("span", remote, "span", prod.KubeconfigPath, prod.Context, "namespaces: [hnp-span-a, hnp-span-b]")
 }
