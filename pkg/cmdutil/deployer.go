@@ -205,8 +205,8 @@ func (f *Factory) PipelineState(ctx context.Context, st *FabricState) (*drift.Pi
 		}
 	}
 	s := d.Status
-	p := &drift.Pipeline{Tool: s.Tool, Name: s.Name, Revision: s.Revision, Ready: s.Ready,
-		Message: s.Message, LastAttempt: s.LastAttempt, Suspended: s.Suspended}
+	pipeline := s.Pipeline // a copy: Behind is this report's
+	p := &pipeline
 	if sinceErr != nil {
 		return p, nil, sinceErr
 	}

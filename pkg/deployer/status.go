@@ -9,6 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
 
 // The tools a deployer can be.
@@ -53,27 +55,12 @@ const (
 )
 
 // Status is what a deployer reports about its last deployment of a
-// fabric's Git (reports carry it as drift.Pipeline).
+// fabric's Git: the report's drift.Pipeline (tool, name, the revision
+// applied and the one last attempted, Ready and its message, suspended;
+// Behind is left to the caller, who knows Git), and how the last attempt
+// ended.
 type Status struct {
-	// Tool is "flux" or "argocd".
-	Tool string `json:"tool"`
-	// Name is the Kustomization or Application, "namespace/name".
-	Name string `json:"name"`
-	// Revision is the commit sha the deployer last applied successfully;
-	// "" when it never did.
-	Revision string `json:"revision"`
-	// Ready is "True", "False" or "Unknown" (deploying, or not reported).
-	Ready string `json:"ready"`
-	// Message is the deployer's own message (Flux's Ready condition, Argo
-	// CD's operation message); on failure, the reason.
-	Message string `json:"message,omitempty"`
-	// LastAttempt is the commit sha the deployer last tried to apply.
-	LastAttempt string `json:"lastAttempt,omitempty"`
-	// Suspended says the deployer does not deploy (Flux spec.suspend).
-	Suspended bool `json:"suspended,omitempty"`
-	// Behind counts the commits of Git's branch the deployer has not
-	// applied (0: up to date, or unknown).
-	Behind int `json:"behind,omitempty"`
+	drift.Pipeline
 
 	// failed says the last attempt failed for good: Ready=False after
 	// reconciling LastAttempt, or stalled.
@@ -121,7 +108,7 @@ func StatusOf(tool string, u *unstructured.Unstructured) *Status {
 // fluxStatus reads status.lastAppliedRevision, lastAttemptedRevision and
 // the Ready and Stalled conditions of a Kustomization.
 func fluxStatus(u *unstructured.Unstructured) *Status {
-	s := &Status{Tool: ToolFlux, Name: u.GetNamespace() + "/" + u.GetName(), Ready: ReadyUnknown}
+	s := &Status{Pipeline: drift.Pipeline{Tool: ToolFlux, Name: u.GetNamespace() + "/" + u.GetName(), Ready: ReadyUnknown}}
 	str := func(path ...string) string { v, _, _ := unstructured.NestedString(u.Object, path...); return v }
 	s.Revision = RevisionSHA(str("status", "lastAppliedRevision"))
 	s.LastAttempt = RevisionSHA(str("status", "lastAttemptedRevision"))
@@ -183,7 +170,7 @@ func RevisionSHA(rev string) string {
 // {status, revision}, status.health.status, status.operationState {phase,
 // message, syncResult.revision}, status.history[].revision.
 func argoStatus(u *unstructured.Unstructured) *Status {
-	s := &Status{Tool: ToolArgoCD, Name: u.GetNamespace() + "/" + u.GetName(), Ready: ReadyUnknown, current: true}
+	s := &Status{Pipeline: drift.Pipeline{Tool: ToolArgoCD, Name: u.GetNamespace() + "/" + u.GetName(), Ready: ReadyUnknown}, current: true}
 	str := func(path ...string) string { v, _, _ := unstructured.NestedString(u.Object, path...); return v }
 	syncStatus, syncRev := str("status", "sync", "status"), str("status", "sync", "revision")
 	health := str("status", "health", "status")
