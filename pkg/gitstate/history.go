@@ -63,14 +63,22 @@ type History struct {
 // Lookup returns what the history says about key. ns is the fabric's
 // namespace, to which documents that name no namespace belong.
 func (h *History) Lookup(key resource.Key, ns string) (Trace, bool) {
-	if t, ok := h.traces[key]; ok {
-		return t, true
+	return byKey(h.traces, key, ns)
+}
+
+// byKey looks an object up in a map keyed as documents name objects: by
+// its key, or, in the fabric's namespace ns, by the key without a
+// namespace (a document that names none belongs to ns).
+func byKey[V any](m map[resource.Key]V, key resource.Key, ns string) (V, bool) {
+	if v, ok := m[key]; ok {
+		return v, true
 	}
 	if key.Namespace == ns {
-		t, ok := h.traces[resource.Key{Kind: key.Kind, Name: key.Name}]
-		return t, ok
+		v, ok := m[resource.Key{Kind: key.Kind, Name: key.Name}]
+		return v, ok
 	}
-	return Trace{}, false
+	var zero V
+	return zero, false
 }
 
 // HistoryOptions tune History.

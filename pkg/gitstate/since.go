@@ -49,14 +49,7 @@ type Since struct {
 // object's document (added, removed or changed it). ns is the fabric's
 // namespace, to which documents that name no namespace belong.
 func (s *Since) Object(key resource.Key, ns string) (Change, bool) {
-	if c, ok := s.objects[key]; ok {
-		return c, true
-	}
-	if key.Namespace == ns {
-		c, ok := s.objects[resource.Key{Kind: key.Kind, Name: key.Name}]
-		return c, ok
-	}
-	return Change{}, false
+	return byKey(s.objects, key, ns)
 }
 
 // File returns the newest commit after Deployed that changed the file (a
