@@ -7,10 +7,12 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/githedgehog/kubectl-hnp/internal/gcpolicy"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmd/root"
 )
 
 func main() {
+	gcpolicy.Allow(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := root.Main(ctx, os.Args[1:], root.Streams())
 	stop()

@@ -7,7 +7,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 )
@@ -75,8 +74,8 @@ func (d listDecoder) Decode(data []byte, defaults *schema.GroupVersionKind, into
 // reporting false, with list untouched, when data is not a JSON object with
 // a kind ending in List and an array of objects as items.
 func decodeList(data []byte, list *unstructured.UnstructuredList) (schema.GroupVersionKind, bool) {
-	var m map[string]any
-	if err := utiljson.Unmarshal(data, &m); err != nil || m == nil {
+	m, err := unmarshalObject(data)
+	if err != nil {
 		return schema.GroupVersionKind{}, false
 	}
 	apiVersion, _ := m["apiVersion"].(string)

@@ -47,6 +47,16 @@ var listCases = map[string]string{
 	"item not obj":   `{"apiVersion":"v1","kind":"ConfigMapList","items":[1]}`,
 	"not json":       `{"apiVersion":"v1","kind":"ConfigMapList","items":[}`,
 	"array":          `[1,2]`,
+	"escapes":        `{"apiVersion":"v1","kind":"XList","items":[{"a\u00e9\n":"\ud83d\ude00 \u2028 \"q\" \\ \/","b":"\ud800","c":"caf\u00e9 é"}]}`,
+	"invalid utf-8":  "{\"apiVersion\":\"v1\",\"kind\":\"XList\",\"items\":[{\"a\":\"x\xff\xfey\",\"b\xc3\":1}]}",
+	"duplicates":     `{"apiVersion":"v1","kind":"XList","items":[{"a":1,"a":2,"b":{"c":1},"b":{"d":2}}],"kind":"YList"}`,
+	"numbers":        `{"apiVersion":"v1","kind":"XList","items":[{"a":[0,-0,1.0,1e2,1E-2,-9223372036854775808,9223372036854775807,9223372036854775808,123456789012345678901234567890,0.1,-1.5e300]}]}`,
+	"huge float":     `{"apiVersion":"v1","kind":"XList","items":[{"a":1e400}]}`,
+	"trailing":       `{"apiVersion":"v1","kind":"XList","items":[]} {}`,
+	"trailing junk":  `{"apiVersion":"v1","kind":"XList","items":[]} x`,
+	"whitespace":     " \n\t{ \"apiVersion\" : \"v1\" , \"kind\":\"XList\",\"items\" : [ { } , { \"a\" : [ ] } ] } \n",
+	"empty":          ``,
+	"long keys":      `{"apiVersion":"v1","kind":"XList","items":[{"` + strings.Repeat("k", 100) + `":"` + strings.Repeat("v", 100) + `"},{"` + strings.Repeat("k", 100) + `":"` + strings.Repeat("v", 100) + `"}]}`,
 }
 
 func TestListDecoderDecodesAsClientGo(t *testing.T) {

@@ -125,7 +125,7 @@ func (f *Factory) index(cl *Cluster) *deployer.Index {
 	if c.indexes == nil {
 		c.indexes = map[string]*deployer.Index{}
 	}
-	key := cl.Host + " " + cl.RestConfig.Username + " " + cl.RestConfig.Impersonate.UserName
+	key := clusterKey(cl)
 	x := c.indexes[key]
 	if x == nil {
 		x = &deployer.Index{Dynamic: cl.Dynamic}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +68,8 @@ type Factory struct {
 	// versions of the kinds (state.go) for the command run.
 	crds   perRun[*clusterCRDs]
 	served perRun[[]*kinds.Kind]
+	// clients keeps the clients of each kubeconfig context (Cluster).
+	clients perRun[*clusterClients]
 }
 
 // NewFactory returns a Factory on the given streams and the process
@@ -245,8 +250,35 @@ func (c *Cluster) Reader() *clusterstate.Reader {
 
 // Cluster builds the clients of a fabric's cluster: the fabric's
 // kubeconfig, context and namespace, overridden by kube flags the user set.
+// Fabrics of one kubeconfig context share the clients for the command run:
+// the kubeconfig is read once, and one transport (one TLS handshake) serves
+// them all.
 func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	flags := f.kubeFlagsFor(fab)
+	key := ptrString(flags.KubeConfig) + "\x00" + ptrString(flags.Context)
+	c, err := f.clients.get(key, func() (*clusterClients, error) { return f.newClients(flags) })
+	if err != nil {
+		return nil, err
+	}
+	return &Cluster{RestConfig: c.rc, Dynamic: c.dyn, Discovery: c.disc, Namespace: f.Namespace(fab), Namespaces: f.Namespaces(fab), Host: c.rc.Host, Timeout: c.rc.Timeout}, nil
+}
+
+// clusterClients are the clients of one kubeconfig context.
+type clusterClients struct {
+	rc   *rest.Config
+	dyn  dynamic.Interface
+	disc discovery.DiscoveryInterface
+}
+
+func ptrString(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// newClients builds the clients of the kubeconfig context flags name.
+func (f *Factory) newClients(flags *genericclioptions.ConfigFlags) (*clusterClients, error) {
 	rc, err := flags.ToRESTConfig()
 	if err != nil || rc.Host == clientcmd.ClusterDefaults.Server {
 		// client-go falls back to localhost:8080 when no context applies.
@@ -262,10 +294,15 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	// default 5 QPS would serialise them.
 	rc.QPS, rc.Burst = 100, 200
 	rc.UserAgent = "kubectl-hnp"
+	// Compressing responses to a server on this machine (kind, k3d, a
+	// port-forward, kubectl proxy) costs both ends CPU and saves nothing:
+	// ask for them plain unless the user chose (--disable-compression).
+	if !f.changed("disable-compression") && LoopbackServer(rc.Host) {
+		rc.DisableCompression = true
+	}
 	if f.WrapTransport != nil {
 		rc.Wrap(f.WrapTransport)
 	}
-	ns := f.Namespace(fab)
 	dyn, err := clusterstate.NewDynamic(rc)
 	if err != nil {
 		return nil, err
@@ -274,7 +311,24 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Cluster{RestConfig: rc, Dynamic: dyn, Discovery: disc, Namespace: ns, Namespaces: f.Namespaces(fab), Host: rc.Host, Timeout: rc.Timeout}, nil
+	return &clusterClients{rc: rc, dyn: dyn, disc: disc}, nil
+}
+
+// LoopbackServer reports whether a server address names this machine:
+// localhost or a loopback IP address, with or without a scheme and port.
+func LoopbackServer(host string) bool {
+	h := host
+	if u, err := url.Parse(host); err == nil && u.Host != "" {
+		h = u.Hostname()
+	} else if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	h = strings.TrimSuffix(strings.Trim(h, "[]"), ".")
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Namespace is the fabric's namespace: -n when given, else the fabric's

@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/githedgehog/kubectl-hnp/internal/gcpolicy"
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
@@ -243,6 +244,7 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 	if err != nil {
 		return err
 	}
+	gcpolicy.ReadingCluster()
 	r := c.Reader()
 	if opts.Progress != nil {
 		name := st.Fabric.Name

@@ -150,32 +150,42 @@ var yaml11Words = map[string]bool{
 // a plain scalar YAML 1.1 could read differently: a boolean word, or a
 // number with a leading 0, a 0b/0o prefix or underscores.
 func hasYAML11Candidate(data []byte) bool {
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
+	start := -1 // the start of the token being read, -1 between tokens
+	for i := 0; i <= len(data); i++ {
+		c := byte('\n')
+		if i < len(data) {
+			c = data[i]
 		}
-		if i := bytes.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		for _, tok := range bytes.FieldsFunc(line, func(r rune) bool {
-			return r == ' ' || r == ':' || r == ',' || r == '[' || r == ']' || r == '{' || r == '}'
-		}) {
-			if s := string(tok); yaml11Words[s] || yaml11Number(s) {
-				return true
+		switch c {
+		case ' ', ':', ',', '[', ']', '{', '}', '\n', '#':
+			if start >= 0 {
+				tok := data[start:i]
+				if yaml11Words[string(tok)] || yaml11Number(tok) {
+					return true
+				}
+				start = -1
+			}
+			if c == '#' { // a comment, to the end of the line
+				if j := bytes.IndexByte(data[i:], '\n'); j >= 0 {
+					i += j
+				} else {
+					i = len(data)
+				}
+			}
+		default:
+			if start < 0 {
+				start = i
 			}
 		}
 	}
 	return false
 }
 
-func yaml11Number(s string) bool {
+func yaml11Number(s []byte) bool {
 	if len(s) < 2 || s[0] < '0' || s[0] > '9' {
 		return false
 	}
-	return (s[0] == '0' && s[1] >= '0' && s[1] <= '9') || strings.HasPrefix(s, "0b") || strings.HasPrefix(s, "0o") || strings.Contains(s, "_")
+	return (s[0] == '0' && s[1] >= '0' && s[1] <= '9') || bytes.HasPrefix(s, []byte("0b")) || bytes.HasPrefix(s, []byte("0o")) || bytes.IndexByte(s, '_') >= 0
 }
 
 // decodeYAML11 decodes each document as kubectl does, keyed by identity.

@@ -58,12 +58,12 @@ spec: {description: plain}
 }
 
 func TestYAML11SkipsFilesWithoutCandidates(t *testing.T) {
-	for _, s := range []string{"a: b\n", "a: 'yes'\n", "a: 10\n", "# yes\n", "k: no-way\n"} {
+	for _, s := range []string{"a: b\n", "a: 'yes'\n", "a: 10\n", "# yes\n", "k: no-way\n", "a: b # on\nc: d\n", "a: x#yes\n", "a: yes\r\n", "a:\tyes\n", "a: 0\n", "a: 0x1F\n", ""} {
 		if hasYAML11Candidate([]byte(s)) {
 			t.Errorf("%q: candidate", s)
 		}
 	}
-	for _, s := range []string{"a: yes\n", "- off\n", "a: [on]\n", "a: 0755\n", "a: 1_000\n"} {
+	for _, s := range []string{"a: yes\n", "- off\n", "a: [on]\n", "a: 0755\n", "a: 1_000\n", "a: yes", "a: b # c\nd: NO\n", "{a: Y}", "a: 0b101\n", "a: 0o17 # x\n", "a,on,b"} {
 		if !hasYAML11Candidate([]byte(s)) {
 			t.Errorf("%q: no candidate", s)
 		}
