@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	gcpolicy.Allow(os.Getenv)
+	gcpolicy.Start(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := root.Main(ctx, os.Args[1:], root.Streams())
 	stop()

@@ -37,7 +37,20 @@ func ReplaceFile(path string, data []byte, perm fs.FileMode) error {
 	return write(path, data, mode)
 }
 
-func write(path string, data []byte, mode fs.FileMode) (err error) {
+// WriteCache is WriteFile without the syncs, for a cache entry whose reader
+// checks it (a checksum) and treats a bad one as missing: readers still see
+// the old content or the new, but a machine that crashes meanwhile may leave
+// an empty or partial file. A sync costs milliseconds on a real disk, which
+// a warm read otherwise spends waiting.
+func WriteCache(path string, data []byte, perm fs.FileMode) error {
+	return writeOpts(path, data, perm&modeBits, false)
+}
+
+func write(path string, data []byte, mode fs.FileMode) error {
+	return writeOpts(path, data, mode, true)
+}
+
+func writeOpts(path string, data []byte, mode fs.FileMode, durable bool) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -58,8 +71,10 @@ func write(path string, data []byte, mode fs.FileMode) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return err
 	}
-	if err = tmp.Sync(); err != nil {
-		return err
+	if durable {
+		if err = tmp.Sync(); err != nil {
+			return err
+		}
 	}
 	if err = tmp.Close(); err != nil {
 		return err
@@ -68,6 +83,9 @@ func write(path string, data []byte, mode fs.FileMode) (err error) {
 		return err
 	}
 	renamed = true
+	if !durable {
+		return nil
+	}
 	if serr := syncDir(dir); serr != nil {
 		return fmt.Errorf("%s is written but may not survive a crash: syncing its directory: %w", path, serr)
 	}

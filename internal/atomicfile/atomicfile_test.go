@@ -171,3 +171,22 @@ func TestReadersSeeOldOrNewContent(t *testing.T) {
 	close(done)
 	wg.Wait()
 }
+
+func TestWriteCacheReplacesAtomically(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "entry")
+	for _, data := range []string{"first", "second, longer"} {
+		if err := WriteCache(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(p)
+		if err != nil || string(got) != data {
+			t.Fatalf("read %q, %v; want %q", got, err, data)
+		}
+		if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+			t.Errorf("mode %v", fi.Mode())
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(p)); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}

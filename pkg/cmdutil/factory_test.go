@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
@@ -142,5 +143,62 @@ func TestNoKubeconfigFileAtAll(t *testing.T) {
 	_, err := f.Cluster(&fabric.Fabric{Name: "lab"})
 	if err == nil || !strings.Contains(err.Error(), "no current context: there is no kubeconfig file (looked for "+missing+")") {
 		t.Fatalf("Cluster() = %v", err)
+	}
+}
+
+func TestLoopbackServer(t *testing.T) {
+	for host, want := range map[string]bool{
+		"https://127.0.0.1:6443": true, "https://127.8.9.1": true, "https://[::1]:443": true, "http://localhost:8001": true,
+		"https://LOCALHOST.:6443": true, "127.0.0.1:6443": true, "localhost": true, "::1": true,
+		"https://10.0.0.1:6443": false, "https://api.example.com": false, "https://localhost.example.com": false,
+		"https://[2001:db8::1]:6443": false, "": false,
+	} {
+		if got := LoopbackServer(host); got != want {
+			t.Errorf("LoopbackServer(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
+// Fabrics of one kubeconfig context share one set of clients (one
+// transport); a loopback server's responses are asked for plain unless the
+// user chose with --disable-compression.
+func TestClustersShareClientsPerContext(t *testing.T) {
+	p := writeKubeconfig(t, twoContexts+"current-context: lab\n")
+	f := testFactory(map[string]string{"HOME": t.TempDir()})
+	f.KubeFlags.KubeConfig = &p
+	a, err := f.Cluster(&fabric.Fabric{Name: "a", Cluster: fabric.ClusterSpec{Namespace: "ns-a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Cluster(&fabric.Fabric{Name: "b", Cluster: fabric.ClusterSpec{Namespace: "ns-b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.Cluster(&fabric.Fabric{Name: "c", Cluster: fabric.ClusterSpec{Context: "prod"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Dynamic != b.Dynamic || a.RestConfig != b.RestConfig || a.Discovery != b.Discovery {
+		t.Error("two fabrics of one context have clients of their own")
+	}
+	if a.Namespace != "ns-a" || b.Namespace != "ns-b" {
+		t.Errorf("namespaces %q, %q", a.Namespace, b.Namespace)
+	}
+	if c.Dynamic == a.Dynamic {
+		t.Error("another context shares the clients")
+	}
+	if !a.RestConfig.DisableCompression {
+		t.Error("a loopback server's responses are compressed")
+	}
+
+	f = testFactory(map[string]string{"HOME": t.TempDir()})
+	f.KubeFlags.KubeConfig = &p
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	f.AddGlobalFlags(fs)
+	if err := fs.Parse([]string{"--disable-compression=false"}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err = f.Cluster(&fabric.Fabric{Name: "a"}); err != nil || a.RestConfig.DisableCompression {
+		t.Errorf("--disable-compression=false: %v, disabled %v", err, a != nil && a.RestConfig.DisableCompression)
 	}
 }

@@ -203,7 +203,7 @@ func (c *Cache) write(dir string, e *cacheEntry) {
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return
 	}
-	_ = atomicfile.WriteFile(c.path(dir), enc.buf, 0o600)
+	_ = atomicfile.WriteCache(c.path(dir), enc.buf, 0o600)
 }
 
 // loadCached is LoadFS through the cache of fsys. dir is clean.

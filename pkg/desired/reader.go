@@ -136,7 +136,11 @@ func collect(dir string, files []manifest, errs []error) (*State, error) {
 // assemble gathers what the files of dir yielded, in their order, and the
 // errors met listing them into a State.
 func assemble(dir string, results []fileResult, errs []error) (*State, error) {
-	d := &State{Objects: resource.Set{}, Dir: dir, Files: len(results)}
+	n := 0
+	for i := range results {
+		n += len(results[i].objects)
+	}
+	d := &State{Objects: make(resource.Set, n), Dir: dir, Files: len(results)}
 	for i, r := range results {
 		if r.err != nil {
 			errs = append(errs, r.err)

@@ -1,6 +1,8 @@
 package list
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
@@ -70,13 +72,15 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 				status[resource.Key{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}] = r.Status
 			}
 		}
-		union := resource.Set{}
-		for k, o := range st.Desired {
-			union[k] = o
+		union := st.Desired
+		if len(union) == 0 {
+			union = st.Actual
+		} else if len(st.Actual) > 0 {
+			union = make(resource.Set, len(st.Desired)+len(st.Actual))
+			maps.Copy(union, st.Desired)
+			maps.Copy(union, st.Actual)
 		}
-		for k, o := range st.Actual {
-			union[k] = o
-		}
+		out = slices.Grow(out, len(union))
 		byKind := map[string][]resource.Key{}
 		for _, k := range union.Keys() {
 			byKind[k.Kind] = append(byKind[k.Kind], k)
