@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 )
@@ -119,7 +120,9 @@ func (c *Cache) read(dir string) *cacheEntry {
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return nil
 	}
-	d := &decoder{data: string(body)}
+	// The decoder reads strings; the file's bytes are never changed, so
+	// they are used as one without a copy of the whole entry.
+	d := &decoder{data: unsafe.String(&body[0], len(body))}
 	if d.str() != cacheFormat || d.str() != buildID() || d.str() != dir {
 		return nil
 	}
