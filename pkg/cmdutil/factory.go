@@ -227,6 +227,7 @@ func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, opts gi
 	spec.URL = fabric.ExpandHome(spec.URL, f.home())
 	opts.CacheDir, opts.Offline, opts.Getenv, opts.Fabric = f.CacheDir(), f.Offline, f.Getenv, fab.Name
 	opts.CheckoutDirs = CheckoutDirs(fab)
+	opts.ReadDirs = []string{fab.Git.Dir}
 	return gitstate.Open(ctx, spec, opts)
 }
 

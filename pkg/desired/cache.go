@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -58,6 +59,25 @@ type HashedEntry interface {
 type Cache struct {
 	// Dir holds the entries.
 	Dir string
+
+	mu      sync.Mutex
+	pending map[string]<-chan *cacheEntry
+}
+
+// Prefetch starts reading the entry of dir (a fabric's directory, as LoadFS
+// is given it) in the background, so that it overlaps other work (a fetch):
+// the next LoadFS of dir takes what it read instead of reading the file. What
+// it read is checked against the directory's tree as any entry is.
+func (c *Cache) Prefetch(dir string) {
+	clean := path.Clean("./" + filepath.ToSlash(dir))
+	ch := make(chan *cacheEntry, 1)
+	c.mu.Lock()
+	if c.pending == nil {
+		c.pending = map[string]<-chan *cacheEntry{}
+	}
+	c.pending[clean] = ch
+	c.mu.Unlock()
+	go func() { ch <- c.readFile(clean) }()
 }
 
 // cacheFormat changes whenever the entry's layout or the meaning of what
@@ -112,6 +132,18 @@ func (c *Cache) path(dir string) string {
 // read returns the entry of dir, nil when there is none that this binary
 // wrote intact for dir. The files' results stay encoded (raw).
 func (c *Cache) read(dir string) *cacheEntry {
+	c.mu.Lock()
+	ch := c.pending[dir]
+	delete(c.pending, dir)
+	c.mu.Unlock()
+	if ch != nil {
+		return <-ch
+	}
+	return c.readFile(dir)
+}
+
+// readFile reads the entry of dir from its file.
+func (c *Cache) readFile(dir string) *cacheEntry {
 	b, err := os.ReadFile(c.path(dir))
 	if err != nil || len(b) < 4 {
 		return nil

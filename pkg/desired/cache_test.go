@@ -342,3 +342,43 @@ func TestCacheValuesComeBackExactly(t *testing.T) {
 		t.Errorf("a value of type int: %v, want errUncacheable", err)
 	}
 }
+
+// A prefetched entry is what the next load of its directory uses, checked
+// as any entry: read before the directory changed, it still yields the
+// changed directory's state, parsing only what changed.
+func TestCachePrefetch(t *testing.T) {
+	m := cacheFabric()
+	cache := &Cache{Dir: t.TempDir()}
+	h := &hashFS{MapFS: m, cache: cache}
+	want, wantErr := fresh(t, m, "fabrics/lab")
+	if _, err := LoadFS(h, "fabrics/lab"); err == nil {
+		t.Fatal("the fixture has errors")
+	}
+	cache.Prefetch("./fabrics/lab/") // spelt as a fabric's git.dir may be
+	h.reads.Store(0)
+	got, err := LoadFS(h, "fabrics/lab")
+	sameLoad(t, want, got, wantErr, err)
+	if n := h.reads.Load(); n != 0 {
+		t.Errorf("a prefetched, unchanged directory read %d files, want none", n)
+	}
+	if len(cache.pending) != 0 {
+		t.Errorf("the prefetched entry was not taken: %v", cache.pending)
+	}
+
+	cache.Prefetch("fabrics/lab")
+	m["fabrics/lab/new.yaml"] = &fstest.MapFile{Data: []byte(vpc("vpc-new"))} // after the prefetch
+	want, wantErr = fresh(t, m, "fabrics/lab")
+	h.reads.Store(0)
+	got, err = LoadFS(h, "fabrics/lab")
+	sameLoad(t, want, got, wantErr, err)
+	if n := h.reads.Load(); n != 1 {
+		t.Errorf("read %d files, want the new one", n)
+	}
+	found := false
+	for k := range got.Objects {
+		found = found || k.Name == "vpc-new"
+	}
+	if !found {
+		t.Error("the file added after the prefetch is missing")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/gofrs/flock"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 )
 
@@ -51,6 +52,10 @@ type OpenOptions struct {
 	// The commit is still made on the whole tree. Ignored for a local
 	// working tree.
 	CheckoutDirs CheckoutDirsFunc
+	// ReadDirs are the directories the command will read from a cache
+	// clone's tree (the fabric's): their parse cache entries are read
+	// while the clone fetches (desired.Cache.Prefetch).
+	ReadDirs []string
 }
 
 // Workspace is a fabric's Git repository on local disk, ready to read.
@@ -101,6 +106,8 @@ type Workspace struct {
 	clock func() time.Time
 	// checkoutDirs limits checkouts (OpenOptions.CheckoutDirs).
 	checkoutDirs CheckoutDirsFunc
+	// parsed is the parse cache of a cache clone's trees (Tree).
+	parsed *desired.Cache
 }
 
 // Open makes a fabric's repository readable. A local path to a working tree
@@ -234,6 +241,10 @@ func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc 
 		return nil, err
 	}
 	defer func() { _ = w.Unlock() }()
+	w.parsed = &desired.Cache{Dir: parseCacheDir(dir)}
+	for _, d := range opts.ReadDirs {
+		w.parsed.Prefetch(d)
+	}
 	var err error
 	switch {
 	case opts.Offline:

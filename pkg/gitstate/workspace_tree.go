@@ -35,7 +35,10 @@ func (w *Workspace) Tree() (*TreeFS, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.parsed = &desired.Cache{Dir: parseCacheDir(w.Root)}
+	if w.parsed == nil {
+		w.parsed = &desired.Cache{Dir: parseCacheDir(w.Root)}
+	}
+	t.parsed = w.parsed
 	return t, nil
 }
 
