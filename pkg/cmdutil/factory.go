@@ -298,7 +298,7 @@ func (f *Factory) newClients(flags *genericclioptions.ConfigFlags) (*clusterClie
 	// Compressing responses to a server on this machine (kind, k3d, a
 	// port-forward, kubectl proxy) costs both ends CPU and saves nothing:
 	// ask for them plain unless the user chose (--disable-compression).
-	if !f.changed("disable-compression") && LoopbackServer(rc.Host) {
+	if !f.changed("disable-compression") && loopbackServer(rc.Host) {
 		rc.DisableCompression = true
 	}
 	if f.WrapTransport != nil {
@@ -315,9 +315,9 @@ func (f *Factory) newClients(flags *genericclioptions.ConfigFlags) (*clusterClie
 	return &clusterClients{rc: rc, dyn: dyn, disc: disc}, nil
 }
 
-// LoopbackServer reports whether a server address names this machine:
+// loopbackServer reports whether a server address names this machine:
 // localhost or a loopback IP address, with or without a scheme and port.
-func LoopbackServer(host string) bool {
+func loopbackServer(host string) bool {
 	h := host
 	if u, err := url.Parse(host); err == nil && u.Host != "" {
 		h = u.Hostname()

@@ -146,15 +146,15 @@ func TestNoKubeconfigFileAtAll(t *testing.T) {
 	}
 }
 
-func TestLoopbackServer(t *testing.T) {
+func TestloopbackServer(t *testing.T) {
 	for host, want := range map[string]bool{
 		"https://127.0.0.1:6443": true, "https://127.8.9.1": true, "https://[::1]:443": true, "http://localhost:8001": true,
 		"https://LOCALHOST.:6443": true, "127.0.0.1:6443": true, "localhost": true, "::1": true,
 		"https://10.0.0.1:6443": false, "https://api.example.com": false, "https://localhost.example.com": false,
 		"https://[2001:db8::1]:6443": false, "": false,
 	} {
-		if got := LoopbackServer(host); got != want {
-			t.Errorf("LoopbackServer(%q) = %v, want %v", host, got, want)
+		if got := loopbackServer(host); got != want {
+			t.Errorf("loopbackServer(%q) = %v, want %v", host, got, want)
 		}
 	}
 }
