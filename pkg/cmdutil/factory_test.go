@@ -146,7 +146,7 @@ func TestNoKubeconfigFileAtAll(t *testing.T) {
 	}
 }
 
-func TestloopbackServer(t *testing.T) {
+func TestLoopbackServer(t *testing.T) {
 	for host, want := range map[string]bool{
 		"https://127.0.0.1:6443": true, "https://127.8.9.1": true, "https://[::1]:443": true, "http://localhost:8001": true,
 		"https://LOCALHOST.:6443": true, "127.0.0.1:6443": true, "localhost": true, "::1": true,
