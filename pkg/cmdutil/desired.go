@@ -17,7 +17,7 @@ import (
 // disk, uncommitted edits included. The one way the commands read Git.
 func LoadDesired(ws *gitstate.Workspace, fab *fabric.Fabric) (*desired.State, error) {
 	if ws.Local {
-		return render.LoadDesired(ws.Root, fab.Git.Dir, fab.Git.RenderPath())
+		return render.LoadDesiredCached(ws.Root, fab.Git.Dir, fab.Git.RenderPath(), ws.ParseCache())
 	}
 	tree, err := ws.Tree()
 	if err != nil {

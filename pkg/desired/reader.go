@@ -292,8 +292,18 @@ func parseFiles(files []manifest) []fileResult {
 func parseFile(m manifest) fileResult {
 	src, err := m.read()
 	if err != nil {
-		return fileResult{err: fmt.Errorf("%s: %w", m.rel, err)}
+		return readFailed(m, err)
 	}
+	return parseSource(m, src)
+}
+
+// readFailed is the result of a file that could not be read.
+func readFailed(m manifest, err error) fileResult {
+	return fileResult{err: fmt.Errorf("%s: %w", m.rel, err)}
+}
+
+// parseSource parses the content src of the file m.
+func parseSource(m manifest, src []byte) fileResult {
 	docs, perrs := parseDocs(m.rel, src)
 	var r fileResult
 	errs := make([]error, 0, len(perrs))

@@ -183,6 +183,9 @@ func isBare(path string) bool {
 func openLocal(ctx context.Context, path string, spec fabric.GitSpec, opts OpenOptions, getenv func(string) string) (*Workspace, error) {
 	branch := spec.Branch
 	w := &Workspace{Root: path, Local: true, URL: path, authCfg: spec.Auth, getenv: getenv}
+	if dir, err := cacheRoot(opts); err == nil {
+		w.parsed = &desired.Cache{Dir: filepath.Join(dir, "worktrees")}
+	}
 	repo, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		if opts.FastForwardOnly {
@@ -219,14 +222,27 @@ func openLocal(ctx context.Context, path string, spec fabric.GitSpec, opts OpenO
 	return w, nil
 }
 
+// cacheRoot is the cache directory: opts.CacheDir, else the user's.
+func cacheRoot(opts OpenOptions) (string, error) {
+	if opts.CacheDir != "" {
+		return opts.CacheDir, nil
+	}
+	userCache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the cache directory: %w", err)
+	}
+	return filepath.Join(userCache, "kubectl-hnp"), nil
+}
+
+// ParseCache is the cache of what was parsed from the workspace's files:
+// beside a cache clone (its trees, Tree), or in the cache directory for a
+// local working tree (desired.LoadCached); nil when there is none.
+func (w *Workspace) ParseCache() *desired.Cache { return w.parsed }
+
 func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc remoteLoc, auth transport.AuthMethod, secret string) (*Workspace, error) {
-	cacheDir := opts.CacheDir
-	if cacheDir == "" {
-		userCache, err := os.UserCacheDir()
-		if err != nil {
-			return nil, fmt.Errorf("finding the cache directory: %w", err)
-		}
-		cacheDir = filepath.Join(userCache, "kubectl-hnp")
+	cacheDir, err := cacheRoot(opts)
+	if err != nil {
+		return nil, err
 	}
 	dir := filepath.Join(cacheDir, "repos", cacheName(loc, spec.Branch))
 	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
@@ -245,7 +261,6 @@ func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc 
 	for _, d := range opts.ReadDirs {
 		w.parsed.Prefetch(d)
 	}
-	var err error
 	switch {
 	case opts.Offline:
 		err = w.openCached(spec.Branch, opts.FastForwardOnly)

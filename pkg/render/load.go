@@ -18,6 +18,12 @@ import (
 // objects of `kustomize build renderPath`, with provenance; otherwise the
 // raw files of dir, exactly as desired.Load reads them.
 func LoadDesired(root, dir, renderPath string) (*desired.State, error) {
+	return LoadDesiredCached(root, dir, renderPath, nil)
+}
+
+// LoadDesiredCached is LoadDesired keeping what it parses of a plain
+// directory in c (desired.LoadCached; nil: no cache).
+func LoadDesiredCached(root, dir, renderPath string, c *desired.Cache) (*desired.State, error) {
 	abs, err := desired.SafeDir(root, renderPath)
 	if err != nil {
 		return nil, err
@@ -34,7 +40,7 @@ func LoadDesired(root, dir, renderPath string) (*desired.State, error) {
 		return nil, err
 	}
 	if top == "" {
-		return desired.Load(root, dir)
+		return desired.LoadCached(root, dir, c)
 	}
 	return renderDesired(r.FS(), rel)
 }
