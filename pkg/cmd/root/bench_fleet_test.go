@@ -71,8 +71,12 @@ var fleetFixture = sync.OnceValues(func() (*fleetState, error) {
 			return nil, err
 		}
 		cp := fleetPlane(i)
+		kubeconfig, err := fleetKubeconfig(cp, dir)
+		if err != nil {
+			return nil, err
+		}
 		fmt.Fprintf(&config, "- name: %s\n  git: {url: %q, dir: fabrics/%s}\n  cluster: {kubeconfig: %q, context: %s, namespace: %s}\n",
-			name, repo, name, cp.KubeconfigPath, cp.Context, name)
+			name, repo, name, kubeconfig, cp.Context, name)
 		st.fabrics[name], st.names = fab, append(st.names, name)
 	}
 	if err := commitAll(repo, "fleet benchmark fabrics"); err != nil {
@@ -102,6 +106,49 @@ var fleetFixture = sync.OnceValues(func() (*fleetState, error) {
 	}
 	return st, nil
 })
+
+// fleetKubeconfig is the kubeconfig the fleet's config names for cp: its
+// own, or with HNP_BENCH_RTT=<duration> (such as 10ms) one reaching it
+// through a testbed.LatencyProxy with that round-trip time, as a cluster in
+// another zone or region would be (the fixture is created directly).
+func fleetKubeconfig(cp *testbed.ControlPlane, dir string) (string, error) {
+	rtt := os.Getenv("HNP_BENCH_RTT")
+	if rtt == "" {
+		return cp.KubeconfigPath, nil
+	}
+	d, err := time.ParseDuration(rtt)
+	if err != nil {
+		return "", fmt.Errorf("HNP_BENCH_RTT: %w", err)
+	}
+	addr, err := cp.ServerAddr()
+	if err != nil {
+		return "", err
+	}
+	fleetProxies.Lock()
+	defer fleetProxies.Unlock()
+	if fleetProxies.m == nil {
+		fleetProxies.m = map[string]string{}
+	}
+	if p, ok := fleetProxies.m[addr]; ok {
+		return p, nil
+	}
+	proxy, err := testbed.NewLatencyProxy(addr, d) // lives as long as the benchmark's process
+	if err != nil {
+		return "", err
+	}
+	p, err := cp.KubeconfigVia(proxy, dir)
+	if err != nil {
+		return "", err
+	}
+	fleetProxies.m[addr] = p
+	return p, nil
+}
+
+// fleetProxies are the kubeconfigs through each server's proxy.
+var fleetProxies struct {
+	sync.Mutex
+	m map[string]string
+}
 
 // checkFleet checks a drift report on the fabrics named (in this order):
 // each one's 1,000 objects, exactly its hand-changed ones drifted.
@@ -139,7 +186,8 @@ func (st *fleetState) checkFleet(b *testing.B, r e2eRun, names ...string) {
 // time of the command and of the two control planes' servers meanwhile.
 // HNP_BENCH_BEFORE names another kubectl-hnp binary (such as one built
 // from main) whose fleet and single runs join the rotation, reported with
-// the prefix before-.
+// the prefix before-. HNP_BENCH_RTT=<duration> puts that round-trip time
+// between the commands and the servers (fleetKubeconfig).
 func BenchmarkFleetDrift(b *testing.B) {
 	st, err := fleetFixture()
 	if err != nil {
@@ -180,6 +228,12 @@ func BenchmarkFleetDrift(b *testing.B) {
 	var contenders []func()
 	for _, bin := range bins {
 		base := []string{bin.path, "drift", "-o", "json", "--exit-code=false"}
+		if os.Getenv("HNP_BENCH_RTT") != "" {
+			// Through the latency proxy the servers stand for remote
+			// ones: compressed responses, as for any server not on
+			// loopback.
+			base = append(base, "--disable-compression=false")
+		}
 		fleetArgs := base
 		single := func(name string) []string { return append(base[:len(base):len(base)], "--fabric", name) }
 		// A first run of each, untimed: discovery caches and page cache warm.
