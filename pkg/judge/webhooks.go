@@ -245,13 +245,13 @@ func (w *Webhooks) defaulted(d *resource.Object) *resource.Object {
 // webhook derives from it, one of them at least not in the Git copy d
 // (nil: not asked)?
 func clusterEvidence(d, a *resource.Object) evidence {
-	if a == nil || a.Obj == nil || !hedgehog.HasWebhook(a.Obj.GetKind()) {
-		return undecided
+	// The key's kind is the object's (resource.KeyOf), and the labels are
+	// looked at in place first: most objects carry no mark, and every
+	// cluster object of a fabric comes through here (ShowsWebhook).
+	if a == nil || a.Obj == nil || !hedgehog.HasWebhook(a.Key.Kind) || !markedInPlace(a.Obj.Object) {
+		return undecided // unmarked: decided by the caller, which knows the desired copy
 	}
 	have := a.Obj.GetLabels()
-	if !hasMark(have) {
-		return undecided // decided by the caller, which knows the desired copy
-	}
 	c := &unstructured.Unstructured{Object: map[string]interface{}{
 		"apiVersion": a.Obj.GetAPIVersion(), "kind": a.Obj.GetKind(),
 		"metadata": map[string]interface{}{"name": a.Obj.GetName(), "namespace": a.Obj.GetNamespace(), "labels": labelsCopy(have)},
@@ -282,6 +282,19 @@ func clusterEvidence(d, a *resource.Object) evidence {
 		return undecided
 	}
 	return stored
+}
+
+// markedInPlace is hasMark of an object's labels, read without copying
+// them.
+func markedInPlace(obj map[string]interface{}) bool {
+	md, _ := obj["metadata"].(map[string]interface{})
+	labels, _ := md["labels"].(map[string]interface{})
+	for k := range labels {
+		if strings.Contains(k, hedgehog.FabricLabelMark) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasMark(labels map[string]string) bool {
