@@ -3,9 +3,6 @@ package desired
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"path/filepath"
-	"runtime"
-	"sync"
 	"sync/atomic"
 )
 
@@ -20,17 +17,12 @@ func LoadCached(root, dir string, c *Cache) (*State, error) {
 	if c == nil {
 		return Load(root, dir)
 	}
-	abs, err := SafeDir(root, dir)
+	t, err := listTree(root, dir)
 	if err != nil {
 		return nil, err
 	}
-	_, rootReal, err := ResolveRoot(root)
-	if err != nil {
-		return nil, err
-	}
-	rel, _ := filepath.Rel(rootReal, abs)
-	files, errs := listFiles(rootReal, abs)
-	key := "worktree " + abs
+	files := t.files
+	key := "worktree " + t.abs
 	old := c.read(key)
 	type fileKey struct{ rel, hash string }
 	known := map[fileKey]int{}
@@ -42,39 +34,27 @@ func LoadCached(root, dir string, c *Cache) (*State, error) {
 	results := make([]fileResult, len(files))
 	entry := make([]cachedFile, len(files)) // rel "" for a file not kept
 	var parsed atomic.Int64
-	workers := min(runtime.GOMAXPROCS(0), len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := range next {
-				m := files[i]
-				src, err := m.read()
-				if err != nil {
-					results[i] = readFailed(m, err)
-					continue
-				}
-				sum := sha256.Sum256(src)
-				f := cachedFile{rel: m.rel, hash: hex.EncodeToString(sum[:])}
-				if j, hit := known[fileKey{f.rel, f.hash}]; hit {
-					d := &decoder{data: old.files[j].raw}
-					if r := d.result(); d.err == nil && d.off == len(d.data) {
-						f.raw, f.result = old.files[j].raw, r
-						results[i], entry[i] = r, f
-						continue
-					}
-				}
-				f.result = parseSource(m, src)
-				results[i], entry[i] = f.result, f
-				parsed.Add(1)
+	eachParallel(len(files), func(i int) {
+		m := files[i]
+		src, err := m.read()
+		if err != nil {
+			results[i] = readFailed(m, err)
+			return
+		}
+		sum := sha256.Sum256(src)
+		f := cachedFile{rel: m.rel, hash: hex.EncodeToString(sum[:])}
+		if j, hit := known[fileKey{f.rel, f.hash}]; hit {
+			d := &decoder{data: old.files[j].raw}
+			if r := d.result(); d.err == nil && d.off == len(d.data) {
+				f.raw, f.result = old.files[j].raw, r
+				results[i], entry[i] = r, f
+				return
 			}
-		})
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+		}
+		f.result = parseSource(m, src)
+		results[i], entry[i] = f.result, f
+		parsed.Add(1)
+	})
 	e := &cacheEntry{files: make([]cachedFile, 0, len(entry))}
 	for _, f := range entry {
 		if f.rel != "" {
@@ -84,5 +64,5 @@ func LoadCached(root, dir string, c *Cache) (*State, error) {
 	if parsed.Load() > 0 || old == nil || len(old.files) != len(e.files) {
 		c.write(key, e)
 	}
-	return assemble(filepath.ToSlash(rel), results, errs)
+	return assemble(t.rel, results, t.errs)
 }

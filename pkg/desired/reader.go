@@ -74,6 +74,22 @@ func (e *DuplicateError) Error() string {
 // parse. Symbolic links that resolve outside root are refused; symbolic
 // links to directories inside root are not followed.
 func Load(root, dir string) (*State, error) {
+	t, err := listTree(root, dir)
+	if err != nil {
+		return nil, err
+	}
+	return collect(t.rel, t.files, t.errs)
+}
+
+// tree is the manifests below a directory of a working tree.
+type tree struct {
+	abs, rel string // the directory: its real path, and slash-separated below the root
+	files    []manifest
+	errs     []error
+}
+
+// listTree lists the manifests below root/dir, kept inside root (SafeDir).
+func listTree(root, dir string) (*tree, error) {
 	abs, err := SafeDir(root, dir)
 	if err != nil {
 		return nil, err
@@ -84,7 +100,7 @@ func Load(root, dir string) (*State, error) {
 	}
 	rel, _ := filepath.Rel(rootReal, abs)
 	files, errs := listFiles(rootReal, abs)
-	return collect(filepath.ToSlash(rel), files, errs)
+	return &tree{abs: abs, rel: filepath.ToSlash(rel), files: files, errs: errs}, nil
 }
 
 // LoadFS reads the manifests below dir (slash-separated, relative to the
@@ -271,22 +287,27 @@ type fileResult struct {
 // time, and returns the results in the order of files.
 func parseFiles(files []manifest) []fileResult {
 	results := make([]fileResult, len(files))
-	workers := min(runtime.GOMAXPROCS(0), len(files))
+	eachParallel(len(files), func(i int) { results[i] = parseFile(files[i]) })
+	return results
+}
+
+// eachParallel calls fn for 0 … n-1 on GOMAXPROCS goroutines, each taking
+// the next index as it is free (files differ in size).
+func eachParallel(n int, fn func(i int)) {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = parseFile(files[i])
+				fn(i)
 			}
 		})
 	}
-	for i := range files {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return results
 }
 
 func parseFile(m manifest) fileResult {
