@@ -65,6 +65,16 @@ func (h *hashFS) ContentHash(name string) (string, bool) {
 
 func (h *hashFS) ParseCache() *Cache { return h.cache }
 
+// load loads dir through the cache, checks it against a parse's want and
+// wantErr, and returns it and how many files it read.
+func (h *hashFS) load(t *testing.T, dir string, want *State, wantErr error) (*State, int64) {
+	t.Helper()
+	h.reads.Store(0)
+	got, err := LoadFS(h, dir)
+	sameLoad(t, want, got, wantErr, err)
+	return got, h.reads.Load()
+}
+
 // cacheFabric is a fabric with a bit of everything LoadFS returns: objects
 // in YAML (both parsers) and JSON, v1 Lists, skipped documents, parse
 // errors, a duplicate, YAML 1.1 scalars, and values of every type.
@@ -158,10 +168,7 @@ func TestCacheHitEqualsParse(t *testing.T) {
 		t.Errorf("a cold cache read %d files, want all %d", n, want.Files)
 	}
 	for range 2 {
-		h.reads.Store(0)
-		got, err = LoadFS(h, "fabrics/lab")
-		sameLoad(t, want, got, wantErr, err)
-		if n := h.reads.Load(); n != 0 {
+		if _, n := h.load(t, "fabrics/lab", want, wantErr); n != 0 {
 			t.Errorf("an unchanged directory read %d files, want none", n)
 		}
 	}
@@ -185,16 +192,10 @@ func TestCachePartialReuse(t *testing.T) {
 	m["fabrics/lab/moved.yaml"] = m["fabrics/lab/flow.yaml"] // same content, new path
 	delete(m, "fabrics/lab/flow.yaml")
 	want, wantErr := fresh(t, m, "fabrics/lab")
-	h.reads.Store(0)
-	got, err := LoadFS(h, "fabrics/lab")
-	sameLoad(t, want, got, wantErr, err)
-	if n := h.reads.Load(); n != 3 {
+	if _, n := h.load(t, "fabrics/lab", want, wantErr); n != 3 {
 		t.Errorf("read %d files, want the 3 changed, new or moved ones", n)
 	}
-	h.reads.Store(0)
-	got, err = LoadFS(h, "fabrics/lab")
-	sameLoad(t, want, got, wantErr, err)
-	if n := h.reads.Load(); n != 0 {
+	if _, n := h.load(t, "fabrics/lab", want, wantErr); n != 0 {
 		t.Errorf("read %d files after the change was cached, want none", n)
 	}
 }
@@ -223,16 +224,10 @@ func TestCacheIgnoresDamagedEntries(t *testing.T) {
 			if err := os.WriteFile(p, fn(b), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			h.reads.Store(0)
-			got, err := LoadFS(h, "fabrics/lab")
-			sameLoad(t, want, got, wantErr, err)
-			if n := h.reads.Load(); n != int64(want.Files) {
+			if _, n := h.load(t, "fabrics/lab", want, wantErr); n != int64(want.Files) {
 				t.Errorf("read %d files through a damaged entry, want all %d parsed again", n, want.Files)
 			}
-			h.reads.Store(0)
-			got, err = LoadFS(h, "fabrics/lab")
-			sameLoad(t, want, got, wantErr, err)
-			if n := h.reads.Load(); n != 0 {
+			if _, n := h.load(t, "fabrics/lab", want, wantErr); n != 0 {
 				t.Errorf("the damaged entry was not written again: %d files read", n)
 			}
 		})
@@ -248,20 +243,13 @@ func TestCacheIgnoresAnotherBinarysEntries(t *testing.T) {
 	buildID = func() string { return "kubectl-hnp v0.1.0 (an older parser)" }
 	_, _ = LoadFS(h, "fabrics/lab")
 	buildID = func() string { return "kubectl-hnp v0.2.0" }
-	h.reads.Store(0)
-	got, err := LoadFS(h, "fabrics/lab")
-	sameLoad(t, want, got, wantErr, err)
-	if n := h.reads.Load(); n != int64(want.Files) {
+	if _, n := h.load(t, "fabrics/lab", want, wantErr); n != int64(want.Files) {
 		t.Errorf("read %d files through another binary's entry, want all %d", n, want.Files)
 	}
 	// Another directory's entry is not this one's.
 	other, otherErr := fresh(t, m, "fabrics/other")
-	got, err = LoadFS(h, "fabrics/other")
-	sameLoad(t, other, got, otherErr, err)
-	h.reads.Store(0)
-	got, err = LoadFS(h, "fabrics/lab")
-	sameLoad(t, want, got, wantErr, err)
-	if n := h.reads.Load(); n != 0 {
+	h.load(t, "fabrics/other", other, otherErr)
+	if _, n := h.load(t, "fabrics/lab", want, wantErr); n != 0 {
 		t.Errorf("read %d files, want none: each directory has its entry", n)
 	}
 }
@@ -355,10 +343,7 @@ func TestCachePrefetch(t *testing.T) {
 		t.Fatal("the fixture has errors")
 	}
 	cache.Prefetch("./fabrics/lab/") // spelt as a fabric's git.dir may be
-	h.reads.Store(0)
-	got, err := LoadFS(h, "fabrics/lab")
-	sameLoad(t, want, got, wantErr, err)
-	if n := h.reads.Load(); n != 0 {
+	if _, n := h.load(t, "fabrics/lab", want, wantErr); n != 0 {
 		t.Errorf("a prefetched, unchanged directory read %d files, want none", n)
 	}
 	if len(cache.pending) != 0 {
@@ -368,10 +353,8 @@ func TestCachePrefetch(t *testing.T) {
 	cache.Prefetch("fabrics/lab")
 	m["fabrics/lab/new.yaml"] = &fstest.MapFile{Data: []byte(vpc("vpc-new"))} // after the prefetch
 	want, wantErr = fresh(t, m, "fabrics/lab")
-	h.reads.Store(0)
-	got, err = LoadFS(h, "fabrics/lab")
-	sameLoad(t, want, got, wantErr, err)
-	if n := h.reads.Load(); n != 1 {
+	got, n := h.load(t, "fabrics/lab", want, wantErr)
+	if n != 1 {
 		t.Errorf("read %d files, want the new one", n)
 	}
 	found := false
