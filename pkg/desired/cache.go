@@ -117,6 +117,30 @@ type cacheEntry struct {
 
 // cachedFile is one file of an entry and what its parse yielded: raw, as
 // stored (decoded on demand), or result.
+// decodeRecord decodes what one file yielded; false when the record is
+// damaged.
+func decodeRecord(raw string) (fileResult, bool) {
+	d := &decoder{data: raw}
+	r := d.result()
+	return r, d.err == nil && d.off == len(d.data)
+}
+
+// fileKey is a file's path and content hash.
+type fileKey struct{ rel, hash string }
+
+// byFile indexes the entry's files by path and content hash; nil for no
+// entry.
+func (e *cacheEntry) byFile() map[fileKey]int {
+	if e == nil {
+		return nil
+	}
+	m := make(map[fileKey]int, len(e.files))
+	for i, f := range e.files {
+		m[fileKey{f.rel, f.hash}] = i
+	}
+	return m
+}
+
 type cachedFile struct {
 	rel, hash string
 	raw       string
@@ -185,9 +209,8 @@ func (e *cacheEntry) decode(idx []int) bool {
 		wg.Go(func() {
 			for k := w; k < len(idx); k += workers {
 				f := &e.files[idx[k]]
-				d := &decoder{data: f.raw}
-				f.result = d.result()
-				if d.err != nil || d.off != len(d.data) {
+				var ok bool
+				if f.result, ok = decodeRecord(f.raw); !ok {
 					bad[w] = true
 				}
 			}
@@ -259,13 +282,7 @@ func (c *Cache) loadCached(fsys ContentFS, dir string) (*State, error) {
 		}
 		old = nil
 	}
-	type fileKey struct{ rel, hash string }
-	known := map[fileKey]int{}
-	if old != nil {
-		for i, f := range old.files {
-			known[fileKey{f.rel, f.hash}] = i
-		}
-	}
+	known := old.byFile()
 	files, errs := listFS(fsys, dir)
 	e := &cacheEntry{tree: tree, whole: treeKnown && len(errs) == 0, files: make([]cachedFile, 0, len(files))}
 	// at is the entry's file of each of files; -1 for one not stored.

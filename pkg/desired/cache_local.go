@@ -24,13 +24,7 @@ func LoadCached(root, dir string, c *Cache) (*State, error) {
 	files := t.files
 	key := "worktree " + t.abs
 	old := c.read(key)
-	type fileKey struct{ rel, hash string }
-	known := map[fileKey]int{}
-	if old != nil {
-		for i, f := range old.files {
-			known[fileKey{f.rel, f.hash}] = i
-		}
-	}
+	known := old.byFile()
 	results := make([]fileResult, len(files))
 	entry := make([]cachedFile, len(files)) // rel "" for a file not kept
 	var parsed atomic.Int64
@@ -44,8 +38,7 @@ func LoadCached(root, dir string, c *Cache) (*State, error) {
 		sum := sha256.Sum256(src)
 		f := cachedFile{rel: m.rel, hash: hex.EncodeToString(sum[:])}
 		if j, hit := known[fileKey{f.rel, f.hash}]; hit {
-			d := &decoder{data: old.files[j].raw}
-			if r := d.result(); d.err == nil && d.off == len(d.data) {
+			if r, ok := decodeRecord(old.files[j].raw); ok {
 				f.raw, f.result = old.files[j].raw, r
 				results[i], entry[i] = r, f
 				return

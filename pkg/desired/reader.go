@@ -3,7 +3,8 @@
 // tree, a Git tree read from the object store, kustomize's output), into
 // the managed objects with their origins (file and line), the documents of
 // other kinds it skipped and the documents it could not read. A parse cache
-// (cache.go) serves unchanged Git trees without parsing them again.
+// serves unchanged Git trees without parsing them again (cache.go), and
+// unchanged files of a working tree without parsing them (cache_local.go).
 package desired
 
 import (

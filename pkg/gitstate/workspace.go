@@ -106,7 +106,7 @@ type Workspace struct {
 	clock func() time.Time
 	// checkoutDirs limits checkouts (OpenOptions.CheckoutDirs).
 	checkoutDirs CheckoutDirsFunc
-	// parsed is the parse cache of a cache clone's trees (Tree).
+	// parsed is the parse cache (ParseCache).
 	parsed *desired.Cache
 }
 

@@ -8,8 +8,6 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 )
 
 // ErrNoTree is returned by Tree for a workspace whose files are read on
@@ -34,9 +32,6 @@ func (w *Workspace) Tree() (*TreeFS, error) {
 	t, err := openTree(filepath.Join(w.Root, git.GitDirName), plumbing.NewHash(w.Revision))
 	if err != nil {
 		return nil, err
-	}
-	if w.parsed == nil {
-		w.parsed = &desired.Cache{Dir: parseCacheDir(w.Root)}
 	}
 	t.parsed = w.parsed
 	return t, nil
