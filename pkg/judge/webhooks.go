@@ -143,7 +143,7 @@ func (w *Webhooks) prepare(it *item) {
 		it.c = w.defaulted(it.d)
 		return
 	}
-	if !hasMark(it.a.Obj.GetLabels()) {
+	if !hasMark(it.a.Obj.Object) {
 		return // undecided, or bypassed once the defaulted copy shows labels
 	}
 	it.c = w.defaulted(it.d)
@@ -162,7 +162,7 @@ func (w *Webhooks) decide(it *item) *resource.Object {
 	if it.c == nil {
 		it.c = w.defaulted(it.d)
 	}
-	if !hasMark(it.a.Obj.GetLabels()) && hasMark(it.c.Obj.GetLabels()) {
+	if !hasMark(it.a.Obj.Object) && hasMark(it.c.Obj.Object) {
 		return it.d // the webhook labels this object; the cluster copy has none
 	}
 	return it.c
@@ -248,7 +248,7 @@ func clusterEvidence(d, a *resource.Object) evidence {
 	// The key's kind is the object's (resource.KeyOf), and the labels are
 	// looked at in place first: most objects carry no mark, and every
 	// cluster object of a fabric comes through here (ShowsWebhook).
-	if a == nil || a.Obj == nil || !hedgehog.HasWebhook(a.Key.Kind) || !markedInPlace(a.Obj.Object) {
+	if a == nil || a.Obj == nil || !hedgehog.HasWebhook(a.Key.Kind) || !hasMark(a.Obj.Object) {
 		return undecided // unmarked: decided by the caller, which knows the desired copy
 	}
 	have := a.Obj.GetLabels()
@@ -284,20 +284,11 @@ func clusterEvidence(d, a *resource.Object) evidence {
 	return stored
 }
 
-// markedInPlace is hasMark of an object's labels, read without copying
-// them.
-func markedInPlace(obj map[string]interface{}) bool {
+// hasMark reports whether an object carries a label of the webhook's
+// (hedgehog.FabricLabelMark), reading its labels in place.
+func hasMark(obj map[string]interface{}) bool {
 	md, _ := obj["metadata"].(map[string]interface{})
 	labels, _ := md["labels"].(map[string]interface{})
-	for k := range labels {
-		if strings.Contains(k, hedgehog.FabricLabelMark) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasMark(labels map[string]string) bool {
 	for k := range labels {
 		if strings.Contains(k, hedgehog.FabricLabelMark) {
 			return true
