@@ -37,11 +37,15 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 		return c
 	}
 	desired, actual := st.Desired, st.Actual
+	// Evidence beyond the compared objects: the sample, and the whole
+	// fabric's objects when a name narrows the comparison.
+	evidence := []resource.Set{st.Evidence}
 	if o.name != "" {
 		desired, actual = desired.Named(o.name), actual.Named(o.name)
+		evidence = append(evidence, st.Actual)
 	}
 	in := judge.Input{Fabric: &st.Fabric, Desired: desired, Actual: actual, Model: st.Model, Settings: o.settings(),
-		Evidence: []resource.Set{st.Actual, st.Evidence}}
+		Evidence: evidence}
 	if o.ServerSide {
 		cl, err := o.f.Cluster(&st.Fabric)
 		if err != nil {

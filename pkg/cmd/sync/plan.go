@@ -264,8 +264,9 @@ func (o *Options) compare(st *cmdutil.FabricState) *fabricPlan {
 		return p
 	}
 	p.opts = opts
-	evidence := []resource.Set{st.Actual, st.Evidence} // the whole fabric's, before the name filter
+	evidence := []resource.Set{st.Evidence}
 	if o.name != "" {
+		evidence = append(evidence, st.Actual) // the whole fabric's, before the name filter
 		st.Desired, st.Actual = st.Desired.Named(o.name), st.Actual.Named(o.name)
 	}
 	out, err := judge.Sets(&st.Fabric, st.Model, judge.Settings{}, st.Desired, st.Actual, evidence...)
