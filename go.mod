@@ -3,7 +3,6 @@ module github.com/githedgehog/kubectl-hnp
 go 1.26.0
 
 require (
-	github.com/bytedance/gopkg v0.1.4
 	github.com/chromedp/chromedp v0.23.0
 	github.com/evanphx/json-patch/v5 v5.9.11
 	github.com/go-git/go-billy/v5 v5.9.2

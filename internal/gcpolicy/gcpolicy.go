@@ -6,24 +6,30 @@
 // output is printed. With Go's default pace (GOGC=100) it collects each
 // time the heap doubles, marking all it has read so far again and again:
 // eight to fourteen collections for a warm read of 8,500 objects, ten for a
-// fleet of 12,000, 15-20 % of the run's CPU time. bytedance/gopkg's gctuner
-// sets GOGC after every collection so that the next one comes when the
-// heap reaches a threshold, and never below 100: a run collects a few times
-// instead, and a large one, whose live heap is above the threshold, keeps
-// Go's default pace and peak memory. The threshold is Threshold for every
-// run (a cold clone allocates much and keeps little: its peak stays near
-// what it was), and ClusterThreshold once a run reads a cluster.
+// fleet of 12,000, 15-20 % of the run's CPU time.
+//
+// So a run starts with the collector off and a soft memory limit
+// (debug.SetMemoryLimit) at a threshold: most runs end without a single
+// collection, and one that reaches the threshold collects then, marking
+// only what it keeps. After every collection the live heap is checked; once
+// it is more than half the threshold, the run goes over to a steady pace
+// (GOGC=200: collect when the heap has tripled) with no limit, so a large
+// run never collects over and over near the limit. Its peak memory stays
+// about what Go's default pace gives, as the heap of a large run grows by
+// less than twice its live part after the hand-over. The threshold is
+// Threshold for every run (a cold clone allocates much and keeps little),
+// and ClusterThreshold once a run reads a cluster.
 package gcpolicy
 
 import (
+	"math"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
-	"sync/atomic"
-
-	"github.com/bytedance/gopkg/util/gctuner"
 )
 
-// Threshold and ClusterThreshold are the heap sizes up to which the
+// Threshold and ClusterThreshold are the memory limits up to which the
 // collector waits. A run's peak heap is then at most about the threshold,
 // or what the default pace gives, whichever is more.
 const (
@@ -31,13 +37,16 @@ const (
 	ClusterThreshold = 256 << 20
 )
 
-// maxPercent is the highest GOGC set.
-const maxPercent = 500
+// defaultPercent is the pace (GOGC) once the live heap outgrows half the
+// limit.
+const defaultPercent = 200
 
-var (
-	started atomic.Bool
-	once    sync.Once
-)
+// policy is the process's pace: limit is the threshold in force while
+// waiting (0 before Start, and after the hand-over to the default pace).
+var policy struct {
+	sync.Mutex
+	limit int64
+}
 
 // Start sets the pace for this process, unless the user chose one with
 // GOGC or GOMEMLIMIT. The command's main calls it; tests that run commands
@@ -46,21 +55,65 @@ func Start(getenv func(string) string) bool {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return false
 	}
-	gctuner.SetMinGCPercent(100)
-	gctuner.SetMaxGCPercent(maxPercent)
-	debug.SetGCPercent(maxPercent)
-	gctuner.Tuning(Threshold)
-	started.Store(true)
+	policy.Lock()
+	defer policy.Unlock()
+	policy.limit = Threshold
+	debug.SetMemoryLimit(Threshold)
+	debug.SetGCPercent(-1)
+	watch()
 	return true
 }
 
-// ReadingCluster raises the threshold to ClusterThreshold, once, if Start
-// set the pace: the run is about to read a cluster. It reports whether it
-// did.
+// ReadingCluster raises the limit to ClusterThreshold if Start set the
+// pace and the run still waits: the run is about to read a cluster. It
+// reports whether the pace is set.
 func ReadingCluster() bool {
-	if !started.Load() {
+	policy.Lock()
+	defer policy.Unlock()
+	if policy.limit == 0 {
 		return false
 	}
-	once.Do(func() { gctuner.Tuning(ClusterThreshold) })
+	if policy.limit < ClusterThreshold {
+		policy.limit = ClusterThreshold
+		debug.SetMemoryLimit(ClusterThreshold)
+	}
 	return true
+}
+
+// sentinel is garbage whose finalizer runs after each collection that
+// found it (it has a pointer, so the tiny allocator never batches it).
+type sentinel struct{ _ *int }
+
+// watch arms the check for the next collection.
+func watch() {
+	runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
+		if collected() {
+			watch()
+		}
+	})
+}
+
+// collected runs after a collection: it hands over to the default pace
+// when the live heap is more than half the limit, and reports whether to
+// keep watching.
+func collected() bool {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	policy.Lock()
+	defer policy.Unlock()
+	if policy.limit == 0 {
+		return false
+	}
+	if live := sample[0].Value.Uint64(); live <= uint64(policy.limit)/2 {
+		return true
+	}
+	handOver()
+	return false
+}
+
+// handOver goes over to the default pace with no memory limit.
+func handOver() {
+	policy.limit = 0
+	debug.SetGCPercent(defaultPercent)
+	debug.SetMemoryLimit(math.MaxInt64)
 }

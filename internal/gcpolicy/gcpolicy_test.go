@@ -1,32 +1,87 @@
 package gcpolicy
 
 import (
+	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
 
-// The pace is process-wide and set once: the cases run in this order.
-func TestPace(t *testing.T) {
-	before := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(before)
-	if ReadingCluster() {
-		t.Fatal("the pace was set without Start")
-	}
+// pace reads GOGC and the memory limit without changing them.
+func pace() (percent int, limit int64) {
+	percent = debug.SetGCPercent(100)
+	debug.SetGCPercent(percent)
+	return percent, debug.SetMemoryLimit(-1)
+}
+
+// reset puts the process back to Go's defaults when the test ends.
+func reset(t *testing.T) {
+	t.Cleanup(func() {
+		policy.Lock()
+		policy.limit = 0
+		policy.Unlock()
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+	})
+}
+
+func TestUsersChoiceWins(t *testing.T) {
+	reset(t)
 	for _, env := range []map[string]string{{"GOGC": "50"}, {"GOMEMLIMIT": "1GiB"}, {"GOGC": "off"}} {
 		if Start(func(k string) string { return env[k] }) || ReadingCluster() {
 			t.Errorf("%v: the pace was set over the user's choice", env)
 		}
 	}
-	if p := debug.SetGCPercent(100); p != 100 {
-		t.Fatalf("GOGC is %d, want 100 (untouched)", p)
+	if p, l := pace(); p != 100 || l != math.MaxInt64 {
+		t.Fatalf("GOGC %d, limit %d: want Go's defaults untouched", p, l)
 	}
+}
+
+func TestPaceWaitsForTheThreshold(t *testing.T) {
+	reset(t)
 	if !Start(func(string) string { return "" }) {
 		t.Fatal("the pace was not set")
 	}
-	if p := debug.SetGCPercent(maxPercent); p != maxPercent {
-		t.Errorf("GOGC is %d, want %d before the next collection", p, maxPercent)
+	if p, l := pace(); p != -1 || l != Threshold {
+		t.Errorf("after Start: GOGC %d, limit %d; want off and %d", p, l, Threshold)
 	}
 	if !ReadingCluster() {
-		t.Error("the threshold was not raised for a cluster")
+		t.Fatal("ReadingCluster: the pace is not set")
+	}
+	if p, l := pace(); p != -1 || l != ClusterThreshold {
+		t.Errorf("reading a cluster: GOGC %d, limit %d; want off and %d", p, l, ClusterThreshold)
+	}
+	// A collection with a small live heap keeps waiting.
+	runtime.GC()
+	if !collected() {
+		t.Error("a live heap far below the limit ended the wait")
+	}
+	if p, l := pace(); p != -1 || l != ClusterThreshold {
+		t.Errorf("after a small collection: GOGC %d, limit %d", p, l)
+	}
+}
+
+func TestPaceHandsOverAboveHalfTheLimit(t *testing.T) {
+	reset(t)
+	Start(func(string) string { return "" })
+	// A limit of 2 MiB with 4 MiB kept alive: over half of it is live.
+	policy.Lock()
+	policy.limit = 2 << 20
+	debug.SetMemoryLimit(2 << 20)
+	policy.Unlock()
+	keep := make([]byte, 4<<20)
+	runtime.GC()
+	if collected() {
+		t.Error("the wait went on with the live heap over half the limit")
+	}
+	runtime.KeepAlive(keep)
+	if p, l := pace(); p != defaultPercent || l != math.MaxInt64 {
+		t.Errorf("after the hand-over: GOGC %d, limit %d; want %d and no limit", p, l, defaultPercent)
+	}
+	if ReadingCluster() {
+		t.Error("ReadingCluster set a limit again after the hand-over")
+	}
+	if _, l := pace(); l != math.MaxInt64 {
+		t.Errorf("limit %d after ReadingCluster, want none", l)
 	}
 }

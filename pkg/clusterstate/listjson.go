@@ -3,8 +3,10 @@ package clusterstate
 import (
 	"bytes"
 	"errors"
+	"hash/maphash"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -23,10 +25,10 @@ import (
 // other way" to the caller, which leaves the message to client-go.
 func unmarshalObject(data []byte) (map[string]any, error) {
 	r := jsonReader{
-		dec:    jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
-		strs:   map[string]string{},
-		unique: 0,
+		dec:     jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
+		strings: internTables.Get().(*internTable),
 	}
+	defer internTables.Put(r.strings)
 	if r.dec.PeekKind() != '{' {
 		return nil, errors.New("not a JSON object")
 	}
@@ -40,17 +42,49 @@ func unmarshalObject(data []byte) (map[string]any, error) {
 	return v.(map[string]any), nil
 }
 
-// internMax is the longest string interned; internEntries bounds the
-// table (a page of 500 objects has a few thousand distinct short strings).
-const (
-	internMax     = 48
-	internEntries = 1 << 14
+// internMax is the longest string interned.
+const internMax = 48
+
+// internTable is a direct-mapped cache of short strings, each with the
+// same string as an any (boxed once too): a lookup is one hash and one
+// comparison, and a collision replaces the entry. A page of 500 objects has
+// a few thousand distinct short strings; entries left from an earlier page
+// are strings like any other, shared further.
+type internTable struct {
+	slots [1 << 12]internSlot
+}
+
+type internSlot struct {
+	s string
+	v any // s as an any, once asked for; nil until then
+}
+
+var (
+	internSeed   = maphash.MakeSeed()
+	internTables = sync.Pool{New: func() any { return new(internTable) }}
 )
 
+// slot is body's entry, filled with body.
+func (t *internTable) slot(body []byte) *internSlot {
+	e := &t.slots[maphash.Bytes(internSeed, body)&(uint64(len(t.slots))-1)]
+	if e.s != string(body) {
+		e.s, e.v = string(body), nil
+	}
+	return e
+}
+
 type jsonReader struct {
-	dec    *jsontext.Decoder
-	strs   map[string]string
-	unique int
+	dec     *jsontext.Decoder
+	strings *internTable
+	// pairs and elems hold the members of the objects and arrays being
+	// read, so that each map and slice is made once at its final size.
+	pairs []member
+	elems []any
+}
+
+type member struct {
+	name  string
+	value any
 }
 
 // value reads one value.
@@ -60,7 +94,7 @@ func (r *jsonReader) value() (any, error) {
 		if _, err := r.dec.ReadToken(); err != nil {
 			return nil, err
 		}
-		m := map[string]any{}
+		base := len(r.pairs)
 		for r.dec.PeekKind() == '"' {
 			raw, err := r.dec.ReadValue()
 			if err != nil {
@@ -72,27 +106,37 @@ func (r *jsonReader) value() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			m[key] = v
+			r.pairs = append(r.pairs, member{key, v})
 		}
 		if _, err := r.dec.ReadToken(); err != nil { // '}' or the error
 			return nil, err
 		}
+		m := make(map[string]any, len(r.pairs)-base)
+		for _, p := range r.pairs[base:] {
+			m[p.name] = p.value
+		}
+		clear(r.pairs[base:])
+		r.pairs = r.pairs[:base]
 		return m, nil
 	case '[':
 		if _, err := r.dec.ReadToken(); err != nil {
 			return nil, err
 		}
-		a := []any{}
+		base := len(r.elems)
 		for r.dec.PeekKind() != ']' {
 			v, err := r.value()
 			if err != nil {
 				return nil, err
 			}
-			a = append(a, v)
+			r.elems = append(r.elems, v)
 		}
 		if _, err := r.dec.ReadToken(); err != nil {
 			return nil, err
 		}
+		a := make([]any, len(r.elems)-base)
+		copy(a, r.elems[base:])
+		clear(r.elems[base:])
+		r.elems = r.elems[:base]
 		return a, nil
 	}
 	raw, err := r.dec.ReadValue()
@@ -101,7 +145,7 @@ func (r *jsonReader) value() (any, error) {
 	}
 	switch raw[0] {
 	case '"':
-		return r.text(raw), nil
+		return r.textValue(raw), nil
 	case 't':
 		return true, nil
 	case 'f':
@@ -129,15 +173,20 @@ func (r *jsonReader) text(raw []byte) string {
 	if len(body) > internMax {
 		return string(body)
 	}
-	if s, ok := r.strs[string(body)]; ok {
-		return s
+	return r.strings.slot(body).s
+}
+
+// textValue is text(raw) as an any, interned as text interns.
+func (r *jsonReader) textValue(raw []byte) any {
+	body := raw[1 : len(raw)-1]
+	if len(body) > internMax || !plainASCII(body) {
+		return r.text(raw)
 	}
-	s := string(body)
-	if r.unique < internEntries {
-		r.strs[s] = s
-		r.unique++
+	e := r.strings.slot(body)
+	if e.v == nil {
+		e.v = e.s
 	}
-	return s
+	return e.v
 }
 
 // plainASCII reports whether a JSON string's body has no escape and no

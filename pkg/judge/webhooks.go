@@ -133,7 +133,7 @@ type item struct {
 }
 
 func (w *Webhooks) applies(d, a *resource.Object) bool {
-	return w != nil && w.mode != fabric.WebhooksOff && d != nil && a != nil && d.Obj != nil && a.Obj != nil && hedgehog.HasWebhook(d.Obj.GetKind())
+	return w != nil && w.mode != fabric.WebhooksOff && d != nil && a != nil && d.Obj != nil && a.Obj != nil && hedgehog.HasWebhook(d.Key.Kind)
 }
 
 // prepare defaults the pair's desired copy where the mode or the cluster

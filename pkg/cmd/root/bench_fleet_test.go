@@ -257,10 +257,16 @@ func BenchmarkFleetDrift(b *testing.B) {
 	}
 	n := 0
 	for b.Loop() {
+		f0, s0, fs0, ss0 := bins[0].fleet, bins[0].sum, bins[0].fleet.server, bins[0].sum.server
 		for k := range contenders {
 			contenders[(n+k)%len(contenders)]()
 		}
 		n++
+		// Each iteration's own figures, to show the spread.
+		f, s := bins[0].fleet.wall-f0.wall, bins[0].sum.wall-s0.wall
+		b.Logf("iteration %d: fleet %s, sum %s, ratio %.2f; servers' CPU fleet %s, sum %s", n,
+			f.Round(time.Millisecond), s.Round(time.Millisecond), float64(f)/float64(s),
+			(bins[0].fleet.server - fs0).Round(time.Millisecond), (bins[0].sum.server - ss0).Round(time.Millisecond))
 	}
 	per := func(d time.Duration) float64 { return d.Seconds() / float64(n) }
 	for _, bin := range bins {
