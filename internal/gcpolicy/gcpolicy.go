@@ -33,7 +33,7 @@ import (
 // collector waits. A run's peak heap is then at most about the threshold,
 // or what the default pace gives, whichever is more.
 const (
-	Threshold        = 96 << 20
+	Threshold        = 80 << 20
 	ClusterThreshold = 256 << 20
 )
 
