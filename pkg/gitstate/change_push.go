@@ -32,7 +32,7 @@ const (
 func classifyPush(err error) rejection {
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "non-fast-forward"), strings.Contains(msg, "fetch first"):
+	case errors.Is(err, errMovedPastShallow), strings.Contains(msg, "non-fast-forward"), strings.Contains(msg, "fetch first"):
 		return rejectedStale
 	case strings.Contains(msg, "command error on "):
 		return rejectedByServer
@@ -53,7 +53,37 @@ func pushBranch(ctx context.Context, repo *git.Repository, remoteName, url, bran
 	if errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
 	}
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		// go-git checks that the push is a fast-forward by walking the
+		// new commit's history for the remote's tip; in a shallow clone
+		// the walk ends at the shallow boundary with "object not found"
+		// when that tip is not in it: the branch moved on.
+		if moved, lerr := remoteTipUnknown(ctx, repo, url, dst, auth); lerr == nil && moved {
+			return fmt.Errorf("%w: %s", errMovedPastShallow, dst.Short())
+		}
+	}
 	return err
+}
+
+// errMovedPastShallow says a push failed because the remote branch's tip
+// is a commit the (shallow) clone does not have.
+var errMovedPastShallow = errors.New("the remote branch moved on to a commit this clone does not have (fetch first)")
+
+// remoteTipUnknown asks the remote at url (which carries no credentials)
+// for the tip of ref, and reports whether repo lacks that commit.
+func remoteTipUnknown(ctx context.Context, repo *git.Repository, url string, ref plumbing.ReferenceName, auth transport.AuthMethod) (bool, error) {
+	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{url}})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
+	if err != nil {
+		return false, err
+	}
+	for _, r := range refs {
+		if r.Name() == ref && r.Type() == plumbing.HashReference {
+			_, err := repo.Storer.EncodedObject(plumbing.CommitObject, r.Hash())
+			return errors.Is(err, plumbing.ErrObjectNotFound), nil
+		}
+	}
+	return false, nil
 }
 
 // remoteHasBranch asks the remote at url (which carries no credentials)

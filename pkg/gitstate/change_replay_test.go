@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 )
 
 func TestChangeReplaysWhenRemoteMovedOn(t *testing.T) {
@@ -40,6 +41,33 @@ func TestChangeReplaysWhenRemoteMovedOn(t *testing.T) {
 		t.Errorf("the remote holds:\n%s", got)
 	}
 	assertCleanAt(t, w, remote)
+}
+
+// A cache clone is shallow: go-git checks that a push is a fast-forward by
+// walking the new commit's history for the remote's tip, and the walk ends
+// at the clone's shallow boundary with "object not found" when the remote
+// moved on. That is a stale push like any other, replayed.
+func TestChangeReplaysWhenRemoteMovedOnPastAShallowClone(t *testing.T) {
+	remote := testbed.NewBareRemote(t, changeFiles)
+	testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/second.yaml": vpc("second")}, "second")
+	w := mustOpen(t, fabric.GitSpec{URL: remote}, OpenOptions{CacheDir: t.TempDir()})
+	calls := 0
+	fn := func(root string) (map[string][]byte, error) {
+		if calls++; calls == 1 {
+			testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/theirs.yaml": vpc("theirs")}, "theirs")
+		}
+		return map[string][]byte{"fabrics/lab/mine.yaml": []byte(vpc("mine"))}, nil
+	}
+	res, err := w.Change(context.Background(), fn, pushOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Replays != 1 || calls != 2 || !res.Pushed || res.Commit != testbed.Git(t, remote, "rev-parse", "main") {
+		t.Errorf("result %+v after %d calls", res, calls)
+	}
+	if subject := testbed.Git(t, remote, "log", "-1", "--format=%s", "main^"); subject != "theirs" {
+		t.Errorf("the replayed commit's parent is %q, want theirs", subject)
+	}
 }
 
 // editVPCs is a ChangeFunc as an edit command makes it: it changes
