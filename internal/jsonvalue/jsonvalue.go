@@ -1,4 +1,22 @@
-package clusterstate
+// Package jsonvalue decodes JSON into the values client-go's unstructured
+// decoder gives (k8s.io/apimachinery/pkg/util/json.Unmarshal), faster:
+// map[string]any, []any (never nil), string, bool, nil, int64 for an
+// integer without a decimal point that fits, else float64; a repeated name
+// keeps its last value, invalid UTF-8 becomes U+FFFD.
+//
+// It reads the bytes once with jsontext's validating tokenizer (where
+// encoding/json validates the whole document first and then decodes it
+// again), makes each map and slice once at its final size, and allocates
+// each distinct short string once: the names and the many repeated values of
+// a LIST page (managedFields' "f:" keys, apiVersions, namespaces, managers).
+//
+// List keeps one part of a LIST page as text: the fieldsV1 of each item's
+// metadata.managedFields entries, the field sets server-side apply records.
+// They are half the maps of an object, and only the removal rules of a
+// server-side applied object read them (metav1.FieldsV1 keeps them as raw
+// bytes too). FieldsV1 reads either form; ExpandFieldsV1 turns the text back
+// into maps for output.
+package jsonvalue
 
 import (
 	"bytes"
@@ -11,20 +29,21 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// unmarshalObject decodes a JSON object into the values client-go's
-// unstructured decoder gives (k8s.io/apimachinery/pkg/util/json.Unmarshal):
-// map[string]any, []any (never nil), string, bool, nil, int64 for an
-// integer without a decimal point that fits, else float64; a repeated name
-// keeps its last value, invalid UTF-8 becomes U+FFFD.
-//
-// It reads the bytes once with jsontext's validating tokenizer (where
-// encoding/json validates the whole document first and then decodes it
-// again), and allocates each distinct short string once per document: the
-// names and the many repeated values of a LIST page (managedFields' "f:"
-// keys, apiVersions, namespaces, managers). Any error means "decode it the
-// other way" to the caller, which leaves the message to client-go.
-func unmarshalObject(data []byte) (map[string]any, error) {
-	r := jsonReader{
+// Object decodes a JSON object. Any error means "decode it the other way"
+// to the caller, which leaves the message to client-go.
+func Object(data []byte) (map[string]any, error) {
+	return decode(data, plain)
+}
+
+// List decodes a LIST response, a JSON object, keeping the fieldsV1 of
+// items[*].metadata.managedFields[*] as JSON text (a string). Errors are as
+// Object's.
+func List(data []byte) (map[string]any, error) {
+	return decode(data, list)
+}
+
+func decode(data []byte, top place) (map[string]any, error) {
+	r := reader{
 		dec:     jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
 		strings: internTables.Get().(*internTable),
 	}
@@ -32,7 +51,7 @@ func unmarshalObject(data []byte) (map[string]any, error) {
 	if r.dec.PeekKind() != '{' {
 		return nil, errors.New("not a JSON object")
 	}
-	v, err := r.value()
+	v, err := r.value(top)
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +59,44 @@ func unmarshalObject(data []byte) (map[string]any, error) {
 		return nil, errors.New("data after the top-level value")
 	}
 	return v.(map[string]any), nil
+}
+
+// place is where in a LIST page a value is, as far as List cares: the way
+// down to the fieldsV1 it keeps as text.
+type place uint8
+
+const (
+	plain        place = iota // anywhere else
+	list                      // the page
+	items                     // its items
+	item                      // one item
+	metadata                  // an item's metadata
+	managedList               // its managedFields
+	managedEntry              // one entry of them
+)
+
+// member is the place of a member named name of an object at p.
+func (p place) member(name string) place {
+	switch {
+	case p == list && name == "items":
+		return items
+	case p == item && name == "metadata":
+		return metadata
+	case p == metadata && name == "managedFields":
+		return managedList
+	}
+	return plain
+}
+
+// element is the place of an element of an array at p.
+func (p place) element() place {
+	switch p {
+	case items:
+		return item
+	case managedList:
+		return managedEntry
+	}
+	return plain
 }
 
 // internMax is the longest string interned.
@@ -73,7 +130,7 @@ func (t *internTable) slot(body []byte) *internSlot {
 	return e
 }
 
-type jsonReader struct {
+type reader struct {
 	dec     *jsontext.Decoder
 	strings *internTable
 	// pairs and elems hold the members of the objects and arrays being
@@ -87,8 +144,8 @@ type member struct {
 	value any
 }
 
-// value reads one value.
-func (r *jsonReader) value() (any, error) {
+// value reads one value at p.
+func (r *reader) value(p place) (any, error) {
 	switch r.dec.PeekKind() {
 	case '{':
 		if _, err := r.dec.ReadToken(); err != nil {
@@ -102,8 +159,13 @@ func (r *jsonReader) value() (any, error) {
 			}
 			// raw is void once the decoder moves on.
 			key := r.text(raw)
-			v, err := r.value()
-			if err != nil {
+			var v any
+			if p == managedEntry && key == "fieldsV1" && r.dec.PeekKind() == '{' {
+				if raw, err = r.dec.ReadValue(); err != nil {
+					return nil, err
+				}
+				v = string(raw)
+			} else if v, err = r.value(p.member(key)); err != nil {
 				return nil, err
 			}
 			r.pairs = append(r.pairs, member{key, v})
@@ -124,7 +186,7 @@ func (r *jsonReader) value() (any, error) {
 		}
 		base := len(r.elems)
 		for r.dec.PeekKind() != ']' {
-			v, err := r.value()
+			v, err := r.value(p.element())
 			if err != nil {
 				return nil, err
 			}
@@ -162,7 +224,7 @@ func (r *jsonReader) value() (any, error) {
 }
 
 // text is the string a quoted JSON string stands for.
-func (r *jsonReader) text(raw []byte) string {
+func (r *reader) text(raw []byte) string {
 	body := raw[1 : len(raw)-1]
 	if !plainASCII(body) {
 		// The decoder has checked the syntax: the only error left is
@@ -177,7 +239,7 @@ func (r *jsonReader) text(raw []byte) string {
 }
 
 // textValue is text(raw) as an any, interned as text interns.
-func (r *jsonReader) textValue(raw []byte) any {
+func (r *reader) textValue(raw []byte) any {
 	body := raw[1 : len(raw)-1]
 	if len(body) > internMax || !plainASCII(body) {
 		return r.text(raw)
@@ -198,4 +260,34 @@ func plainASCII(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// FieldsV1 is a managedFields entry's fieldsV1 as a map, from either form:
+// the map client-go decodes, or the JSON text List keeps (or some clients
+// store). It is nil when absent or not a JSON object.
+func FieldsV1(v any) map[string]any {
+	switch f := v.(type) {
+	case map[string]any:
+		return f
+	case string:
+		m, _ := Object([]byte(f))
+		return m
+	}
+	return nil
+}
+
+// ExpandFieldsV1 turns the fieldsV1 text of obj's metadata.managedFields
+// entries into maps, in place, so that obj prints as the API server sent
+// it.
+func ExpandFieldsV1(obj map[string]any) {
+	md, _ := obj["metadata"].(map[string]any)
+	entries, _ := md["managedFields"].([]any)
+	for _, e := range entries {
+		entry, _ := e.(map[string]any)
+		if text, ok := entry["fieldsV1"].(string); ok {
+			if m := FieldsV1(text); m != nil {
+				entry["fieldsV1"] = m
+			}
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -74,7 +76,7 @@ func (d listDecoder) Decode(data []byte, defaults *schema.GroupVersionKind, into
 // reporting false, with list untouched, when data is not a JSON object with
 // a kind ending in List and an array of objects as items.
 func decodeList(data []byte, list *unstructured.UnstructuredList) (schema.GroupVersionKind, bool) {
-	m, err := unmarshalObject(data)
+	m, err := jsonvalue.List(data)
 	if err != nil {
 		return schema.GroupVersionKind{}, false
 	}

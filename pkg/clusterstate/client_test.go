@@ -15,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
 )
 
 // clientGoJSON is client-go's own JSON decoder of the dynamic client.
@@ -56,6 +58,10 @@ var listCases = map[string]string{
 	"trailing junk":  `{"apiVersion":"v1","kind":"XList","items":[]} x`,
 	"whitespace":     " \n\t{ \"apiVersion\" : \"v1\" , \"kind\":\"XList\",\"items\" : [ { } , { \"a\" : [ ] } ] } \n",
 	"empty":          ``,
+	"managed fields": `{"apiVersion":"v1","kind":"XList","items":[{"metadata":{"name":"a","managedFields":[` +
+		`{"manager":"m","operation":"Apply","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{".":{},"f:x":{}},"f:metadata":{"f:labels":{"f:caf\u00e9":{}}}}},` +
+		`{"manager":"n","fieldsV1":null},{"manager":"o","fieldsV1":"text"},{"manager":"p","fieldsV1":{ "f:a" : { } }},"odd"]},` +
+		`"spec":{"fieldsV1":{"a":1},"managedFields":[{"fieldsV1":{"b":2}}]}},{"managedFields":[{"fieldsV1":{"c":3}}]}],"metadata":{"managedFields":[{"fieldsV1":{"d":4}}]}}`,
 	"long keys":      `{"apiVersion":"v1","kind":"XList","items":[{"` + strings.Repeat("k", 100) + `":"` + strings.Repeat("v", 100) + `"},{"` + strings.Repeat("k", 100) + `":"` + strings.Repeat("v", 100) + `"}]}`,
 }
 
@@ -73,10 +79,42 @@ func TestListDecoderDecodesAsClientGo(t *testing.T) {
 			if wantErr != nil {
 				return
 			}
+			// The managed field sets are left as JSON text: as
+			// the API server sent them once expanded.
+			for _, it := range got.Items {
+				jsonvalue.ExpandFieldsV1(it.Object)
+			}
 			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotGVK, wantGVK) || (gotObj == got) != (wantObj == want) {
 				t.Errorf("decoded %#v (%v), want %#v (%v)", got, gotGVK, want, wantGVK)
 			}
 		})
+	}
+}
+
+// TestListDecoderKeepsFieldSetsAsText checks which fieldsV1 a LIST leaves
+// as text: those of items' metadata.managedFields entries, and only those.
+func TestListDecoderKeepsFieldSetsAsText(t *testing.T) {
+	list := &unstructured.UnstructuredList{}
+	if _, _, err := (listDecoder{clientGoJSON(t)}).Decode([]byte(listCases["managed fields"]), nil, list); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, _ := unstructured.NestedSlice(list.Items[0].Object, "metadata", "managedFields")
+	want := []any{`{"f:spec":{".":{},"f:x":{}},"f:metadata":{"f:labels":{"f:caf\u00e9":{}}}}`, nil, "text", `{ "f:a" : { } }`}
+	for i, w := range want {
+		if got := entries[i].(map[string]any)["fieldsV1"]; got != w {
+			t.Errorf("entry %d: fieldsV1 %#v, want %#v", i, got, w)
+		}
+	}
+	for _, path := range [][]string{{"spec", "fieldsV1"}, {"spec", "managedFields"}} {
+		if v, _, _ := unstructured.NestedFieldNoCopy(list.Items[0].Object, path...); v == nil || reflect.TypeOf(v).Kind() == reflect.String {
+			t.Errorf("%v: %#v, want it decoded", path, v)
+		}
+	}
+	if v := list.Items[1].Object["managedFields"].([]any)[0].(map[string]any)["fieldsV1"]; reflect.TypeOf(v).Kind() == reflect.String {
+		t.Errorf("managedFields outside metadata: fieldsV1 %#v, want it decoded", v)
+	}
+	if v, _, _ := unstructured.NestedSlice(list.Object, "metadata", "managedFields"); reflect.TypeOf(v[0].(map[string]any)["fieldsV1"]).Kind() == reflect.String {
+		t.Errorf("the list's own metadata: fieldsV1 %#v, want it decoded", v)
 	}
 }
 

@@ -1,7 +1,7 @@
 package drift
 
 import (
-	"encoding/json"
+	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
 )
 
 // Mode says how an object's deployer writes it.
@@ -50,9 +50,12 @@ type deployer struct {
 	others []map[string]interface{}
 }
 
+// managedEntry is one entry of an object's managedFields, its fieldsV1 as
+// found (a map, or the JSON text a LIST leaves it as): jsonvalue.FieldsV1
+// decodes it when a server-side apply manager's removals are judged.
 type managedEntry struct {
 	manager, operation, subresource string
-	fields                          map[string]interface{}
+	fieldsV1                        any
 }
 
 func managedEntries(obj map[string]interface{}) []managedEntry {
@@ -68,12 +71,7 @@ func managedEntries(obj map[string]interface{}) []managedEntry {
 		me.manager, _ = m["manager"].(string)
 		me.operation, _ = m["operation"].(string)
 		me.subresource, _ = m["subresource"].(string)
-		switch f := m["fieldsV1"].(type) {
-		case map[string]interface{}:
-			me.fields = f
-		case string: // as some clients keep it
-			_ = json.Unmarshal([]byte(f), &me.fields)
-		}
+		me.fieldsV1 = m["fieldsV1"]
 		out = append(out, me)
 	}
 	return out
@@ -107,10 +105,10 @@ func findDeployer(obj map[string]interface{}) *deployer {
 	if pick < 0 {
 		return &deployer{mode: ModeServerSide, manager: "kubectl-hnp"}
 	}
-	d := &deployer{mode: ModeServerSide, manager: entries[pick].manager, owned: entries[pick].fields}
+	d := &deployer{mode: ModeServerSide, manager: entries[pick].manager, owned: jsonvalue.FieldsV1(entries[pick].fieldsV1)}
 	for i, e := range entries {
 		if i != pick && e.subresource == "" {
-			d.others = append(d.others, e.fields)
+			d.others = append(d.others, jsonvalue.FieldsV1(e.fieldsV1))
 		}
 	}
 	return d

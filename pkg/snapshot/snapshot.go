@@ -14,6 +14,7 @@ import (
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
+	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -57,6 +58,7 @@ var serverOwned = []string{"uid", "resourceVersion", "generation", "creationTime
 // metadata.
 func Clean(u *unstructured.Unstructured) map[string]interface{} {
 	c := u.DeepCopy()
+	jsonvalue.ExpandFieldsV1(c.Object) // as the API server sent them
 	unstructured.RemoveNestedField(c.Object, "status")
 	for _, f := range serverOwned {
 		unstructured.RemoveNestedField(c.Object, "metadata", f)

@@ -6,6 +6,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 )
 
@@ -69,11 +70,12 @@ func (it Item) object(annotate, showManagedFields bool) *unstructured.Unstructur
 	if annotate {
 		return it.Annotated(showManagedFields)
 	}
-	if showManagedFields {
-		return it.withAgentStatus(it.Obj, false)
-	}
 	u := it.Obj.DeepCopy()
-	u.SetManagedFields(nil)
+	if showManagedFields {
+		jsonvalue.ExpandFieldsV1(u.Object) // as the API server sent them
+	} else {
+		u.SetManagedFields(nil)
+	}
 	return it.withAgentStatus(u, true)
 }
 

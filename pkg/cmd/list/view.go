@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/judge"
@@ -108,6 +109,8 @@ func (it Item) Annotated(showManagedFields bool) *unstructured.Unstructured {
 	u := it.Obj.DeepCopy()
 	if !showManagedFields {
 		u.SetManagedFields(nil)
+	} else {
+		jsonvalue.ExpandFieldsV1(u.Object) // as the API server sent them
 	}
 	ann := u.GetAnnotations()
 	if ann == nil {

@@ -198,6 +198,27 @@ func TestGetDesiredAndActual(t *testing.T) {
 	if r = h.run("get", "vpc/vpc-2", "--source", "cluster", "-o", "yaml", "--show-managed-fields"); !strings.Contains(r.stdout, "managedFields") {
 		t.Errorf("--show-managed-fields: %s %s", r.stdout, r.stderr)
 	}
+	// The field sets print as the API server sends them (objects, not
+	// the JSON text a LIST page leaves them as), from get and from list.
+	for _, args := range [][]string{{"get", "vpc/vpc-2", "--source", "cluster", "-o", "json", "--show-managed-fields"},
+		{"list", "vpc", "--fabric", "lab", "--source", "cluster", "-o", "json", "--show-managed-fields"}} {
+		r = h.run(args...)
+		var out struct {
+			Metadata struct {
+				ManagedFields []struct {
+					FieldsV1 map[string]any `json:"fieldsV1"`
+				} `json:"managedFields"`
+			} `json:"metadata"`
+			Items []json.RawMessage `json:"items"`
+		}
+		body := []byte(r.stdout)
+		if err := json.Unmarshal(body, &out); err == nil && len(out.Items) > 0 {
+			err = json.Unmarshal(out.Items[0], &out)
+		}
+		if mf := out.Metadata.ManagedFields; r.code != 0 || len(mf) == 0 || mf[0].FieldsV1["f:spec"] == nil {
+			t.Errorf("%v: managedFields %+v (exit %d) %s", args, mf, r.code, r.stderr)
+		}
+	}
 	r = h.run("get", "SW", "leaf-01", "--no-headers")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "leaf-01\tserver-leaf\tvs\n") {
 		t.Errorf("table: exit %d %q %s", r.code, r.stdout, r.stderr)
