@@ -62,7 +62,7 @@ var listCases = map[string]string{
 		`{"manager":"m","operation":"Apply","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{".":{},"f:x":{}},"f:metadata":{"f:labels":{"f:caf\u00e9":{}}}}},` +
 		`{"manager":"n","fieldsV1":null},{"manager":"o","fieldsV1":"text"},{"manager":"p","fieldsV1":{ "f:a" : { } }},"odd"]},` +
 		`"spec":{"fieldsV1":{"a":1},"managedFields":[{"fieldsV1":{"b":2}}]}},{"managedFields":[{"fieldsV1":{"c":3}}]}],"metadata":{"managedFields":[{"fieldsV1":{"d":4}}]}}`,
-	"long keys":      `{"apiVersion":"v1","kind":"XList","items":[{"` + strings.Repeat("k", 100) + `":"` + strings.Repeat("v", 100) + `"},{"` + strings.Repeat("k", 100) + `":"` + strings.Repeat("v", 100) + `"}]}`,
+	"long keys": `{"apiVersion":"v1","kind":"XList","items":[{"` + strings.Repeat("k", 100) + `":"` + strings.Repeat("v", 100) + `"},{"` + strings.Repeat("k", 100) + `":"` + strings.Repeat("v", 100) + `"}]}`,
 }
 
 func TestListDecoderDecodesAsClientGo(t *testing.T) {
