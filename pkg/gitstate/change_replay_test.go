@@ -13,60 +13,47 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 )
 
-func TestChangeReplaysWhenRemoteMovedOn(t *testing.T) {
-	remote, w := newCache(t)
-	other := ""
-	calls := 0
-	fn := func(root string) (map[string][]byte, error) {
-		calls++
-		if calls == 1 { // someone else pushes meanwhile, to another file
-			other = testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/theirs.yaml": vpc("theirs")}, "theirs")
-		}
-		if !exists(filepath.Join(root, "fabrics/lab/theirs.yaml")) != (calls == 1) {
-			t.Errorf("call %d does not see the tree it should", calls)
-		}
-		return map[string][]byte{"fabrics/lab/mine.yaml": []byte(vpc("mine"))}, nil
-	}
-	res, err := w.Change(context.Background(), fn, pushOpts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Replays != 1 || calls != 2 || !res.Pushed || res.Commit != testbed.Git(t, remote, "rev-parse", "main") {
-		t.Errorf("result %+v after %d calls", res, calls)
-	}
-	if parent := testbed.Git(t, remote, "rev-parse", "main^"); parent != other {
-		t.Errorf("the replayed commit's parent is %s, want the other commit %s", parent, other)
-	}
-	if got := testbed.Git(t, remote, "ls-tree", "--name-only", "main", "fabrics/lab/"); got != "fabrics/lab/mine.yaml\nfabrics/lab/old.yaml\nfabrics/lab/theirs.yaml\nfabrics/lab/vpcs.yaml" {
-		t.Errorf("the remote holds:\n%s", got)
-	}
-	assertCleanAt(t, w, remote)
-}
-
 // A cache clone is shallow: go-git checks that a push is a fast-forward by
-// walking the new commit's history for the remote's tip, and the walk ends
-// at the clone's shallow boundary with "object not found" when the remote
-// moved on. That is a stale push like any other, replayed.
-func TestChangeReplaysWhenRemoteMovedOnPastAShallowClone(t *testing.T) {
-	remote := testbed.NewBareRemote(t, changeFiles)
-	testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/second.yaml": vpc("second")}, "second")
-	w := mustOpen(t, fabric.GitSpec{URL: remote}, OpenOptions{CacheDir: t.TempDir()})
-	calls := 0
-	fn := func(root string) (map[string][]byte, error) {
-		if calls++; calls == 1 {
-			testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/theirs.yaml": vpc("theirs")}, "theirs")
-		}
-		return map[string][]byte{"fabrics/lab/mine.yaml": []byte(vpc("mine"))}, nil
-	}
-	res, err := w.Change(context.Background(), fn, pushOpts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Replays != 1 || calls != 2 || !res.Pushed || res.Commit != testbed.Git(t, remote, "rev-parse", "main") {
-		t.Errorf("result %+v after %d calls", res, calls)
-	}
-	if subject := testbed.Git(t, remote, "log", "-1", "--format=%s", "main^"); subject != "theirs" {
-		t.Errorf("the replayed commit's parent is %q, want theirs", subject)
+// walking the new commit's history for the remote's tip, and with history
+// on the remote the walk ends at the clone's shallow boundary with "object
+// not found". Either way the push is stale and replayed.
+func TestChangeReplaysWhenRemoteMovedOn(t *testing.T) {
+	for name, history := range map[string]bool{"one commit": false, "past a shallow clone": true} {
+		t.Run(name, func(t *testing.T) {
+			remote := testbed.NewBareRemote(t, changeFiles)
+			want := "fabrics/lab/mine.yaml\nfabrics/lab/old.yaml\nfabrics/lab/theirs.yaml\nfabrics/lab/vpcs.yaml"
+			if history {
+				testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/second.yaml": vpc("second")}, "second")
+				want = "fabrics/lab/mine.yaml\nfabrics/lab/old.yaml\nfabrics/lab/second.yaml\nfabrics/lab/theirs.yaml\nfabrics/lab/vpcs.yaml"
+			}
+			w := mustOpen(t, fabric.GitSpec{URL: remote}, OpenOptions{CacheDir: t.TempDir()})
+			other := ""
+			calls := 0
+			fn := func(root string) (map[string][]byte, error) {
+				calls++
+				if calls == 1 { // someone else pushes meanwhile, to another file
+					other = testbed.CommitFiles(t, remote, map[string]string{"fabrics/lab/theirs.yaml": vpc("theirs")}, "theirs")
+				}
+				if !exists(filepath.Join(root, "fabrics/lab/theirs.yaml")) != (calls == 1) {
+					t.Errorf("call %d does not see the tree it should", calls)
+				}
+				return map[string][]byte{"fabrics/lab/mine.yaml": []byte(vpc("mine"))}, nil
+			}
+			res, err := w.Change(context.Background(), fn, pushOpts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Replays != 1 || calls != 2 || !res.Pushed || res.Commit != testbed.Git(t, remote, "rev-parse", "main") {
+				t.Errorf("result %+v after %d calls", res, calls)
+			}
+			if parent := testbed.Git(t, remote, "rev-parse", "main^"); parent != other {
+				t.Errorf("the replayed commit's parent is %s, want the other commit %s", parent, other)
+			}
+			if got := testbed.Git(t, remote, "ls-tree", "--name-only", "main", "fabrics/lab/"); got != want {
+				t.Errorf("the remote holds:\n%s", got)
+			}
+			assertCleanAt(t, w, remote)
+		})
 	}
 }
 
