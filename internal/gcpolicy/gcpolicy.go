@@ -41,12 +41,23 @@ const (
 // limit.
 const defaultPercent = 200
 
-// policy is the process's pace: limit is the threshold in force while
-// waiting (0 before Start, and after the hand-over to the default pace).
-var policy struct {
+// policy is the process's pace.
+var policy pacer
+
+// pacer is a pace: limit is the threshold in force while waiting (0 before
+// Start, and after the hand-over to the default pace); collections counts
+// the collections while waiting.
+type pacer struct {
 	sync.Mutex
-	limit int64
+	limit       int64
+	collections int
 }
+
+// maxCollections is how many collections a run makes under the limit
+// before it goes over to the steady pace anyway: memory the limit counts
+// besides the live heap (stacks, fragmentation) must not keep a run
+// collecting near the limit.
+const maxCollections = 4
 
 // Start sets the pace for this process, unless the user chose one with
 // GOGC or GOMEMLIMIT. The command's main calls it; tests that run commands
@@ -57,7 +68,7 @@ func Start(getenv func(string) string) bool {
 	}
 	policy.Lock()
 	defer policy.Unlock()
-	policy.limit = Threshold
+	policy.limit, policy.collections = Threshold, 0
 	debug.SetMemoryLimit(Threshold)
 	debug.SetGCPercent(-1)
 	watch()
@@ -87,33 +98,34 @@ type sentinel struct{ _ *int }
 // watch arms the check for the next collection.
 func watch() {
 	runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
-		if collected() {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(sample)
+		if policy.collected(sample[0].Value.Uint64()) {
 			watch()
 		}
 	})
 }
 
-// collected runs after a collection: it hands over to the default pace
-// when the live heap is more than half the limit, and reports whether to
-// keep watching.
-func collected() bool {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(sample)
-	policy.Lock()
-	defer policy.Unlock()
-	if policy.limit == 0 {
+// collected runs after a collection that left live bytes of heap: it
+// hands over to the default pace when they are more than half the limit
+// or after maxCollections, and reports whether to keep watching.
+func (p *pacer) collected(live uint64) bool {
+	p.Lock()
+	defer p.Unlock()
+	if p.limit == 0 {
 		return false
 	}
-	if live := sample[0].Value.Uint64(); live <= uint64(policy.limit)/2 {
+	p.collections++
+	if live <= uint64(p.limit)/2 && p.collections < maxCollections {
 		return true
 	}
-	handOver()
+	p.handOver()
 	return false
 }
 
 // handOver goes over to the default pace with no memory limit.
-func handOver() {
-	policy.limit = 0
+func (p *pacer) handOver() {
+	p.limit = 0
 	debug.SetGCPercent(defaultPercent)
 	debug.SetMemoryLimit(math.MaxInt64)
 }

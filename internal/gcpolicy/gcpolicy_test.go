@@ -18,7 +18,7 @@ func pace() (percent int, limit int64) {
 func reset(t *testing.T) {
 	t.Cleanup(func() {
 		policy.Lock()
-		policy.limit = 0
+		policy.limit, policy.collections = 0, 0
 		policy.Unlock()
 		debug.SetGCPercent(100)
 		debug.SetMemoryLimit(math.MaxInt64)
@@ -52,8 +52,7 @@ func TestPaceWaitsForTheThreshold(t *testing.T) {
 		t.Errorf("reading a cluster: GOGC %d, limit %d; want off and %d", p, l, ClusterThreshold)
 	}
 	// A collection with a small live heap keeps waiting.
-	runtime.GC()
-	if !collected() {
+	if !policy.collected(1 << 20) {
 		t.Error("a live heap far below the limit ended the wait")
 	}
 	if p, l := pace(); p != -1 || l != ClusterThreshold {
@@ -61,20 +60,31 @@ func TestPaceWaitsForTheThreshold(t *testing.T) {
 	}
 }
 
+func TestPaceHandsOverAfterManyCollections(t *testing.T) {
+	reset(t)
+	p := &pacer{limit: Threshold}
+	for i := 1; i < maxCollections; i++ {
+		if !p.collected(1 << 20) {
+			t.Fatalf("collection %d with a small live heap ended the wait", i)
+		}
+	}
+	if p.collected(1 << 20) {
+		t.Errorf("the wait went on after %d collections", maxCollections)
+	}
+	if pc, l := pace(); pc != defaultPercent || l != math.MaxInt64 {
+		t.Errorf("after the hand-over: GOGC %d, limit %d; want %d and no limit", pc, l, defaultPercent)
+	}
+}
+
 func TestPaceHandsOverAboveHalfTheLimit(t *testing.T) {
 	reset(t)
 	Start(func(string) string { return "" })
-	// A limit of 2 MiB with 4 MiB kept alive: over half of it is live.
 	policy.Lock()
-	policy.limit = 2 << 20
-	debug.SetMemoryLimit(2 << 20)
+	limit := policy.limit
 	policy.Unlock()
-	keep := make([]byte, 4<<20)
-	runtime.GC()
-	if collected() {
+	if policy.collected(uint64(limit)/2 + 1) {
 		t.Error("the wait went on with the live heap over half the limit")
 	}
-	runtime.KeepAlive(keep)
 	if p, l := pace(); p != defaultPercent || l != math.MaxInt64 {
 		t.Errorf("after the hand-over: GOGC %d, limit %d; want %d and no limit", p, l, defaultPercent)
 	}
@@ -83,5 +93,26 @@ func TestPaceHandsOverAboveHalfTheLimit(t *testing.T) {
 	}
 	if _, l := pace(); l != math.MaxInt64 {
 		t.Errorf("limit %d after ReadingCluster, want none", l)
+	}
+}
+
+// The check runs after a real collection too.
+func TestPaceWatchesCollections(t *testing.T) {
+	reset(t)
+	Start(func(string) string { return "" })
+	keep := make([]byte, 4<<20)
+	policy.Lock()
+	policy.limit = 2 << 20 // 4 MiB live is over half of it
+	policy.Unlock()
+	for handedOver := false; !handedOver; {
+		runtime.GC()
+		policy.Lock()
+		handedOver = policy.limit == 0
+		policy.Unlock()
+		runtime.Gosched()
+	}
+	runtime.KeepAlive(keep)
+	if p, _ := pace(); p != defaultPercent {
+		t.Errorf("GOGC %d after the watched collection, want %d", p, defaultPercent)
 	}
 }
