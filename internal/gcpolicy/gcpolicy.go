@@ -16,9 +16,11 @@
 // (GOGC=200: collect when the heap has tripled) with no limit, so a large
 // run never collects over and over near the limit. Its peak memory stays
 // about what Go's default pace gives, as the heap of a large run grows by
-// less than twice its live part after the hand-over. The threshold is
-// Threshold for every run (a cold clone allocates much and keeps little),
-// and ClusterThreshold once a run reads a cluster.
+// less than twice its live part after the hand-over. A run that has
+// collected maxCollections times under the limit goes over to Go's default
+// pace instead. The threshold is Threshold for every run (a cold clone
+// allocates much and keeps little), and ClusterThreshold once a run reads a
+// cluster.
 package gcpolicy
 
 import (
@@ -37,9 +39,9 @@ const (
 	ClusterThreshold = 256 << 20
 )
 
-// defaultPercent is the pace (GOGC) once the live heap outgrows half the
+// steadyPercent is the pace (GOGC) once the live heap outgrows half the
 // limit.
-const defaultPercent = 200
+const steadyPercent = 200
 
 // policy is the process's pace.
 var policy pacer
@@ -54,9 +56,10 @@ type pacer struct {
 }
 
 // maxCollections is how many collections a run makes under the limit
-// before it goes over to the steady pace anyway: memory the limit counts
-// besides the live heap (stacks, fragmentation) must not keep a run
-// collecting near the limit.
+// before it goes over to Go's default pace (GOGC=100) anyway: memory the
+// limit counts besides the live heap (stacks, fragmentation) must not keep
+// a run collecting near the limit. With its live heap under half the
+// limit, the default pace keeps the peak about where the limit had it.
 const maxCollections = 4
 
 // Start sets the pace for this process, unless the user chose one with
@@ -116,16 +119,20 @@ func (p *pacer) collected(live uint64) bool {
 		return false
 	}
 	p.collections++
-	if live <= uint64(p.limit)/2 && p.collections < maxCollections {
+	switch {
+	case live > uint64(p.limit)/2:
+		p.handOver(steadyPercent)
+	case p.collections >= maxCollections:
+		p.handOver(100)
+	default:
 		return true
 	}
-	p.handOver()
 	return false
 }
 
-// handOver goes over to the default pace with no memory limit.
-func (p *pacer) handOver() {
+// handOver goes over to pace percent (GOGC) with no memory limit.
+func (p *pacer) handOver(percent int) {
 	p.limit = 0
-	debug.SetGCPercent(defaultPercent)
+	debug.SetGCPercent(percent)
 	debug.SetMemoryLimit(math.MaxInt64)
 }

@@ -71,8 +71,8 @@ func TestPaceHandsOverAfterManyCollections(t *testing.T) {
 	if p.collected(1 << 20) {
 		t.Errorf("the wait went on after %d collections", maxCollections)
 	}
-	if pc, l := pace(); pc != defaultPercent || l != math.MaxInt64 {
-		t.Errorf("after the hand-over: GOGC %d, limit %d; want %d and no limit", pc, l, defaultPercent)
+	if pc, l := pace(); pc != 100 || l != math.MaxInt64 {
+		t.Errorf("after the hand-over: GOGC %d, limit %d; want Go's default 100 and no limit", pc, l)
 	}
 }
 
@@ -85,8 +85,8 @@ func TestPaceHandsOverAboveHalfTheLimit(t *testing.T) {
 	if policy.collected(uint64(limit)/2 + 1) {
 		t.Error("the wait went on with the live heap over half the limit")
 	}
-	if p, l := pace(); p != defaultPercent || l != math.MaxInt64 {
-		t.Errorf("after the hand-over: GOGC %d, limit %d; want %d and no limit", p, l, defaultPercent)
+	if p, l := pace(); p != steadyPercent || l != math.MaxInt64 {
+		t.Errorf("after the hand-over: GOGC %d, limit %d; want %d and no limit", p, l, steadyPercent)
 	}
 	if ReadingCluster() {
 		t.Error("ReadingCluster set a limit again after the hand-over")
@@ -112,7 +112,7 @@ func TestPaceWatchesCollections(t *testing.T) {
 		runtime.Gosched()
 	}
 	runtime.KeepAlive(keep)
-	if p, _ := pace(); p != defaultPercent {
-		t.Errorf("GOGC %d after the watched collection, want %d", p, defaultPercent)
+	if p, _ := pace(); p != steadyPercent {
+		t.Errorf("GOGC %d after the watched collection, want %d", p, steadyPercent)
 	}
 }
