@@ -8,19 +8,22 @@
 // eight to fourteen collections for a warm read of 8,500 objects, ten for a
 // fleet of 12,000, 15-20 % of the run's CPU time.
 //
-// So a run starts with the collector off and a soft memory limit
-// (debug.SetMemoryLimit) at a threshold: most runs end without a single
-// collection, and one that reaches the threshold collects then, marking
-// only what it keeps. After every collection the live heap is checked; once
-// it is more than half the threshold, the run goes over to a steady pace
-// (GOGC=200: collect when the heap has tripled) with no limit, so a large
-// run never collects over and over near the limit. Its peak memory stays
-// about what Go's default pace gives, as the heap of a large run grows by
-// less than twice its live part after the hand-over. A run that has
-// collected maxCollections times under the limit goes over to Go's default
-// pace instead. The threshold is Threshold for every run (a cold clone
-// allocates much and keeps little), and ClusterThreshold once a run reads a
-// cluster.
+// A run that reads only Git is tuned: after every collection GOGC is set so
+// that the next one comes when the heap in use reaches Threshold, between
+// 100 and 500 (as bytedance/gopkg's gctuner does). It collects a few times,
+// and its memory is reused: a cold clone allocates much and keeps little,
+// and its peak stays under Threshold plus what it keeps.
+//
+// A run that reads a cluster allocates far more and keeps most of it: from
+// ReadingCluster on, the collector is off under a soft memory limit
+// (debug.SetMemoryLimit) of ClusterThreshold, so most such runs end without
+// a collection (a fleet of 12 fabrics of 1,000 objects does), and one that
+// reaches the limit collects then, marking only what it keeps. After every
+// collection the live heap is checked: once it is more than half the limit,
+// the run goes over to a steady pace (GOGC=200: collect when the heap has
+// tripled) with no limit, so a large run never collects over and over near
+// the limit; and after maxCollections under the limit it goes over to Go's
+// default pace.
 package gcpolicy
 
 import (
@@ -31,36 +34,47 @@ import (
 	"sync"
 )
 
-// Threshold and ClusterThreshold are the memory limits up to which the
-// collector waits. A run's peak heap is then at most about the threshold,
-// or what the default pace gives, whichever is more.
+// Threshold is the heap in use a run that reads only Git is tuned to
+// collect at; ClusterThreshold is the memory limit under which a run that
+// reads a cluster does not collect.
 const (
-	Threshold        = 80 << 20
+	Threshold        = 96 << 20
 	ClusterThreshold = 256 << 20
 )
 
-// steadyPercent is the pace (GOGC) once the live heap outgrows half the
-// limit.
-const steadyPercent = 200
+// Tuned GOGC values while reading Git, and steadyPercent, the pace once
+// the live heap outgrows half the cluster limit.
+const (
+	minPercent    = 100
+	maxPercent    = 500
+	steadyPercent = 200
+)
+
+// maxCollections is how many collections a run makes under the cluster
+// limit before it goes over to Go's default pace (GOGC=100) anyway: memory
+// the limit counts besides the live heap (stacks, fragmentation) must not
+// keep a run collecting near the limit. With its live heap under half the
+// limit, the default pace keeps the peak about where the limit had it.
+const maxCollections = 4
+
+// mode is what a pacer does after a collection.
+type mode int
+
+const (
+	off     mode = iota // not set, or handed over: nothing
+	tuning              // reading Git: GOGC tuned towards Threshold
+	waiting             // reading a cluster: no collection under the limit
+)
 
 // policy is the process's pace.
 var policy pacer
 
-// pacer is a pace: limit is the threshold in force while waiting (0 before
-// Start, and after the hand-over to the default pace); collections counts
-// the collections while waiting.
+// pacer is a pace; collections counts the collections while waiting.
 type pacer struct {
 	sync.Mutex
-	limit       int64
+	mode        mode
 	collections int
 }
-
-// maxCollections is how many collections a run makes under the limit
-// before it goes over to Go's default pace (GOGC=100) anyway: memory the
-// limit counts besides the live heap (stacks, fragmentation) must not keep
-// a run collecting near the limit. With its live heap under half the
-// limit, the default pace keeps the peak about where the limit had it.
-const maxCollections = 4
 
 // Start sets the pace for this process, unless the user chose one with
 // GOGC or GOMEMLIMIT. The command's main calls it; tests that run commands
@@ -71,25 +85,25 @@ func Start(getenv func(string) string) bool {
 	}
 	policy.Lock()
 	defer policy.Unlock()
-	policy.limit, policy.collections = Threshold, 0
-	debug.SetMemoryLimit(Threshold)
-	debug.SetGCPercent(-1)
+	policy.mode, policy.collections = tuning, 0
+	debug.SetGCPercent(maxPercent)
 	watch()
 	return true
 }
 
-// ReadingCluster raises the limit to ClusterThreshold if Start set the
-// pace and the run still waits: the run is about to read a cluster. It
-// reports whether the pace is set.
+// ReadingCluster turns the collector off under ClusterThreshold if Start
+// set the pace and the run has not handed over: the run is about to read a
+// cluster. It reports whether the pace is set.
 func ReadingCluster() bool {
 	policy.Lock()
 	defer policy.Unlock()
-	if policy.limit == 0 {
+	if policy.mode == off {
 		return false
 	}
-	if policy.limit < ClusterThreshold {
-		policy.limit = ClusterThreshold
+	if policy.mode == tuning {
+		policy.mode = waiting
 		debug.SetMemoryLimit(ClusterThreshold)
+		debug.SetGCPercent(-1)
 	}
 	return true
 }
@@ -98,41 +112,62 @@ func ReadingCluster() bool {
 // found it (it has a pointer, so the tiny allocator never batches it).
 type sentinel struct{ _ *int }
 
+// heapMetrics are the runtime metrics a pacer reads after a collection:
+// the live heap, and the heap in use (objects plus free space in spans).
+var heapMetrics = []string{"/gc/heap/live:bytes", "/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes"}
+
 // watch arms the check for the next collection.
 func watch() {
 	runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
-		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		sample := make([]metrics.Sample, len(heapMetrics))
+		for i, name := range heapMetrics {
+			sample[i].Name = name
+		}
 		metrics.Read(sample)
-		if policy.collected(sample[0].Value.Uint64()) {
+		live, inuse := sample[0].Value.Uint64(), sample[1].Value.Uint64()+sample[2].Value.Uint64()
+		if policy.collected(live, inuse) {
 			watch()
 		}
 	})
 }
 
-// collected runs after a collection that left live bytes of heap: it
-// hands over to the default pace when they are more than half the limit
-// or after maxCollections, and reports whether to keep watching.
-func (p *pacer) collected(live uint64) bool {
+// collected runs after a collection that left live bytes of heap and
+// inuse bytes in use, and reports whether to keep watching. While tuning
+// it sets GOGC; while waiting it hands over when the live heap is more than
+// half the limit or after maxCollections.
+func (p *pacer) collected(live, inuse uint64) bool {
 	p.Lock()
 	defer p.Unlock()
-	if p.limit == 0 {
-		return false
-	}
-	p.collections++
-	switch {
-	case live > uint64(p.limit)/2:
-		p.handOver(steadyPercent)
-	case p.collections >= maxCollections:
-		p.handOver(100)
-	default:
+	switch p.mode {
+	case tuning:
+		debug.SetGCPercent(tunedPercent(inuse))
 		return true
+	case waiting:
+		p.collections++
+		switch {
+		case live > ClusterThreshold/2:
+			p.handOver(steadyPercent)
+		case p.collections >= maxCollections:
+			p.handOver(100)
+		default:
+			return true
+		}
 	}
 	return false
 }
 
+// tunedPercent is the GOGC that makes the next collection come when the
+// heap in use reaches Threshold, within minPercent and maxPercent.
+func tunedPercent(inuse uint64) int {
+	if inuse == 0 || inuse >= Threshold {
+		return minPercent
+	}
+	return min(max(int((Threshold-inuse)*100/inuse), minPercent), maxPercent)
+}
+
 // handOver goes over to pace percent (GOGC) with no memory limit.
 func (p *pacer) handOver(percent int) {
-	p.limit = 0
+	p.mode = off
 	debug.SetGCPercent(percent)
 	debug.SetMemoryLimit(math.MaxInt64)
 }

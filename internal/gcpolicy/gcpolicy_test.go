@@ -18,7 +18,7 @@ func pace() (percent int, limit int64) {
 func reset(t *testing.T) {
 	t.Cleanup(func() {
 		policy.Lock()
-		policy.limit, policy.collections = 0, 0
+		policy.mode, policy.collections = off, 0
 		policy.Unlock()
 		debug.SetGCPercent(100)
 		debug.SetMemoryLimit(math.MaxInt64)
@@ -37,14 +37,38 @@ func TestUsersChoiceWins(t *testing.T) {
 	}
 }
 
-func TestPaceWaitsForTheThreshold(t *testing.T) {
+func TestTuningTowardsTheThreshold(t *testing.T) {
 	reset(t)
 	if !Start(func(string) string { return "" }) {
 		t.Fatal("the pace was not set")
 	}
-	if p, l := pace(); p != -1 || l != Threshold {
-		t.Errorf("after Start: GOGC %d, limit %d; want off and %d", p, l, Threshold)
+	if p, l := pace(); p != maxPercent || l != math.MaxInt64 {
+		t.Errorf("after Start: GOGC %d, limit %d; want %d and none", p, l, maxPercent)
 	}
+	for _, c := range []struct {
+		inuse uint64
+		want  int
+	}{
+		{4 << 20, maxPercent},             // far below: the highest
+		{32 << 20, 200},                   // the next collection at 96 MiB
+		{60 << 20, minPercent},            // (96-60)/60 is below the lowest
+		{Threshold + 1, minPercent},       // above
+		{0, minPercent},                   // nothing read
+		{Threshold / 4, maxPercent - 200}, // 300 %
+	} {
+		p := &pacer{mode: tuning}
+		if !p.collected(c.inuse/2, c.inuse) {
+			t.Errorf("inuse %d: tuning stopped", c.inuse)
+		}
+		if got, _ := pace(); got != c.want {
+			t.Errorf("inuse %d: GOGC %d, want %d", c.inuse, got, c.want)
+		}
+	}
+}
+
+func TestWaitingWhileReadingACluster(t *testing.T) {
+	reset(t)
+	Start(func(string) string { return "" })
 	if !ReadingCluster() {
 		t.Fatal("ReadingCluster: the pace is not set")
 	}
@@ -52,7 +76,7 @@ func TestPaceWaitsForTheThreshold(t *testing.T) {
 		t.Errorf("reading a cluster: GOGC %d, limit %d; want off and %d", p, l, ClusterThreshold)
 	}
 	// A collection with a small live heap keeps waiting.
-	if !policy.collected(1 << 20) {
+	if !policy.collected(1<<20, 2<<20) {
 		t.Error("a live heap far below the limit ended the wait")
 	}
 	if p, l := pace(); p != -1 || l != ClusterThreshold {
@@ -60,15 +84,15 @@ func TestPaceWaitsForTheThreshold(t *testing.T) {
 	}
 }
 
-func TestPaceHandsOverAfterManyCollections(t *testing.T) {
+func TestWaitingHandsOverAfterManyCollections(t *testing.T) {
 	reset(t)
-	p := &pacer{limit: Threshold}
+	p := &pacer{mode: waiting}
 	for i := 1; i < maxCollections; i++ {
-		if !p.collected(1 << 20) {
+		if !p.collected(1<<20, 2<<20) {
 			t.Fatalf("collection %d with a small live heap ended the wait", i)
 		}
 	}
-	if p.collected(1 << 20) {
+	if p.collected(1<<20, 2<<20) {
 		t.Errorf("the wait went on after %d collections", maxCollections)
 	}
 	if pc, l := pace(); pc != 100 || l != math.MaxInt64 {
@@ -76,13 +100,11 @@ func TestPaceHandsOverAfterManyCollections(t *testing.T) {
 	}
 }
 
-func TestPaceHandsOverAboveHalfTheLimit(t *testing.T) {
+func TestWaitingHandsOverAboveHalfTheLimit(t *testing.T) {
 	reset(t)
 	Start(func(string) string { return "" })
-	policy.Lock()
-	limit := policy.limit
-	policy.Unlock()
-	if policy.collected(uint64(limit)/2 + 1) {
+	ReadingCluster()
+	if policy.collected(ClusterThreshold/2+1, ClusterThreshold/2+1) {
 		t.Error("the wait went on with the live heap over half the limit")
 	}
 	if p, l := pace(); p != steadyPercent || l != math.MaxInt64 {
@@ -96,23 +118,21 @@ func TestPaceHandsOverAboveHalfTheLimit(t *testing.T) {
 	}
 }
 
-// The check runs after a real collection too.
+// The check runs after a real collection too: while tuning, a collection
+// sets GOGC from the heap in use.
 func TestPaceWatchesCollections(t *testing.T) {
 	reset(t)
 	Start(func(string) string { return "" })
-	keep := make([]byte, 4<<20)
-	policy.Lock()
-	policy.limit = 2 << 20 // 4 MiB live is over half of it
-	policy.Unlock()
-	for handedOver := false; !handedOver; {
+	keep := make([]byte, 64<<20) // in use after the collection: GOGC below 500
+	for {
 		runtime.GC()
-		policy.Lock()
-		handedOver = policy.limit == 0
-		policy.Unlock()
+		if p, _ := pace(); p != maxPercent {
+			break
+		}
 		runtime.Gosched()
 	}
 	runtime.KeepAlive(keep)
-	if p, _ := pace(); p != steadyPercent {
-		t.Errorf("GOGC %d after the watched collection, want %d", p, steadyPercent)
+	if p, _ := pace(); p < minPercent || p >= maxPercent {
+		t.Errorf("GOGC %d after the watched collection, want it tuned within [%d, %d)", p, minPercent, maxPercent)
 	}
 }
