@@ -72,35 +72,35 @@ var errMovedPastShallow = errors.New("the remote branch moved on to a commit thi
 // remoteTipUnknown asks the remote at url (which carries no credentials)
 // for the tip of ref, and reports whether repo lacks that commit.
 func remoteTipUnknown(ctx context.Context, repo *git.Repository, url string, ref plumbing.ReferenceName, auth transport.AuthMethod) (bool, error) {
-	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{url}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
-	if err != nil {
+	tip, err := remoteRef(ctx, url, ref, auth)
+	if err != nil || tip == nil || tip.Type() != plumbing.HashReference {
 		return false, err
 	}
-	for _, r := range refs {
-		if r.Name() == ref && r.Type() == plumbing.HashReference {
-			_, err := repo.Storer.EncodedObject(plumbing.CommitObject, r.Hash())
-			return errors.Is(err, plumbing.ErrObjectNotFound), nil
-		}
-	}
-	return false, nil
+	_, err = repo.Storer.EncodedObject(plumbing.CommitObject, tip.Hash())
+	return errors.Is(err, plumbing.ErrObjectNotFound), nil
 }
 
 // remoteHasBranch asks the remote at url (which carries no credentials)
 // whether it has branch.
 func remoteHasBranch(ctx context.Context, url, branch string, auth transport.AuthMethod) (bool, error) {
+	r, err := remoteRef(ctx, url, plumbing.NewBranchReferenceName(branch), auth)
+	return r != nil, err
+}
+
+// remoteRef is the reference name as the remote at url (which carries no
+// credentials) advertises it, nil when it has none.
+func remoteRef(ctx context.Context, url string, name plumbing.ReferenceName, auth transport.AuthMethod) (*plumbing.Reference, error) {
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{url}})
 	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	want := plumbing.NewBranchReferenceName(branch)
 	for _, r := range refs {
-		if r.Name() == want {
-			return true, nil
+		if r.Name() == name {
+			return r, nil
 		}
 	}
-	return false, nil
+	return nil, nil
 }
 
 // checkNewBranch validates the name of a branch to create.
