@@ -112,20 +112,16 @@ func ReadingCluster() bool {
 // found it (it has a pointer, so the tiny allocator never batches it).
 type sentinel struct{ _ *int }
 
-// heapMetrics are the runtime metrics a pacer reads after a collection:
-// the live heap, and the heap in use (objects plus free space in spans).
-var heapMetrics = []string{"/gc/heap/live:bytes", "/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes"}
-
-// watch arms the check for the next collection.
+// watch arms the check for the next collection. It reads the live heap
+// (runtime/metrics) and the heap in use as gctuner did (runtime.MemStats'
+// HeapInuse: a brief stop, once per collection).
 func watch() {
 	runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
-		sample := make([]metrics.Sample, len(heapMetrics))
-		for i, name := range heapMetrics {
-			sample[i].Name = name
-		}
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		metrics.Read(sample)
-		live, inuse := sample[0].Value.Uint64(), sample[1].Value.Uint64()+sample[2].Value.Uint64()
-		if policy.collected(live, inuse) {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if policy.collected(sample[0].Value.Uint64(), ms.HeapInuse) {
 			watch()
 		}
 	})
