@@ -115,8 +115,6 @@ type cacheEntry struct {
 	files []cachedFile
 }
 
-// cachedFile is one file of an entry and what its parse yielded: raw, as
-// stored (decoded on demand), or result.
 // decodeRecord decodes what one file yielded; false when the record is
 // damaged.
 func decodeRecord(raw string) (fileResult, bool) {
@@ -141,6 +139,8 @@ func (e *cacheEntry) byFile() map[fileKey]int {
 	return m
 }
 
+// cachedFile is one file of an entry and what its parse yielded: raw, as
+// stored (decoded on demand), or result.
 type cachedFile struct {
 	rel, hash string
 	raw       string

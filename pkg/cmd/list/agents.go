@@ -65,14 +65,11 @@ func AgentsRead(states []*cmdutil.FabricState) bool {
 	return false
 }
 
-// withAgentStatus returns u with the Agent's verdict as status.agent (a copy
-// when it adds it).
-func (it Item) withAgentStatus(u *unstructured.Unstructured, copied bool) *unstructured.Unstructured {
+// withAgentStatus returns u, a copy the caller owns, with the Agent's
+// verdict as status.agent.
+func (it Item) withAgentStatus(u *unstructured.Unstructured) *unstructured.Unstructured {
 	if it.Agent == nil {
 		return u
-	}
-	if !copied {
-		u = u.DeepCopy()
 	}
 	st := it.Agent.Status
 	agent := map[string]interface{}{

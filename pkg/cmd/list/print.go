@@ -76,7 +76,7 @@ func (it Item) object(annotate, showManagedFields bool) *unstructured.Unstructur
 	} else {
 		u.SetManagedFields(nil)
 	}
-	return it.withAgentStatus(u, true)
+	return it.withAgentStatus(u)
 }
 
 // SortItems orders items by the value at a JSONPath (--sort-by), stably;

@@ -131,5 +131,5 @@ func (it Item) Annotated(showManagedFields bool) *unstructured.Unstructured {
 		ann[AnnotationPatches] = strings.Join(ps, ",")
 	}
 	u.SetAnnotations(ann)
-	return it.withAgentStatus(u, true)
+	return it.withAgentStatus(u)
 }

@@ -216,7 +216,13 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 			p.desired, p.actual = p.state.Desired, p.state.Actual
 			p.revision = revisionOf(p.state)
 		}
-		if out, err := judge.Sets(&p.state.Fabric, p.state.Model, judge.Settings{}, p.desired, p.actual, p.state.Actual, p.state.Evidence); err == nil {
+		// Evidence beyond the compared objects: the sample, and the
+		// objects before the actions when there were any.
+		evidence := []resource.Set{p.state.Evidence}
+		if len(p.steps) > 0 {
+			evidence = append(evidence, p.state.Actual)
+		}
+		if out, err := judge.Sets(&p.state.Fabric, p.state.Model, judge.Settings{}, p.desired, p.actual, evidence...); err == nil {
 			p.after = out.Result
 		} else {
 			p.err = err
