@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -198,25 +199,39 @@ func TestGetDesiredAndActual(t *testing.T) {
 	if r = h.run("get", "vpc/vpc-2", "--source", "cluster", "-o", "yaml", "--show-managed-fields"); !strings.Contains(r.stdout, "managedFields") {
 		t.Errorf("--show-managed-fields: %s %s", r.stdout, r.stderr)
 	}
-	// The field sets print as the API server sends them (objects, not
-	// the JSON text a LIST page leaves them as), from get and from list.
+	// The managed fields print as kubectl prints them (the field sets as
+	// objects, not the JSON text a LIST page leaves them as), from get
+	// and from list.
+	type managed struct {
+		Metadata struct {
+			ManagedFields []any `json:"managedFields"`
+		} `json:"metadata"`
+		Items []json.RawMessage `json:"items"`
+	}
+	out, err := exec.Command("kubectl", "--kubeconfig", lab.KubeconfigPath, "--context", lab.Context, "get", "vpc", "vpc-2", "-n", "default",
+		"-o", "json", "--show-managed-fields").Output()
+	var want managed
+	if err == nil {
+		err = json.Unmarshal(out, &want)
+	}
+	if err != nil || len(want.Metadata.ManagedFields) == 0 {
+		t.Fatalf("kubectl get: %v %s", err, out)
+	}
 	for _, args := range [][]string{{"get", "vpc/vpc-2", "--source", "cluster", "-o", "json", "--show-managed-fields"},
 		{"list", "vpc", "--fabric", "lab", "--source", "cluster", "-o", "json", "--show-managed-fields"}} {
 		r = h.run(args...)
-		var out struct {
-			Metadata struct {
-				ManagedFields []struct {
-					FieldsV1 map[string]any `json:"fieldsV1"`
-				} `json:"managedFields"`
-			} `json:"metadata"`
-			Items []json.RawMessage `json:"items"`
+		var got managed
+		err := json.Unmarshal([]byte(r.stdout), &got)
+		for _, it := range got.Items { // list: find vpc-2
+			var named struct {
+				Metadata struct{ Name string } `json:"metadata"`
+			}
+			if json.Unmarshal(it, &named) == nil && named.Metadata.Name == "vpc-2" {
+				err = json.Unmarshal(it, &got)
+			}
 		}
-		body := []byte(r.stdout)
-		if err := json.Unmarshal(body, &out); err == nil && len(out.Items) > 0 {
-			err = json.Unmarshal(out.Items[0], &out)
-		}
-		if mf := out.Metadata.ManagedFields; r.code != 0 || len(mf) == 0 || mf[0].FieldsV1["f:spec"] == nil {
-			t.Errorf("%v: managedFields %+v (exit %d) %s", args, mf, r.code, r.stderr)
+		if err != nil || r.code != 0 || !reflect.DeepEqual(got.Metadata.ManagedFields, want.Metadata.ManagedFields) {
+			t.Errorf("%v: managedFields %v (exit %d, %v) %s, want kubectl's %v", args, got.Metadata.ManagedFields, r.code, err, r.stderr, want.Metadata.ManagedFields)
 		}
 	}
 	r = h.run("get", "SW", "leaf-01", "--no-headers")
