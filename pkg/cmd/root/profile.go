@@ -3,6 +3,7 @@ package root
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 )
 
@@ -33,6 +34,9 @@ func startProfiles(getenv func(string) string, stderr func(error)) (stop func())
 			}
 		}
 		if p := getenv("HNP_MEMPROFILE"); p != "" {
+			// The allocation counts are as of the last collection, and a
+			// run that reads a cluster may not have collected at all.
+			runtime.GC()
 			f, err := os.Create(p)
 			if err == nil {
 				err = pprof.Lookup("allocs").WriteTo(f, 0)
