@@ -42,11 +42,36 @@ func List(data []byte) (map[string]any, error) {
 	return decode(data, list)
 }
 
+// ListFrom is List reading the response from r as it comes: no copy of
+// the whole page is made (every value is copied out of the decoder's
+// window). Errors are as List's; the caller tells a lost connection from
+// a response that is not a list by what r returned.
+func ListFrom(r io.Reader) (map[string]any, error) {
+	dec := decoders.Get().(*jsontext.Decoder)
+	dec.Reset(r, decodeOptions...)
+	defer func() {
+		dec.Reset(eof{}, decodeOptions...) // drop r
+		decoders.Put(dec)
+	}()
+	return decodeWith(dec, list)
+}
+
+var (
+	decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+	decoders      = sync.Pool{New: func() any { return jsontext.NewDecoder(eof{}) }}
+)
+
+// eof is an empty reader.
+type eof struct{}
+
+func (eof) Read([]byte) (int, error) { return 0, io.EOF }
+
 func decode(data []byte, top place) (map[string]any, error) {
-	r := reader{
-		dec:     jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
-		strings: internTables.Get().(*internTable),
-	}
+	return decodeWith(jsontext.NewDecoder(bytes.NewBuffer(data), decodeOptions...), top)
+}
+
+func decodeWith(dec *jsontext.Decoder, top place) (map[string]any, error) {
+	r := reader{dec: dec, strings: internTables.Get().(*internTable)}
 	defer internTables.Put(r.strings)
 	if r.dec.PeekKind() != '{' {
 		return nil, errors.New("not a JSON object")

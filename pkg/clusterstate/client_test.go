@@ -3,16 +3,21 @@ package clusterstate
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"testing/iotest"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
@@ -91,6 +96,26 @@ func TestListDecoderDecodesAsClientGo(t *testing.T) {
 	}
 }
 
+// TestListFromDecodesAsList: reading a response as it arrives, a byte at a
+// time or in halves, gives what decoding it whole gives, and the same
+// errors; the decoders it reuses start afresh.
+func TestListFromDecodesAsList(t *testing.T) {
+	for range 2 {
+		for name, body := range listCases {
+			want, wantErr := jsonvalue.List([]byte(body))
+			for how, r := range map[string]io.Reader{
+				"one byte at a time": iotest.OneByteReader(strings.NewReader(body)),
+				"in halves":          iotest.HalfReader(strings.NewReader(body)),
+			} {
+				got, err := jsonvalue.ListFrom(r)
+				if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) {
+					t.Errorf("%s, %s: %v, %v; List gives %v, %v", name, how, got, err, want, wantErr)
+				}
+			}
+		}
+	}
+}
+
 // TestListDecoderKeepsFieldSetsAsText checks which fieldsV1 a LIST leaves
 // as text: those of items' metadata.managedFields entries, and only those.
 func TestListDecoderKeepsFieldSetsAsText(t *testing.T) {
@@ -132,22 +157,63 @@ func TestListDecoderLeavesOtherObjectsToClientGo(t *testing.T) {
 	}
 }
 
-// TestNewDynamicListsThroughClientGo runs a LIST through the client NewDynamic
-// builds (paths, parameters, errors as dynamic.NewForConfig's client).
+// TestNewDynamicListsThroughClientGo runs LISTs through the client NewDynamic
+// builds, as the dynamic interface and with Dynamic.List (paths,
+// parameters, errors as dynamic.NewForConfig's client), and checks that
+// Dynamic.List tries again when the connection drops before a response.
 func TestNewDynamicListsThroughClientGo(t *testing.T) {
+	var mu sync.Mutex
 	var query string
+	drops, tries := 0, 0 // connections still to drop on /namespaces/flaky, requests there
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/apis/vpc.githedgehog.com/v1beta1/namespaces/gone/vpcs" {
+		switch r.URL.Path {
+		case "/apis/vpc.githedgehog.com/v1beta1/namespaces/gone/vpcs":
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusNotFound)
 			fmt.Fprint(w, `{"apiVersion":"v1","kind":"Status","status":"Failure","reason":"NotFound","code":404,"message":"gone"}`)
 			return
-		}
-		if r.URL.Path != "/apis/vpc.githedgehog.com/v1beta1/namespaces/n/vpcs" {
+		case "/apis/vpc.githedgehog.com/v1beta1/namespaces/flaky/vpcs":
+			mu.Lock()
+			drop := drops > 0
+			drops--
+			tries++
+			mu.Unlock()
+			if drop {
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					conn.Close()
+				}
+				return
+			}
+		case "/apis/vpc.githedgehog.com/v1beta1/namespaces/cut/vpcs":
+			// The first response breaks off halfway.
+			mu.Lock()
+			cut := drops > 0
+			drops--
+			mu.Unlock()
+			if cut {
+				body := strings.ReplaceAll(listCases["objects"], "\n", "")
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+				fmt.Fprint(w, body[:len(body)/2])
+				w.(http.Flusher).Flush()
+				if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+					conn.Close()
+				}
+				return
+			}
+		case "/apis/vpc.githedgehog.com/v1beta1/namespaces/status/vpcs":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"apiVersion":"v1","kind":"Status","status":"Failure","reason":"Conflict","code":409,"message":"odd"}`)
+			return
+		case "/apis/vpc.githedgehog.com/v1beta1/namespaces/n/vpcs", "/apis/vpc.githedgehog.com/v1beta1/vpcs":
+		default:
 			http.NotFound(w, r)
 			return
 		}
+		mu.Lock()
 		query = r.URL.RawQuery
+		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, strings.ReplaceAll(listCases["objects"], "\n", ""))
 	}))
@@ -157,22 +223,81 @@ func TestNewDynamicListsThroughClientGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	gvr := schema.GroupVersionResource{Group: "vpc.githedgehog.com", Version: "v1beta1", Resource: "vpcs"}
-	list, err := dyn.Resource(gvr).Namespace("n").List(context.Background(), metav1.ListOptions{Limit: 500})
-	if err != nil {
-		t.Fatal(err)
+	listers := map[string]func(ns string, opts metav1.ListOptions) (*unstructured.UnstructuredList, error){
+		"dynamic interface": func(ns string, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
+			return dyn.Resource(gvr).Namespace(ns).List(context.Background(), opts)
+		},
+		"Dynamic.List": func(ns string, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
+			return dyn.List(context.Background(), gvr, ns, opts)
+		},
 	}
-	if query != "limit=500" {
-		t.Errorf("query %q, want limit=500", query)
+	for name, list := range listers {
+		t.Run(name, func(t *testing.T) {
+			for _, c := range []struct {
+				ns    string
+				opts  metav1.ListOptions
+				query string
+			}{
+				{"n", metav1.ListOptions{Limit: 500}, "limit=500"},
+				{"n", metav1.ListOptions{Limit: 2, Continue: "abc", LabelSelector: "a=b"}, "continue=abc&labelSelector=a%3Db&limit=2"},
+				{"", metav1.ListOptions{}, ""},
+			} {
+				l, err := list(c.ns, c.opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mu.Lock()
+				q := query
+				mu.Unlock()
+				if q != c.query {
+					t.Errorf("query %q, want %q", q, c.query)
+				}
+				if len(l.Items) != 2 || l.GetContinue() != "abc" || l.Items[1].GetKind() != "VPC" || l.Items[1].GetName() != "b" {
+					t.Errorf("list %v", l)
+				}
+				if v, _, _ := unstructured.NestedInt64(l.Items[0].Object, "spec", "subnets", "d", "vlan"); v != 1001 {
+					t.Errorf("vlan %v, want int64 1001", v)
+				}
+			}
+			_, err = list("gone", metav1.ListOptions{})
+			if !apierrors.IsNotFound(err) || !strings.Contains(err.Error(), "gone") {
+				t.Errorf("error %v, want the server's NotFound", err)
+			}
+
+		})
 	}
-	if len(list.Items) != 2 || list.GetContinue() != "abc" || list.Items[1].GetKind() != "VPC" || list.Items[1].GetName() != "b" {
-		t.Errorf("list %v", list)
+	// Two dropped connections, then a response: Dynamic.List's third try.
+	set := func(d int) {
+		mu.Lock()
+		drops, tries = d, 0
+		mu.Unlock()
 	}
-	if v, _, _ := unstructured.NestedInt64(list.Items[0].Object, "spec", "subnets", "d", "vlan"); v != 1001 {
-		t.Errorf("vlan %v, want int64 1001", v)
+	set(listRetries - 1)
+	if l, err := dyn.List(context.Background(), gvr, "flaky", metav1.ListOptions{}); err != nil || len(l.Items) != 2 {
+		t.Errorf("after %d dropped connections: %v, %v", listRetries-1, l, err)
 	}
-	_, err = dyn.Resource(gvr).Namespace("gone").List(context.Background(), metav1.ListOptions{})
-	if err == nil || !strings.Contains(err.Error(), "gone") {
-		t.Errorf("error %v, want the server's NotFound", err)
+	// A Status with 200 is no list: Dynamic.List answers as client-go.
+	want, wantErr := listers["dynamic interface"]("status", metav1.ListOptions{})
+	got, err := dyn.List(context.Background(), gvr, "status", metav1.ListOptions{})
+	if !reflect.DeepEqual(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Errorf("a Status with 200: %v, %v; client-go: %v, %v", got, err, want, wantErr)
+	}
+	// A response broken off halfway is asked for again.
+	set(1)
+	if l, err := dyn.List(context.Background(), gvr, "cut", metav1.ListOptions{}); err != nil || len(l.Items) != 2 {
+		t.Errorf("after a response broken off: %v, %v", l, err)
+	}
+	// Every connection dropped: the lost connection is the error, after
+	// listRetries tries (Go's transport may try a reused connection's
+	// request twice: one Stream alone makes at most two requests).
+	set(1000)
+	if _, err := dyn.List(context.Background(), gvr, "flaky", metav1.ListOptions{}); err == nil || !utilnet.IsProbableEOF(err) {
+		t.Errorf("every connection dropped: error %v, want the lost connection", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if tries < listRetries {
+		t.Errorf("every connection dropped: %d requests, want at least %d", tries, listRetries)
 	}
 }
 

@@ -191,11 +191,16 @@ func (r *Reader) listIn(ctx context.Context, k *kinds.Kind, ns, selector string)
 	if limit == 0 {
 		limit = DefaultPageSize
 	}
-	client := r.Dynamic.Resource(k.GVR()).Namespace(ns)
+	fetch := r.Dynamic.Resource(k.GVR()).Namespace(ns).List
+	if d, ok := r.Dynamic.(*Dynamic); ok {
+		fetch = func(ctx context.Context, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
+			return d.List(ctx, k.GVR(), ns, opts)
+		}
+	}
 	var items []unstructured.Unstructured
 	opts := metav1.ListOptions{LabelSelector: selector, Limit: limit}
 	for {
-		list, err := client.List(ctx, opts)
+		list, err := fetch(ctx, opts)
 		if err != nil {
 			if apierrors.IsNotFound(err) {
 				return nil, &NotServedError{Kind: k, Host: r.Host}
