@@ -50,9 +50,11 @@ var jsonOptions = jsonv2.JoinOptions(
 // WriteJSON writes v as indented JSON with a final newline, byte for byte
 // as encoding/json's Encoder would with 4-space indentation and no HTML
 // escaping, except that invalid UTF-8 becomes the character U+FFFD where
-// encoding/json writes the escape \ufffd (the same string). It streams: encoding/json marshals the whole value and then
-// indents it in a second buffer, which for a drift report of a fleet was
-// about 35 MB of memory written once.
+// encoding/json writes the escape \ufffd (the same string). It streams:
+// encoding/json marshals the whole value and then indents it in a second
+// buffer, which for a drift report of a fleet was about 35 MB of memory
+// written once. A value that cannot be encoded is an error after what was
+// encoded before it (beyond the first 64 KiB) has been written.
 func WriteJSON(w io.Writer, v interface{}) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := jsonv2.MarshalWrite(bw, v, jsonOptions); err != nil {
