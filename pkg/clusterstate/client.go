@@ -108,10 +108,10 @@ func (d *Dynamic) read(ctx context.Context, path []string, opts metav1.ListOptio
 	if r.err != nil && r.err != io.EOF {
 		return nil, r.err
 	}
-	list := &unstructured.UnstructuredList{}
 	if err != nil {
 		return nil, errNotList
 	}
+	list := &unstructured.UnstructuredList{}
 	if _, ok := fillList(m, list); !ok {
 		return nil, errNotList
 	}

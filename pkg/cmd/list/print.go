@@ -6,7 +6,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
 	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 )
 
@@ -70,13 +69,7 @@ func (it Item) object(annotate, showManagedFields bool) *unstructured.Unstructur
 	if annotate {
 		return it.Annotated(showManagedFields)
 	}
-	u := it.Obj.DeepCopy()
-	if showManagedFields {
-		jsonvalue.ExpandFieldsV1(u.Object) // as the API server sent them
-	} else {
-		u.SetManagedFields(nil)
-	}
-	return it.withAgentStatus(u)
+	return it.withAgentStatus(it.printedCopy(showManagedFields))
 }
 
 // SortItems orders items by the value at a JSONPath (--sort-by), stably;

@@ -103,15 +103,23 @@ func Items(states []*cmdutil.FabricState, source cmdutil.Source) []Item {
 	return out
 }
 
+// printedCopy is a copy of the item's object as kubectl prints it: without
+// managedFields unless showManagedFields, and then with their field sets
+// as the API server sent them.
+func (it Item) printedCopy(showManagedFields bool) *unstructured.Unstructured {
+	u := it.Obj.DeepCopy()
+	if showManagedFields {
+		jsonvalue.ExpandFieldsV1(u.Object)
+	} else {
+		u.SetManagedFields(nil)
+	}
+	return u
+}
+
 // Annotated returns a copy of the item's object with list's annotations,
 // and without managedFields unless showManagedFields (as kubectl prints).
 func (it Item) Annotated(showManagedFields bool) *unstructured.Unstructured {
-	u := it.Obj.DeepCopy()
-	if !showManagedFields {
-		u.SetManagedFields(nil)
-	} else {
-		jsonvalue.ExpandFieldsV1(u.Object) // as the API server sent them
-	}
+	u := it.printedCopy(showManagedFields)
 	ann := u.GetAnnotations()
 	if ann == nil {
 		ann = map[string]string{}
