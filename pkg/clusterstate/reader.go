@@ -13,7 +13,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -26,7 +25,7 @@ const DefaultPageSize = 500
 // Reader reads managed objects from one cluster.
 type Reader struct {
 	Dynamic   dynamic.Interface
-	Discovery discovery.DiscoveryInterface
+	Discovery Discovery
 	// Namespace is the fabric's namespace (Get reads from it).
 	Namespace string
 	// Namespaces, when more than one, are every namespace the fabric
@@ -56,7 +55,7 @@ func (e *NotServedError) Error() string {
 // preferring the group's preferred version. It returns the kinds at the
 // served versions, in the same order.
 func (r *Reader) Resolve(ctx context.Context, ks []*kinds.Kind) ([]*kinds.Kind, error) {
-	groups, err := r.Discovery.ServerGroups()
+	groups, err := r.Discovery.ServerGroupsWithContext(ctx)
 	if err != nil {
 		return nil, r.wrap(err, "discovering API groups")
 	}
@@ -80,7 +79,7 @@ func (r *Reader) Resolve(ctx context.Context, ks []*kinds.Kind) ([]*kinds.Kind, 
 		if m, ok := served[gv]; ok {
 			return m, nil
 		}
-		list, err := r.Discovery.ServerResourcesForGroupVersion(gv)
+		list, err := r.Discovery.ServerResourcesForGroupVersionWithContext(ctx, gv)
 		if err != nil && !apierrors.IsNotFound(err) {
 			return nil, r.wrap(err, "discovering "+gv)
 		}

@@ -11,7 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic/dynamicinformer"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -48,9 +49,9 @@ type Watching struct {
 	Initial resource.Set
 
 	cancel context.CancelFunc
-	// factories are one informer factory per namespace of the fabric.
-	factories []dynamicinformer.DynamicSharedInformerFactory
-	once      sync.Once
+	// running counts the informers' goroutines.
+	running sync.WaitGroup
+	once    sync.Once
 }
 
 // Stop stops the informers and returns once all their goroutines have
@@ -58,9 +59,7 @@ type Watching struct {
 func (w *Watching) Stop() {
 	w.once.Do(func() {
 		w.cancel()
-		for _, f := range w.factories {
-			f.Shutdown()
-		}
+		w.running.Wait()
 	})
 }
 
@@ -87,11 +86,6 @@ func (r *Reader) Watch(ctx context.Context, ks []*kinds.Kind, selector string, e
 func (r *Reader) StartWatch(ctx context.Context, ks []*kinds.Kind, events chan<- Event, opts WatchOptions) (_ *Watching, retErr error) {
 	wctx, cancel := context.WithCancel(ctx)
 	w := &Watching{cancel: cancel}
-	for _, ns := range r.namespaces() {
-		w.factories = append(w.factories, dynamicinformer.NewFilteredDynamicSharedInformerFactory(r.Dynamic, 0, ns, func(o *metav1.ListOptions) {
-			o.LabelSelector = opts.Selector
-		}))
-	}
 	defer func() {
 		if retErr != nil {
 			w.Stop()
@@ -127,9 +121,9 @@ func (r *Reader) StartWatch(ctx context.Context, ks []*kinds.Kind, events chan<-
 	// informers[i] watches kindOf[i] in one namespace.
 	var informers []cache.SharedIndexInformer
 	var kindOf []*kinds.Kind
-	for _, factory := range w.factories {
+	for _, ns := range r.namespaces() {
 		for _, k := range ks {
-			inf, err := r.informer(wctx, factory, k, synced, startErr, send, opts)
+			inf, err := r.informer(wctx, ns, k, synced, startErr, send, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -137,8 +131,8 @@ func (r *Reader) StartWatch(ctx context.Context, ks []*kinds.Kind, events chan<-
 			kindOf = append(kindOf, k)
 		}
 	}
-	for _, factory := range w.factories {
-		factory.Start(wctx.Done())
+	for _, inf := range informers {
+		w.running.Go(func() { inf.RunWithContext(wctx) })
 	}
 	if err := r.waitSynced(wctx, informers, startErr, opts.SyncTimeout); err != nil {
 		return nil, err
@@ -161,11 +155,28 @@ func (r *Reader) StartWatch(ctx context.Context, ks []*kinds.Kind, events chan<-
 	return w, nil
 }
 
-// informer sets up the informer of one kind from factory (one namespace):
-// its failures go to startErr until synced is closed, then to
-// opts.OnError; its events go to send.
-func (r *Reader) informer(wctx context.Context, factory dynamicinformer.DynamicSharedInformerFactory, k *kinds.Kind, synced <-chan struct{}, startErr chan error, send func(*kinds.Kind, interface{}, bool), opts WatchOptions) (cache.SharedIndexInformer, error) {
-	inf := factory.ForResource(k.GVR()).Informer()
+// informer sets up the informer of one kind in one namespace, as client-go's
+// dynamic informer factory would (dynamicinformer links all of client-go's
+// typed informers, and their initialisers run on every command): its
+// failures go to startErr until synced is closed, then to opts.OnError; its
+// events go to send.
+func (r *Reader) informer(wctx context.Context, ns string, k *kinds.Kind, synced <-chan struct{}, startErr chan error, send func(*kinds.Kind, interface{}, bool), opts WatchOptions) (cache.SharedIndexInformer, error) {
+	client := r.Dynamic.Resource(k.GVR()).Namespace(ns)
+	lw := &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.LabelSelector = opts.Selector
+			return client.List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.LabelSelector = opts.Selector
+			return client.Watch(ctx, o)
+		},
+	}
+	inf := cache.NewSharedIndexInformerWithOptions(
+		cache.ToListWatcherWithWatchListSemantics(lw, r.Dynamic),
+		&unstructured.Unstructured{},
+		cache.SharedIndexInformerOptions{ObjectDescription: k.GVR().String()},
+	)
 	onError := func(_ context.Context, _ *cache.Reflector, err error) {
 		if benignWatchError(err) || wctx.Err() != nil {
 			return

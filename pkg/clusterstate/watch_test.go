@@ -12,8 +12,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
@@ -57,15 +55,11 @@ func waitGoroutines(t *testing.T, want int) {
 
 func newReader(t *testing.T, cp *testbed.ControlPlane) *Reader {
 	t.Helper()
-	disc, err := discovery.NewDiscoveryClientForConfig(cp.RestConfig)
+	dyn, err := NewDynamic(cp.RestConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dyn, err := dynamic.NewForConfig(cp.RestConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &Reader{Dynamic: dyn, Discovery: disc, Namespace: "default", Host: cp.RestConfig.Host}
+	return &Reader{Dynamic: dyn, Discovery: dyn.Discovery(), Namespace: "default", Host: cp.RestConfig.Host}
 }
 
 // A watch that cannot start — here one of its kinds is not served, so its
@@ -121,15 +115,11 @@ func TestHungServer(t *testing.T) {
 	defer hung.Close()
 	defer close(release)
 	cfg := &rest.Config{Host: hung.URL}
-	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	dyn, err := NewDynamic(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &Reader{Dynamic: dyn, Discovery: disc, Namespace: "default", Host: hung.URL}
+	r := &Reader{Dynamic: dyn, Discovery: dyn.Discovery(), Namespace: "default", Host: hung.URL}
 	if err := r.Probe(t.Context(), 200*time.Millisecond); err == nil || !strings.Contains(err.Error(), "probing readiness from the cluster at "+hung.URL) {
 		t.Errorf("probe of a hung server: %v", err)
 	}
@@ -202,11 +192,11 @@ func TestProbeReadsTheAnswer(t *testing.T) {
 		fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","reason":%q,"code":%d}`, map[int]string{403: "Forbidden", 500: "InternalError"}[code], code)
 	}))
 	defer srv.Close()
-	disc, err := discovery.NewDiscoveryClientForConfig(&rest.Config{Host: srv.URL})
+	dyn, err := NewDynamic(&rest.Config{Host: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Reader{Discovery: disc, Host: srv.URL}
+	r := &Reader{Discovery: dyn.Discovery(), Host: srv.URL}
 	if err := r.Probe(t.Context(), time.Second); err != nil {
 		t.Errorf("403: %v", err)
 	}

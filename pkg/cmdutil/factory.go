@@ -16,9 +16,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"golang.org/x/term"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -45,8 +43,9 @@ type Factory struct {
 	// client (tests count requests with it).
 	WrapTransport func(http.RoundTripper) http.RoundTripper
 
-	// KubeFlags are cli-runtime's standard kube flags as the user set them.
-	KubeFlags *genericclioptions.ConfigFlags
+	// KubeFlags are kubectl's flags for reaching a cluster, as the user set
+	// them.
+	KubeFlags *KubeFlags
 
 	// Global flags, bound by the root command.
 	ConfigPath  string
@@ -79,7 +78,7 @@ func NewFactory(streams genericiooptions.IOStreams) *Factory {
 		IOStreams: streams,
 		Getenv:    os.Getenv,
 		Now:       time.Now,
-		KubeFlags: genericclioptions.NewConfigFlags(true).WithDeprecatedPasswordFlag(),
+		KubeFlags: NewKubeFlags(),
 		viper:     viper.New(),
 	}
 }
@@ -235,7 +234,7 @@ func (f *Factory) openWorkspace(ctx context.Context, fab *fabric.Fabric, opts gi
 type Cluster struct {
 	RestConfig *rest.Config
 	Dynamic    dynamic.Interface
-	Discovery  discovery.DiscoveryInterface
+	Discovery  clusterstate.Discovery
 	Namespace  string
 	// Namespaces are every namespace the fabric spans (Namespace first).
 	Namespaces []string
@@ -268,7 +267,7 @@ func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 type clusterClients struct {
 	rc   *rest.Config
 	dyn  dynamic.Interface
-	disc discovery.DiscoveryInterface
+	disc clusterstate.Discovery
 }
 
 func ptrString(p *string) string {
@@ -279,7 +278,7 @@ func ptrString(p *string) string {
 }
 
 // newClients builds the clients of the kubeconfig context flags name.
-func (f *Factory) newClients(flags *genericclioptions.ConfigFlags) (*clusterClients, error) {
+func (f *Factory) newClients(flags *KubeFlags) (*clusterClients, error) {
 	rc, err := flags.ToRESTConfig()
 	if err != nil || rc.Host == clientcmd.ClusterDefaults.Server {
 		// client-go falls back to localhost:8080 when no context applies.
@@ -308,11 +307,7 @@ func (f *Factory) newClients(flags *genericclioptions.ConfigFlags) (*clusterClie
 	if err != nil {
 		return nil, err
 	}
-	disc, err := discovery.NewDiscoveryClientForConfig(rc)
-	if err != nil {
-		return nil, err
-	}
-	return &clusterClients{rc: rc, dyn: dyn, disc: disc}, nil
+	return &clusterClients{rc: rc, dyn: dyn, disc: dyn.Discovery()}, nil
 }
 
 // loopbackServer reports whether a server address names this machine:
@@ -353,10 +348,8 @@ func (f *Factory) Namespaces(fab *fabric.Fabric) []string {
 
 // kubeFlagsFor builds kube flags for one fabric: the user's flags where set,
 // else the fabric's cluster settings.
-func (f *Factory) kubeFlagsFor(fab *fabric.Fabric) *genericclioptions.ConfigFlags {
-	u := f.KubeFlags
-	c := genericclioptions.NewConfigFlags(false)
-	c.KubeConfig, c.Context, c.Namespace = u.KubeConfig, u.Context, u.Namespace
+func (f *Factory) kubeFlagsFor(fab *fabric.Fabric) *KubeFlags {
+	c := f.KubeFlags.Copy()
 	if !f.changed("kubeconfig") && fab.Cluster.Kubeconfig != "" {
 		p := fabric.ExpandHome(fab.Cluster.Kubeconfig, f.home())
 		c.KubeConfig = &p
@@ -365,11 +358,6 @@ func (f *Factory) kubeFlagsFor(fab *fabric.Fabric) *genericclioptions.ConfigFlag
 		ctx := fab.Cluster.Context
 		c.Context = &ctx
 	}
-	c.ClusterName, c.AuthInfoName = u.ClusterName, u.AuthInfoName
-	c.APIServer, c.TLSServerName, c.Insecure = u.APIServer, u.TLSServerName, u.Insecure
-	c.CertFile, c.KeyFile, c.CAFile, c.BearerToken = u.CertFile, u.KeyFile, u.CAFile, u.BearerToken
-	c.Impersonate, c.ImpersonateUID, c.ImpersonateGroup = u.Impersonate, u.ImpersonateUID, u.ImpersonateGroup
-	c.Username, c.Password, c.Timeout, c.DisableCompression = u.Username, u.Password, u.Timeout, u.DisableCompression
 	return c
 }
 

@@ -3,10 +3,14 @@ package cmdutil
 import (
 	"bytes"
 	"errors"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -200,5 +204,37 @@ func TestClustersShareClientsPerContext(t *testing.T) {
 	}
 	if a, err = f.Cluster(&fabric.Fabric{Name: "a"}); err != nil || a.RestConfig.DisableCompression {
 		t.Errorf("--disable-compression=false: %v, disabled %v", err, a != nil && a.RestConfig.DisableCompression)
+	}
+}
+
+// Every kube flag reaches each fabric's cluster, on top of the fabric's own
+// kubeconfig and context. (--proxy-url and --as-user-extra were once dropped
+// on the way.)
+func TestKubeFlagsReachEveryFabric(t *testing.T) {
+	p := writeKubeconfig(t, twoContexts)
+	f := testFactory(map[string]string{"HOME": t.TempDir()})
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	f.AddGlobalFlags(fs)
+	if err := fs.Parse([]string{"--proxy-url", "http://proxy.test:3128", "--as", "alice", "--as-group", "ops",
+		"--as-user-extra", "scope=a", "--as-user-extra", "scope=b", "--request-timeout", "7s", "--tls-server-name", "api.test"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.Cluster(&fabric.Fabric{Name: "lab", Cluster: fabric.ClusterSpec{Kubeconfig: p, Context: "lab"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := c.RestConfig
+	if rc.Host != "https://127.0.0.1:6443" || rc.BearerToken != "tok-never-shown" {
+		t.Errorf("the fabric's kubeconfig was not used: %s", rc.Host)
+	}
+	if u, err := rc.Proxy(&http.Request{URL: &url.URL{Scheme: "https", Host: "127.0.0.1:6443"}}); err != nil || u == nil || u.Host != "proxy.test:3128" {
+		t.Errorf("proxy %v, %v", u, err)
+	}
+	imp := rc.Impersonate
+	if imp.UserName != "alice" || !reflect.DeepEqual(imp.Groups, []string{"ops"}) || !reflect.DeepEqual(imp.Extra, map[string][]string{"scope": {"a", "b"}}) {
+		t.Errorf("impersonation %+v", imp)
+	}
+	if rc.Timeout != 7*time.Second || c.Timeout != 7*time.Second || rc.TLSClientConfig.ServerName != "api.test" {
+		t.Errorf("timeout %s, server name %q", rc.Timeout, rc.TLSClientConfig.ServerName)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-
-	"k8s.io/cli-runtime/pkg/genericclioptions"
 )
 
 // noCurrentContext explains a kubeconfig that names no context to use
@@ -14,7 +12,7 @@ import (
 // either, instead of client-go's fallback to localhost:8080 (kubectl's "The
 // connection to the server localhost:8080 was refused"). It returns nil
 // when that is not the problem.
-func noCurrentContext(flags *genericclioptions.ConfigFlags) error {
+func noCurrentContext(flags *KubeFlags) error {
 	if flags.Context != nil && *flags.Context != "" {
 		return nil
 	}

@@ -7,9 +7,10 @@ import (
 	"sync"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/client-go/rest"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -38,11 +39,10 @@ func Fetch(ctx context.Context, cfg *rest.Config, crdNames []string) ([]*apiexte
 	if len(crdNames) == 0 {
 		crdNames = HedgehogCRDNames()
 	}
-	cs, err := apiextensionsclient.NewForConfig(cfg)
+	client, err := crdClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("fetching CRDs: %w", err)
 	}
-	client := cs.ApiextensionsV1().CustomResourceDefinitions()
 	// Concurrently: one round trip for all of them, not one per CRD.
 	got := make([]*apiextensionsv1.CustomResourceDefinition, len(crdNames))
 	errs := make([]error, len(crdNames))
@@ -51,7 +51,9 @@ func Fetch(ctx context.Context, cfg *rest.Config, crdNames []string) ([]*apiexte
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i], errs[i] = client.Get(ctx, name, metav1.GetOptions{})
+			crd := &apiextensionsv1.CustomResourceDefinition{}
+			errs[i] = client.Get().Resource("customresourcedefinitions").Name(name).Do(ctx).Into(crd)
+			got[i] = crd
 		}()
 	}
 	wg.Wait()
@@ -73,4 +75,26 @@ func Fetch(ctx context.Context, cfg *rest.Config, crdNames []string) ([]*apiexte
 		return nil, fmt.Errorf("CRD(s) not found on %s: %v; is the Hedgehog fabric installed there?", cfg.Host, missing)
 	}
 	return out, nil
+}
+
+// crdCodecs decode apiextensions.k8s.io/v1 objects. They are built on first
+// use: the generated clientset of apiextensions-apiserver builds its scheme
+// in a package initialiser, which would run on every command.
+var crdCodecs = sync.OnceValue(func() serializer.CodecFactory {
+	s := runtime.NewScheme()
+	utilruntime.Must(apiextensionsv1.AddToScheme(s))
+	return serializer.NewCodecFactory(s)
+})
+
+// crdClient is a REST client for apiextensions.k8s.io/v1, set up as the
+// generated clientset sets up its own.
+func crdClient(cfg *rest.Config) (*rest.RESTClient, error) {
+	c := rest.CopyConfig(cfg)
+	c.GroupVersion = &apiextensionsv1.SchemeGroupVersion
+	c.APIPath = "/apis"
+	c.NegotiatedSerializer = crdCodecs().WithoutConversion()
+	if c.UserAgent == "" {
+		c.UserAgent = rest.DefaultKubernetesUserAgent()
+	}
+	return rest.RESTClientFor(c)
 }

@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
-	"k8s.io/kubectl/pkg/cmd/util/editor"
 
+	"github.com/githedgehog/kubectl-hnp/internal/editor"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/manifest"
@@ -59,12 +59,12 @@ func (o *Options) editInteractive(ctx context.Context, fab *fabric.Fabric, loc *
 	if o.f.Getenv("KUBE_EDITOR") == "" && o.f.Getenv("EDITOR") == "" && !stdinIsTerminal(o.In) {
 		return nil, fmt.Errorf("no editor can run: stdin is not a terminal and neither KUBE_EDITOR nor EDITOR is set; for scripts use --set, --patch or -f")
 	}
-	ed := editor.NewDefaultEditor([]string{"KUBE_EDITOR", "EDITOR"})
+	ed := editor.FromEnv(o.f.Getenv, "KUBE_EDITOR", "EDITOR")
 	doc := loc.DocBytes
 	var problems []string
 	for {
 		shown := append(header(fab, loc, what, problems), doc...)
-		saved, path, err := ed.LaunchTempFile("kubectl-hnp-edit-", ".yaml", bytes.NewReader(shown))
+		saved, path, err := ed.EditTemp("kubectl-hnp-edit-", ".yaml", shown, o.In, o.Out, o.ErrOut)
 		if path != "" {
 			defer os.Remove(path)
 		}
