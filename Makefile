@@ -21,7 +21,7 @@ export KUBEBUILDER_ASSETS ?= $(CONTROLPLANE)
 FLUX ?= $(TOOLS_CACHE)/flux-v1.7.3
 export HNP_FLUX_DIR ?= $(FLUX)
 
-.PHONY: all build install controlplane flux test lint bench bench-e2e bench-fleet bench-ladder bench-git demo clean completions docs release-check
+.PHONY: all build install controlplane flux test lint bench bench-e2e bench-fleet bench-ladder bench-git bench-startup demo clean completions docs release-check
 
 all: build
 
@@ -65,6 +65,9 @@ bench-ladder: controlplane ## drift's time and peak memory on 1,000, 10,000 and 
 
 bench-git: ## cold and warm `list --source git` of a repository of 8,500 files and 5,000 commits vs git clone / git fetch, and the first edit (build tag gitbench)
 	go test -tags gitbench -run '^$$' -bench GitHistory -benchtime 3x -timeout 60m ./pkg/cmd/root/
+
+bench-startup: build ## start-up CPU and page faults of version, completion and list --source git (BINS="a b" to compare binaries)
+	hack/bench-startup.sh $(if $(BINS),$(BINS),bin/kubectl-hnp)
 
 completions: ## regenerate the shell completion scripts in completions/
 	go run ./hack/gendocs -completions completions
