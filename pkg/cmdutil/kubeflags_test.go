@@ -29,6 +29,9 @@ users:
   user: {client-certificate: /etc/c.crt, client-key: /etc/c.key}
 - name: basic
   user: {username: admin, password: secret}
+- name: plugin
+  user:
+    exec: {apiVersion: client.authentication.k8s.io/v1, command: get-token, args: [--cluster, b], interactiveMode: Never}
 contexts:
 - name: lab
   context: {cluster: a, user: u, namespace: lab-ns}
@@ -36,6 +39,8 @@ contexts:
   context: {cluster: b, user: cert}
 - name: old
   context: {cluster: b, user: basic}
+- name: sso
+  context: {cluster: a, user: plugin, namespace: sso-ns}
 `
 
 // kubectl's own flags (cli-runtime's ConfigFlags, as kubectl sets them up)
@@ -83,6 +88,9 @@ func TestKubeFlagsMatchCLIRuntime(t *testing.T) {
 		{"--request-timeout", "5s", "--disable-compression", "--proxy-url", "http://proxy.flag:8080"},
 		{"--context", "prod", "--client-certificate", "/tmp/x.crt", "--client-key", "/tmp/x.key", "--certificate-authority", "/tmp/ca.crt", "--tls-server-name", "api.flag"},
 		{"--username", "u2", "--password", "p2", "--context", "old"},
+		{"--context", "sso"},
+		{"--context", "no-such-context"},
+		{"--kubeconfig", "/nonexistent/kubeconfig"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			tfs, theirs, ofs, ours := newPair()
@@ -98,6 +106,9 @@ func TestKubeFlagsMatchCLIRuntime(t *testing.T) {
 				t.Fatalf("errors differ: kubectl %v, ours %v", werr, gerr)
 			}
 			if werr != nil {
+				if werr.Error() != gerr.Error() {
+					t.Errorf("errors differ:\nkubectl: %v\nours:    %v", werr, gerr)
+				}
 				return
 			}
 			if w, g := proxyOf(t, want), proxyOf(t, got); w != g {
