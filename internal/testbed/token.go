@@ -29,6 +29,23 @@ func (c *ControlPlane) TokenUser(t testing.TB, name string) (kubeconfig, token s
 // allow (a cluster role of its own); nil rules mean cluster-admin.
 func (c *ControlPlane) RestrictedTokenUser(t testing.TB, name string, rules []rbacv1.PolicyRule) (kubeconfig, token string) {
 	t.Helper()
+	return c.tokenUser(t, name, rules, nil)
+}
+
+// NamespacedTokenUser is RestrictedTokenUser for a user allowed what rules
+// allow in the given namespaces only (role bindings there, no cluster role
+// binding): such a user may list a kind in each of them, but not across
+// all namespaces.
+func (c *ControlPlane) NamespacedTokenUser(t testing.TB, name string, rules []rbacv1.PolicyRule, namespaces ...string) (kubeconfig, token string) {
+	t.Helper()
+	if rules == nil || len(namespaces) == 0 {
+		t.Fatal("NamespacedTokenUser needs rules and namespaces")
+	}
+	return c.tokenUser(t, name, rules, namespaces)
+}
+
+func (c *ControlPlane) tokenUser(t testing.TB, name string, rules []rbacv1.PolicyRule, namespaces []string) (kubeconfig, token string) {
+	t.Helper()
 	ctx := context.Background()
 	cs, err := kubernetes.NewForConfig(c.RestConfig)
 	if err != nil {
@@ -47,16 +64,28 @@ func (c *ControlPlane) RestrictedTokenUser(t testing.TB, name string, rules []rb
 		}
 		t.Cleanup(func() { _ = cs.RbacV1().ClusterRoles().Delete(context.Background(), role, metav1.DeleteOptions{}) })
 	}
-	binding := &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "testbed-" + name},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
-		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: name, Namespace: DefaultNamespace}},
+	roleRef := rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role}
+	subjects := []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: name, Namespace: DefaultNamespace}}
+	bindingName := "testbed-" + name
+	if namespaces == nil {
+		binding := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: bindingName}, RoleRef: roleRef, Subjects: subjects}
+		if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("binding service account %s: %v", name, err)
+		}
+		t.Cleanup(func() {
+			_ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), bindingName, metav1.DeleteOptions{})
+		})
 	}
-	if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
-		t.Fatalf("binding service account %s: %v", name, err)
+	for _, ns := range namespaces {
+		binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: bindingName, Namespace: ns}, RoleRef: roleRef, Subjects: subjects}
+		if _, err := cs.RbacV1().RoleBindings(ns).Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("binding service account %s in %s: %v", name, ns, err)
+		}
+		t.Cleanup(func() {
+			_ = cs.RbacV1().RoleBindings(ns).Delete(context.Background(), bindingName, metav1.DeleteOptions{})
+		})
 	}
 	t.Cleanup(func() {
-		_ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), binding.Name, metav1.DeleteOptions{})
 		_ = cs.CoreV1().ServiceAccounts(DefaultNamespace).Delete(context.Background(), name, metav1.DeleteOptions{})
 	})
 	tr, err := cs.CoreV1().ServiceAccounts(DefaultNamespace).CreateToken(ctx, name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})

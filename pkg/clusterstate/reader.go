@@ -38,6 +38,9 @@ type Reader struct {
 	// Progress, when set, is called as each kind's LIST completes, with
 	// the number of objects read (from several goroutines).
 	Progress func(kind string, n int)
+	// Shared, when set, is the cluster's LISTs shared with the readers of
+	// other namespaces (see SharedLists): Load takes its objects from them.
+	Shared *SharedLists
 }
 
 // NotServedError says that the cluster does not serve a managed kind.
@@ -168,6 +171,12 @@ func (r *Reader) namespaces() []string {
 // other (a LIST per namespace needs no cluster-wide permission), sorted by
 // namespace and name.
 func (r *Reader) listAll(ctx context.Context, k *kinds.Kind, selector string) ([]unstructured.Unstructured, error) {
+	if r.Shared != nil {
+		items, ok, err := r.Shared.list(ctx, r, k, selector)
+		if ok {
+			return items, err
+		}
+	}
 	var items []unstructured.Unstructured
 	for _, ns := range r.namespaces() {
 		got, err := r.listIn(ctx, k, ns, selector)

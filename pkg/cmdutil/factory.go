@@ -255,12 +255,16 @@ func (c *Cluster) Reader() *clusterstate.Reader {
 // them all.
 func (f *Factory) Cluster(fab *fabric.Fabric) (*Cluster, error) {
 	flags := f.kubeFlagsFor(fab)
-	key := ptrString(flags.KubeConfig) + "\x00" + ptrString(flags.Context)
-	c, err := f.clients.get(key, func() (*clusterClients, error) { return f.newClients(flags) })
+	c, err := f.clients.get(clientsKey(flags), func() (*clusterClients, error) { return f.newClients(flags) })
 	if err != nil {
 		return nil, err
 	}
 	return &Cluster{RestConfig: c.rc, Dynamic: c.dyn, Discovery: c.disc, Namespace: f.Namespace(fab), Namespaces: f.Namespaces(fab), Host: c.rc.Host, Timeout: c.rc.Timeout}, nil
+}
+
+// clientsKey names the clients of flags: their kubeconfig and context.
+func clientsKey(flags *KubeFlags) string {
+	return ptrString(flags.KubeConfig) + "\x00" + ptrString(flags.Context)
 }
 
 // clusterClients are the clients of one kubeconfig context.

@@ -81,6 +81,10 @@ type LoadOptions struct {
 	// Agents also reads the switches' Agents (one LIST per fabric) when the
 	// live cluster is read and Switch is among the kinds: FabricState.Agents.
 	Agents bool
+
+	// shared are the LISTs the fabrics of one LoadFabrics share, by
+	// clients key (see sharedLists).
+	shared map[string]*clusterstate.SharedLists
 }
 
 // FabricState is what was read of one fabric. Err is set when reading
@@ -127,6 +131,7 @@ type FabricState struct {
 // order as soon as each one and those before it are read.
 func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts LoadOptions) []*FabricState {
 	blank := func(fab fabric.Fabric) *FabricState { return &FabricState{Fabric: fab, Kinds: opts.Kinds} }
+	opts.shared = f.sharedLists(fabs, opts)
 	out := runFleet(ctx, fabs, opts.Fleet, opts.Each, blank, func(ctx context.Context, st *FabricState) {
 		start := f.Now()
 		f.loadFabric(ctx, st, opts)
@@ -246,6 +251,7 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 	}
 	gcpolicy.ReadingCluster()
 	r := c.Reader()
+	r.Shared = opts.shared[clientsKey(f.kubeFlagsFor(&st.Fabric))]
 	if opts.Progress != nil {
 		name := st.Fabric.Name
 		r.Progress = func(kind string, n int) { opts.Progress(name, kind, n) }
@@ -285,6 +291,42 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 	actual, err := r.Load(ctx, ks, sel)
 	st.Actual = actual
 	return err
+}
+
+// sharedLists decides which fabrics of fabs read their cluster with one
+// LIST per kind across all namespaces (clusterstate.SharedLists) instead of
+// one per kind and namespace. Fabrics share a cluster when they use the
+// same kubeconfig and context (so the same credentials). A cluster's
+// fabrics (or one fabric spanning several namespaces) share its LISTs when
+// they read at least two namespaces in all and they are all the fabrics
+// the config places on that cluster: then the LIST across all namespaces
+// reads the namespaces of no fabric it was not asked for, except those of
+// no configured fabric at all.
+func (f *Factory) sharedLists(fabs []fabric.Fabric, opts LoadOptions) map[string]*clusterstate.SharedLists {
+	if !opts.Source.Cluster() || opts.Snapshot != nil {
+		return nil
+	}
+	readers := map[string][][]string{}
+	selected := map[string]bool{}
+	for i := range fabs {
+		key := clientsKey(f.kubeFlagsFor(&fabs[i]))
+		readers[key] = append(readers[key], f.Namespaces(&fabs[i]))
+		selected[fabs[i].Name] = true
+	}
+	if cfg, err := f.Config(); err == nil {
+		for i := range cfg.Fabrics {
+			if !selected[cfg.Fabrics[i].Name] {
+				delete(readers, clientsKey(f.kubeFlagsFor(&cfg.Fabrics[i])))
+			}
+		}
+	}
+	out := map[string]*clusterstate.SharedLists{}
+	for key, nss := range readers {
+		if s := clusterstate.NewSharedLists(nss); s != nil {
+			out[key] = s
+		}
+	}
+	return out
 }
 
 // SampleEvidence reads a few objects of the kinds the Hedgehog webhook
