@@ -338,3 +338,33 @@ func TestRepoRootSkipsNestedModules(t *testing.T) {
 		t.Error("RepoRoot() outside any repository succeeded")
 	}
 }
+
+// countRequests adds up apiserver_request_total's series of one verb and
+// group, whatever their other labels, and no other series.
+func TestCountRequests(t *testing.T) {
+	page := []byte(`# HELP apiserver_request_total [STABLE] Counter of apiserver requests
+# TYPE apiserver_request_total counter
+apiserver_request_total{code="200",component="apiserver",dry_run="",group="vpc.githedgehog.com",resource="vpcs",scope="cluster",subresource="",verb="LIST",version="v1beta1"} 3
+apiserver_request_total{code="200",component="apiserver",dry_run="",group="vpc.githedgehog.com",resource="vpcs",scope="namespace",subresource="",verb="LIST",version="v1beta1"} 12
+apiserver_request_total{code="403",component="apiserver",dry_run="",group="vpc.githedgehog.com",resource="ipv4namespaces",scope="cluster",subresource="",verb="LIST",version="v1beta1"} 1
+apiserver_request_total{code="200",component="apiserver",dry_run="",group="vpc.githedgehog.com",resource="vpcs",scope="resource",subresource="",verb="GET",version="v1beta1"} 7
+apiserver_request_total{code="200",component="apiserver",dry_run="",group="wiring.githedgehog.com",resource="switches",scope="namespace",subresource="",verb="LIST",version="v1beta1"} 5
+apiserver_request_duration_seconds_count{component="apiserver",dry_run="",group="vpc.githedgehog.com",resource="vpcs",scope="cluster",subresource="",verb="LIST",version="v1beta1"} 100
+`)
+	for _, tt := range []struct {
+		verb, group string
+		want        int
+	}{
+		{"LIST", "vpc.githedgehog.com", 16},
+		{"GET", "vpc.githedgehog.com", 7},
+		{"LIST", "wiring.githedgehog.com", 5},
+		{"WATCH", "vpc.githedgehog.com", 0},
+	} {
+		if got, err := countRequests(page, tt.verb, tt.group); err != nil || got != tt.want {
+			t.Errorf("%s %s: %d, %v; want %d", tt.verb, tt.group, got, err, tt.want)
+		}
+	}
+	if _, err := countRequests([]byte(`apiserver_request_total{group="g",verb="LIST"} x`+"\n"), "LIST", "g"); err == nil {
+		t.Error("a value that is not a number is no error")
+	}
+}

@@ -185,13 +185,43 @@ func (r *Reader) listAll(ctx context.Context, k *kinds.Kind, selector string) ([
 		}
 		items = append(items, got...)
 	}
-	sort.Slice(items, func(i, j int) bool {
-		if a, b := items[i].GetNamespace(), items[j].GetNamespace(); a != b {
-			return a < b
-		}
-		return items[i].GetName() < items[j].GetName()
-	})
+	sortItems(items)
 	return items, nil
+}
+
+// sortItems sorts LIST items by namespace and name. Each item's namespace
+// and name are read once, and items already in order (as the API server
+// returns them) are left as they are.
+func sortItems(items []unstructured.Unstructured) {
+	type key struct{ ns, name string }
+	keys := make([]key, len(items))
+	sorted := true
+	for i := range items {
+		keys[i] = key{items[i].GetNamespace(), items[i].GetName()}
+		if i > 0 && sorted {
+			a, b := keys[i-1], keys[i]
+			sorted = a.ns < b.ns || a.ns == b.ns && a.name <= b.name
+		}
+	}
+	if sorted {
+		return
+	}
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := keys[order[i]], keys[order[j]]
+		if a.ns != b.ns {
+			return a.ns < b.ns
+		}
+		return a.name < b.name
+	})
+	out := make([]unstructured.Unstructured, len(items))
+	for i, o := range order {
+		out[i] = items[o]
+	}
+	copy(items, out)
 }
 
 func (r *Reader) listIn(ctx context.Context, k *kinds.Kind, ns, selector string) ([]unstructured.Unstructured, error) {

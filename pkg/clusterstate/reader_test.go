@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	fakediscovery "k8s.io/client-go/discovery/fake"
 	clienttesting "k8s.io/client-go/testing"
 
@@ -47,4 +48,33 @@ func TestResolvePrefersServedVersion(t *testing.T) {
 			t.Errorf("error %q should contain %q", err, want)
 		}
 	}
+}
+
+// sortItems orders by namespace, then name, whatever the input's order.
+func TestSortItems(t *testing.T) {
+	item := func(ns, name string) unstructured.Unstructured {
+		u := unstructured.Unstructured{Object: map[string]interface{}{}}
+		u.SetNamespace(ns)
+		u.SetName(name)
+		return u
+	}
+	keys := func(items []unstructured.Unstructured) string {
+		var out []string
+		for _, u := range items {
+			out = append(out, u.GetNamespace()+"/"+u.GetName())
+		}
+		return strings.Join(out, " ")
+	}
+	want := "a/x a/y b/a b/x c/b"
+	for _, in := range [][]unstructured.Unstructured{
+		{item("b", "x"), item("a", "y"), item("c", "b"), item("a", "x"), item("b", "a")},
+		{item("c", "b"), item("b", "x"), item("b", "a"), item("a", "y"), item("a", "x")},
+		{item("a", "x"), item("a", "y"), item("b", "a"), item("b", "x"), item("c", "b")},
+	} {
+		sortItems(in)
+		if got := keys(in); got != want {
+			t.Errorf("sorted: %s, want %s", got, want)
+		}
+	}
+	sortItems(nil)
 }

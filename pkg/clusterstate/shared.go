@@ -3,8 +3,6 @@ package clusterstate
 import (
 	"context"
 	"errors"
-	"sort"
-	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -201,11 +199,6 @@ func (e *sharedList) take(nss []string, wanted map[string]int) []unstructured.Un
 		}
 		out = append(out, items...)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if a, b := out[i].GetNamespace(), out[j].GetNamespace(); a != b {
-			return a < b
-		}
-		return strings.Compare(out[i].GetName(), out[j].GetName()) < 0
-	})
+	sortItems(out)
 	return out
 }

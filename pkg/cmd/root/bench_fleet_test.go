@@ -23,6 +23,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 )
 
 const (
@@ -196,6 +197,7 @@ func BenchmarkFleetDrift(b *testing.B) {
 	type totals struct {
 		wall, cpu, server time.Duration
 		peak              float64
+		lists             int // LIST requests for the managed kinds
 	}
 	// measure runs args, adds its times (and the control planes' CPU time
 	// meanwhile) to t, and checks its output untimed.
@@ -209,10 +211,12 @@ func BenchmarkFleetDrift(b *testing.B) {
 	scrape := time.Duration(median(idle))
 	b.Logf("reading the servers' CPU time costs them %s", scrape)
 	measure := func(t *totals, args []string, names ...string) {
+		l0 := managedLists(b, lab, prod)
 		s0 := serverCPU(b, lab, prod)
 		r := benchExecute(b, st.env, args)
 		b.StopTimer()
 		t.server += serverCPU(b, lab, prod) - s0 - scrape
+		t.lists += managedLists(b, lab, prod) - l0
 		t.wall, t.cpu, t.peak = t.wall+r.wall, t.cpu+r.cpu, max(t.peak, r.peakMB())
 		st.checkFleet(b, r, names...)
 		b.StartTimer()
@@ -279,6 +283,8 @@ func BenchmarkFleetDrift(b *testing.B) {
 		b.ReportMetric(float64(bin.fleet.cpu)/float64(bin.sum.cpu), p+"cpu-ratio-vs-sum")
 		b.ReportMetric(per(bin.fleet.server), p+"fleet-server-cpu-s/op")
 		b.ReportMetric(per(bin.sum.server), p+"sum-server-cpu-s/op")
+		b.ReportMetric(float64(bin.fleet.lists)/float64(n), p+"fleet-lists/op")
+		b.ReportMetric(float64(bin.sum.lists)/float64(n), p+"sum-lists/op")
 		b.ReportMetric(bin.fleet.peak, p+"fleet-peak-MB")
 		b.ReportMetric(bin.sum.peak, p+"single-peak-MB")
 		if p == "" {
@@ -286,4 +292,21 @@ func BenchmarkFleetDrift(b *testing.B) {
 			b.ReportMetric(bin.serial.peak, "concurrency-1-peak-MB")
 		}
 	}
+}
+
+// managedLists is how many LIST requests for the managed kinds' groups the
+// control planes have answered so far.
+func managedLists(b *testing.B, planes ...*testbed.ControlPlane) int {
+	b.Helper()
+	sum := 0
+	for _, cp := range planes {
+		for _, g := range []string{kinds.GroupVPC, kinds.GroupWiring} {
+			n, err := cp.Requests(context.Background(), "LIST", g)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sum += n
+		}
+	}
+	return sum
 }
