@@ -150,7 +150,8 @@ func (o *Options) Run(ctx context.Context) error {
 	states := o.f.LoadFabrics(ctx, fabs, lo)
 	items := Items(states, o.source)
 	AttachAgents(items, states, o.f.Now())
-	if err := o.print(items, len(fabs) > 1, AgentsRead(states)); err != nil {
+	// Nothing read at all is told by the errors alone, as kubectl does.
+	if err := o.print(items, len(fabs) > 1, AgentsRead(states), failed == len(fabs)); err != nil {
 		return err
 	}
 	if o.format.Name == "table" || o.format.Name == "wide" {
@@ -169,13 +170,15 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-func (o *Options) print(items []Item, manyFabrics, agents bool) error {
+func (o *Options) print(items []Item, manyFabrics, agents, allFailed bool) error {
 	var err error
 	if items, err = SortItems(items, o.SortBy); err != nil {
 		return err
 	}
 	if len(items) == 0 && (o.format.Name == "table" || o.format.Name == "wide") {
-		fmt.Fprintln(o.ErrOut, "No resources found.")
+		if !allFailed {
+			fmt.Fprintln(o.ErrOut, "No resources found.")
+		}
 		return nil
 	}
 	return Print(o.Out, items, PrintOptions{

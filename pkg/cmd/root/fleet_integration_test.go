@@ -8,16 +8,19 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/validate"
 )
 
@@ -280,4 +283,99 @@ func threeFabricsOnProd(remote string) string {
 		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
 		fleetFabric("fb", remote, "fb", prod.KubeconfigPath, prod.Context, "namespace: hnp-fb") +
 		fleetFabric("span", remote, "span", prod.KubeconfigPath, prod.Context, "namespaces: [hnp-span-a, hnp-span-b]")
+}
+
+// TestFleetFabricsOnOneClusterShareTheirLISTs: a command reading every
+// fabric of a kubeconfig context LISTs each kind once across all
+// namespaces; one reading some of them LISTs their namespaces; a user who
+// may list only in the fabrics' namespaces gets the same report through
+// per-namespace LISTs after one refused request.
+func TestFleetFabricsOnOneClusterShareTheirLISTs(t *testing.T) {
+	remote := fleetOnProd(t)
+	kubeconfig, _ := prod.NamespacedTokenUser(t, "fleet-ns-only", []rbacv1.PolicyRule{
+		{APIGroups: []string{kinds.GroupVPC}, Resources: []string{"ipv4namespaces"}, Verbs: []string{"list"}},
+	}, "hnp-fa", "hnp-fb", "hnp-span-a", "hnp-span-b")
+	admin, nsOnly := newHarness(t), newHarness(t)
+	admin.writeConfig(threeFabricsOnProd(remote))
+	nsOnly.writeConfig(strings.ReplaceAll(threeFabricsOnProd(remote), fmt.Sprintf("%q, context: %s", prod.KubeconfigPath, prod.Context), fmt.Sprintf("%q, context: fleet-ns-only", kubeconfig)))
+	// lists runs drift on ipns and returns its report and LIST requests
+	// (path, and the answer's status).
+	lists := func(h *harness, args ...string) (*drift.Report, []string) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+		f.Getenv = func(k string) string { return h.env[k] }
+		var mu sync.Mutex
+		var got []string
+		f.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				resp, err := rt.RoundTrip(r)
+				if strings.HasSuffix(r.URL.Path, "/ipv4namespaces") && err == nil {
+					mu.Lock()
+					got = append(got, fmt.Sprintf("%s %d", r.URL.Path, resp.StatusCode))
+					mu.Unlock()
+				}
+				return resp, err
+			})
+		}
+		code := Run(context.Background(), f, append([]string{"drift", "ipns", "-o", "json"}, args...))
+		if code != 1 && code != 0 {
+			t.Fatalf("drift %v: exit %d: %s", args, code, errOut.String())
+		}
+		slices.Sort(got)
+		return driftReport(t, result{stdout: out.String(), stderr: errOut.String(), code: code}), got
+	}
+	const all, ns = "/apis/vpc.githedgehog.com/v1beta1/ipv4namespaces", "/apis/vpc.githedgehog.com/v1beta1/namespaces/"
+	wantAll := map[string]drift.Status{
+		"fa hnp-fa/pool":         drift.StatusInSync,
+		"fb hnp-fb/pool":         drift.StatusInSync,
+		"span hnp-span-a/pool-a": drift.StatusInSync,
+		"span hnp-span-b/pool-b": drift.StatusInSync,
+		"span hnp-span-b/stray":  drift.StatusNotInGit,
+	}
+
+	rep, got := lists(admin)
+	wantStatuses(t, rep, wantAll)
+	if want := []string{all + " 200"}; !slices.Equal(got, want) {
+		t.Errorf("every fabric: LISTs %v, want %v", got, want)
+	}
+
+	rep, got = lists(admin, "--fabric", "fa,fb")
+	wantStatuses(t, rep, map[string]drift.Status{"fa hnp-fa/pool": drift.StatusInSync, "fb hnp-fb/pool": drift.StatusInSync})
+	if want := []string{ns + "hnp-fa/ipv4namespaces 200", ns + "hnp-fb/ipv4namespaces 200"}; !slices.Equal(got, want) {
+		t.Errorf("two of three fabrics: LISTs %v, want %v", got, want)
+	}
+
+	rep, got = lists(nsOnly)
+	wantStatuses(t, rep, wantAll)
+	want := []string{all + " 403"}
+	for _, n := range []string{"hnp-fa", "hnp-fb", "hnp-span-a", "hnp-span-b"} {
+		want = append(want, ns+n+"/ipv4namespaces 200")
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("a user of the namespaces only: LISTs %v, want %v", got, want)
+	}
+}
+
+// list --source cluster whose every fabric fails says so, and not also
+// "No resources found."; one that reads nothing says that.
+func TestListNothingReadIsNotNoResources(t *testing.T) {
+	remote := fleetOnProd(t)
+	h := newHarness(t)
+	h.writeConfig("fabrics:\n" +
+		fleetFabric("closed", remote, "fa", deadKubeconfig(t, closedPort(t)), "dead", "namespace: hnp-fa") +
+		fleetFabric("empty", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-nothing-here"))
+	r := h.run("list", "ipns", "--source", "cluster", "--fabric", "closed")
+	if r.code != 2 || !strings.Contains(r.stderr, "Error: fabric closed") || strings.Contains(r.stderr, "No resources found") {
+		t.Errorf("every fabric failed: exit %d, stderr %q; want 2, the error and no \"No resources found.\"", r.code, r.stderr)
+	}
+	r = h.run("list", "ipns", "--source", "cluster", "--fabric", "empty")
+	if r.code != 0 || r.stderr != "No resources found.\n" || r.stdout != "" {
+		t.Errorf("nothing there: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = h.run("list", "ipns", "--source", "cluster")
+	if r.code != 2 || !strings.Contains(r.stderr, "Error: fabric closed") || !strings.Contains(r.stderr, "No resources found") {
+		t.Errorf("one fabric failed, one empty: exit %d, stderr %q; want 2, the error and \"No resources found.\"", r.code, r.stderr)
+	}
 }
