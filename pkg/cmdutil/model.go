@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/validate"
@@ -24,11 +27,14 @@ func (f *Factory) WriteModel(ctx context.Context, fab *fabric.Fabric, live bool)
 		if cl, err := f.Cluster(fab); err == nil {
 			e, err := f.crds.get(clusterKey(cl), func() (*clusterCRDs, error) { return readCRDs(ctx, cl) })
 			if err == nil {
-				if err := e.encodeErr; err == nil {
-					err = e.files.Save(cacheDir)
-				}
-				if err != nil {
-					fmt.Fprintf(f.IOStreams.ErrOut, "Warning: caching the CRDs in %s: %v\n", cacheDir, err)
+				if !validate.Cached(cacheDir, e.stamp, e.crds...) {
+					files, err := e.files()
+					if err == nil {
+						err = files.Save(cacheDir, e.stamp)
+					}
+					if err != nil {
+						fmt.Fprintf(f.IOStreams.ErrOut, "Warning: caching the CRDs in %s: %v\n", cacheDir, err)
+					}
 				}
 				if e.model != nil {
 					return e.model
@@ -47,24 +53,25 @@ func (f *Factory) WriteModel(ctx context.Context, fab *fabric.Fabric, live bool)
 	return m
 }
 
-// clusterCRDs is one cluster's CRDs as a command run read them: their
-// cache files (or why they could not be encoded) and write-path model (nil
-// when it could not be built).
+// clusterCRDs is one cluster's CRDs as a command run read them: the CRDs
+// and their stamp, their cache files (encoded when a fabric's cache is not
+// current, once), and the write-path model (nil when it could not be
+// built).
 type clusterCRDs struct {
-	files     validate.CacheFiles
-	encodeErr error
-	model     *writepath.Model
+	crds  []*apiextensionsv1.CustomResourceDefinition
+	stamp string
+	files func() (validate.CacheFiles, error)
+	model *writepath.Model
 }
 
-// readCRDs reads the cluster's CRDs, encodes them for the cache and
-// compiles the write-path model.
+// readCRDs reads the cluster's CRDs and compiles the write-path model.
 func readCRDs(ctx context.Context, cl *Cluster) (*clusterCRDs, error) {
 	crds, err := validate.Fetch(ctx, cl.RestConfig, nil)
 	if err != nil {
 		return nil, err
 	}
-	e := &clusterCRDs{}
-	e.files, e.encodeErr = validate.EncodeCache(crds...)
+	e := &clusterCRDs{crds: crds, stamp: validate.Stamp(crds...)}
+	e.files = sync.OnceValues(func() (validate.CacheFiles, error) { return validate.EncodeCache(crds...) })
 	if m, err := writepath.FromCRDs(crds...); err == nil {
 		e.model = m
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -26,12 +27,61 @@ const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 // annotation) is left out. Each file is written atomically: it is complete
 // or not replaced; a file that already holds the same text is not written.
 // Files of other CRDs in dir are left alone.
+//
+// A cache written from CRDs read from a cluster remembers which (Stamp): a
+// later save of the same CRDs finds the cache current (Cached) and neither
+// encodes nor writes anything.
 func SaveCache(dir string, crds ...*apiextensionsv1.CustomResourceDefinition) error {
+	stamp := Stamp(crds...)
+	if Cached(dir, stamp, crds...) {
+		return nil
+	}
 	files, err := EncodeCache(crds...)
 	if err != nil {
 		return err
 	}
-	return files.Save(dir)
+	return files.Save(dir, stamp)
+}
+
+// stampFile is the file of a cache that holds the Stamp of the CRDs its
+// files were written from (ReadCRDs reads only .yaml and .yml files).
+const stampFile = ".stamp"
+
+// Stamp identifies CRDs as a cluster served them: each one's name, uid and
+// resourceVersion, which the API server changes with every change to the
+// CRD. "" when any of them lacks a uid or resourceVersion (CRDs that were
+// not read from a cluster): such CRDs are never taken as cached.
+func Stamp(crds ...*apiextensionsv1.CustomResourceDefinition) string {
+	lines := make([]string, 0, len(crds))
+	for _, crd := range crds {
+		if crd == nil || crd.UID == "" || crd.ResourceVersion == "" {
+			return ""
+		}
+		lines = append(lines, crd.Name+" "+string(crd.UID)+" "+crd.ResourceVersion)
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// Cached reports whether dir holds the cache of the CRDs of stamp (see
+// Stamp): its stamp says so and each CRD's file is there.
+func Cached(dir, stamp string, crds ...*apiextensionsv1.CustomResourceDefinition) bool {
+	if stamp == "" {
+		return false
+	}
+	cur, err := os.ReadFile(filepath.Join(dir, stampFile))
+	if err != nil || string(cur) != stamp {
+		return false
+	}
+	for _, crd := range crds {
+		if fi, err := os.Stat(filepath.Join(dir, crd.Name+".yaml")); err != nil || !fi.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
 }
 
 // CacheFiles are CRDs encoded as SaveCache writes them, in order: encoded
@@ -60,8 +110,11 @@ func EncodeCache(crds ...*apiextensionsv1.CustomResourceDefinition) (CacheFiles,
 	return files, nil
 }
 
-// Save writes the files to dir (created if needed) as SaveCache does.
-func (files CacheFiles) Save(dir string) error {
+// Save writes the files to dir (created if needed) as SaveCache does, and
+// then stamp, the Stamp of the CRDs they were encoded from ("" for none).
+// The stamp is written last: a save broken off halfway leaves the earlier
+// stamp, which does not match, and the next save writes the files again.
+func (files CacheFiles) Save(dir, stamp string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("saving the CRD cache: %w", err)
 	}
@@ -73,6 +126,19 @@ func (files CacheFiles) Save(dir string) error {
 		if err := atomicfile.WriteFile(path, f.Data, 0o644); err != nil {
 			return fmt.Errorf("saving the CRD cache: %w", err)
 		}
+	}
+	path := filepath.Join(dir, stampFile)
+	if stamp == "" {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("saving the CRD cache: %w", err)
+		}
+		return nil
+	}
+	if cur, err := os.ReadFile(path); err == nil && string(cur) == stamp {
+		return nil
+	}
+	if err := atomicfile.WriteFile(path, []byte(stamp), 0o644); err != nil {
+		return fmt.Errorf("saving the CRD cache: %w", err)
 	}
 	return nil
 }

@@ -1,17 +1,21 @@
 package validate
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // checkCacheDir checks that dir holds exactly one <name>.yaml per CRD name
-// and no leftover temporary file.
+// (and perhaps the stamp) and no leftover temporary file.
 func checkCacheDir(t *testing.T, dir string, names []string) {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -20,7 +24,9 @@ func checkCacheDir(t *testing.T, dir string, names []string) {
 	}
 	var got, want []string
 	for _, e := range entries {
-		got = append(got, e.Name())
+		if e.Name() != stampFile {
+			got = append(got, e.Name())
+		}
 	}
 	for _, n := range names {
 		want = append(want, n+".yaml")
@@ -103,5 +109,107 @@ func TestSaveCacheRefusesUnnamedCRDs(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Fatalf("nothing may be written when a CRD is refused: %v", err)
+	}
+}
+
+// A cache saved from CRDs read from a cluster (uid and resourceVersion set)
+// is not encoded or written again while the cluster serves the same CRDs;
+// a changed CRD, a missing file or CRDs that were not read from a cluster
+// are written again.
+func TestSaveCacheSkipsACurrentCache(t *testing.T) {
+	crds, err := ReadCRDs(crdDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range crds {
+		c.UID = types.UID(fmt.Sprintf("uid-%d", i))
+		c.ResourceVersion = fmt.Sprint(100 + i)
+	}
+	dir := t.TempDir()
+	if err := SaveCache(dir, crds...); err != nil {
+		t.Fatal(err)
+	}
+	stamp, err := os.ReadFile(filepath.Join(dir, stampFile))
+	if err != nil || string(stamp) != Stamp(crds...) || !Cached(dir, Stamp(crds...), crds...) {
+		t.Fatalf("stamp %q (%v), want %q", stamp, err, Stamp(crds...))
+	}
+	// Mark every file: a save that writes replaces the mark.
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	mark := func() {
+		t.Helper()
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if err := os.Chtimes(filepath.Join(dir, e.Name()), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	written := func() []string {
+		t.Helper()
+		entries, _ := os.ReadDir(dir)
+		var out []string
+		for _, e := range entries {
+			fi, err := e.Info()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !fi.ModTime().Equal(old) {
+				out = append(out, e.Name())
+			}
+		}
+		return out
+	}
+	name := crds[1].Name + ".yaml"
+
+	mark()
+	if err := SaveCache(dir, crds...); err != nil {
+		t.Fatal(err)
+	}
+	if got := written(); len(got) != 0 {
+		t.Errorf("the same CRDs again: wrote %v, want nothing", got)
+	}
+
+	// A CRD changed in the cluster: its file (and the stamp) are written.
+	crds[1].ResourceVersion = "999"
+	crds[1].Spec.Names.ShortNames = append(crds[1].Spec.Names.ShortNames, "changed")
+	if Cached(dir, Stamp(crds...), crds...) {
+		t.Error("a changed CRD's cache is current")
+	}
+	mark()
+	if err := SaveCache(dir, crds...); err != nil {
+		t.Fatal(err)
+	}
+	if got := written(); !slices.Equal(got, []string{stampFile, name}) {
+		t.Errorf("one CRD changed: wrote %v, want the stamp and %s", got, name)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, name)); !strings.Contains(string(data), "- changed") {
+		t.Errorf("%s does not hold the change", name)
+	}
+
+	// A file gone: the cache is not current, and the file comes back.
+	if err := os.Remove(filepath.Join(dir, name)); err != nil {
+		t.Fatal(err)
+	}
+	if Cached(dir, Stamp(crds...), crds...) {
+		t.Error("a cache missing a file is current")
+	}
+	if err := SaveCache(dir, crds...); err != nil {
+		t.Fatal(err)
+	}
+	if !Cached(dir, Stamp(crds...), crds...) {
+		t.Error("the file missing is not written again")
+	}
+
+	// CRDs not read from a cluster have no stamp: written, and the stamp
+	// of the earlier CRDs removed.
+	crds[0].UID = ""
+	if Stamp(crds...) != "" || Cached(dir, "", crds...) {
+		t.Error("CRDs without a uid have a stamp")
+	}
+	if err := SaveCache(dir, crds...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, stampFile)); !os.IsNotExist(err) {
+		t.Errorf("the stamp of other CRDs is left: %v", err)
 	}
 }

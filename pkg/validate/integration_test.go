@@ -140,6 +140,10 @@ func testFetchAndCache(t *testing.T, cp *testbed.ControlPlane) {
 		t.Fatal(err)
 	}
 	checkCacheDir(t, dir, HedgehogCRDNames())
+	// CRDs read from a cluster carry a stamp: the cache is current for them.
+	if Stamp(crds...) == "" || !Cached(dir, Stamp(crds...), crds...) {
+		t.Errorf("the cache of fetched CRDs is not current for them (stamp %q)", Stamp(crds...))
+	}
 	v, err := LoadCache(dir)
 	if err != nil {
 		t.Fatal(err)
