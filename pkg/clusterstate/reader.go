@@ -4,10 +4,12 @@
 package clusterstate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -193,35 +195,30 @@ func (r *Reader) listAll(ctx context.Context, k *kinds.Kind, selector string) ([
 // and name are read once, and items already in order (as the API server
 // returns them) are left as they are.
 func sortItems(items []unstructured.Unstructured) {
-	type key struct{ ns, name string }
-	keys := make([]key, len(items))
+	type keyed struct {
+		ns, name string
+		u        unstructured.Unstructured
+	}
+	keys := make([]keyed, len(items))
 	sorted := true
-	for i := range items {
-		keys[i] = key{items[i].GetNamespace(), items[i].GetName()}
+	for i, u := range items {
+		keys[i] = keyed{u.GetNamespace(), u.GetName(), u}
 		if i > 0 && sorted {
-			a, b := keys[i-1], keys[i]
-			sorted = a.ns < b.ns || a.ns == b.ns && a.name <= b.name
+			sorted = compareKeyed(keys[i-1].ns, keys[i-1].name, keys[i].ns, keys[i].name) <= 0
 		}
 	}
 	if sorted {
 		return
 	}
-	order := make([]int, len(items))
-	for i := range order {
-		order[i] = i
+	slices.SortFunc(keys, func(a, b keyed) int { return compareKeyed(a.ns, a.name, b.ns, b.name) })
+	for i := range keys {
+		items[i] = keys[i].u
 	}
-	sort.Slice(order, func(i, j int) bool {
-		a, b := keys[order[i]], keys[order[j]]
-		if a.ns != b.ns {
-			return a.ns < b.ns
-		}
-		return a.name < b.name
-	})
-	out := make([]unstructured.Unstructured, len(items))
-	for i, o := range order {
-		out[i] = items[o]
-	}
-	copy(items, out)
+}
+
+// compareKeyed orders by namespace, then name.
+func compareKeyed(ns1, name1, ns2, name2 string) int {
+	return cmp.Or(strings.Compare(ns1, ns2), strings.Compare(name1, name2))
 }
 
 func (r *Reader) listIn(ctx context.Context, k *kinds.Kind, ns, selector string) ([]unstructured.Unstructured, error) {
