@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/gofrs/flock"
+	"k8s.io/klog/v2"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
@@ -270,6 +271,18 @@ func openRemote(ctx context.Context, spec fabric.GitSpec, opts OpenOptions, loc 
 		err = w.sync(ctx, spec.Branch)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if !opts.Offline {
+		// A fetch added a pack: consolidate when there are too many.
+		if n, err := maintainPacks(dir); err != nil {
+			klog.Warningf("consolidating the packs of the cache clone %s: %v", dir, err)
+		} else {
+			klog.V(4).Infof("cache clone %s: %d packs", dir, n)
+		}
+	}
+	// From here on this process reads the clone: no pack may go.
+	if err := holdReadLock(dir); err != nil {
 		return nil, err
 	}
 	repo, err := git.PlainOpen(dir)
