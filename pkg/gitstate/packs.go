@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,11 +31,14 @@ import (
 // searches each pack's index: a clone refreshed every 5 minutes by a CI job
 // holds 288 packs after a day, and a warm read of 2,000 files took 0.8 s
 // with 300 packs against 32 ms with two. Like `git fetch`'s automatic gc,
-// a fetch that leaves more than maxPacks packs consolidates them: all their
-// objects are written into one new pack (go-git's pack encoder, with git's
-// default delta window). Nothing is walked, so no object is lost: objects
-// that only the fabric's unpushed commits (refs/hnp/pending/*) or the
-// sparse checkout's index reach are kept like all the others.
+// a fetch that leaves more than maxPacks packs consolidates them: all the
+// objects of the smallest packs (the fetches' own; at most mergeBudget
+// bytes of them, so that the big packs of the first clone and of a
+// deepening are left as they are) are written into one new pack (go-git's
+// pack encoder, with git's default delta window). Nothing is walked, so no
+// object is lost: objects that only the fabric's unpushed commits
+// (refs/hnp/pending/*) or the sparse checkout's index reach are kept like
+// all the others.
 //
 // The packs the new one supersedes are deleted only when the new pack's
 // index is shown to hold every object of each of them, and only when no
@@ -50,6 +54,10 @@ const maxPacks = 16
 
 // packWindow is the delta window of the consolidated pack (git's default).
 const packWindow = 10
+
+// mergeBudget bounds the size of the objects (undeltified) of the packs
+// one consolidation merges (a variable for tests).
+var mergeBudget int64 = 64 << 20
 
 // supersededFile lists, one hash a line, the packs a consolidated pack
 // holds every object of, waiting for deletion.
@@ -141,22 +149,53 @@ func maintainPacks(dir string) (int, error) {
 		return len(packs), nil
 	}
 
-	// Every object of every pack, once.
-	seen := map[plumbing.Hash]bool{}
-	var all []plumbing.Hash
-	contents := map[plumbing.Hash][]plumbing.Hash{}
+	// The packs to merge: the smallest first (a fetch's pack holds a few
+	// objects; the first clone's and a deepening's hold thousands), as
+	// long as their objects take at most mergeBudget bytes in all, so
+	// that the encoder, which holds the objects it compares, stays small.
+	type candidate struct {
+		pack   plumbing.Hash
+		hashes []plumbing.Hash
+	}
+	var cands []candidate
 	for _, p := range packs {
 		hs, err := packHashes(dg, p)
 		if err != nil {
 			return 0, err
 		}
-		contents[p] = hs
-		for _, h := range hs {
+		cands = append(cands, candidate{p, hs})
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int { return len(a.hashes) - len(b.hashes) })
+	seen := map[plumbing.Hash]bool{}
+	var all []plumbing.Hash
+	var merge []candidate
+	var total int64
+	for _, c := range cands {
+		var size int64
+		for _, h := range c.hashes {
+			if seen[h] {
+				continue
+			}
+			n, err := st.EncodedObjectSize(h)
+			if err != nil {
+				return 0, fmt.Errorf("reading object %s of pack %s: %w", h, c.pack, err)
+			}
+			size += n
+		}
+		if total+size > mergeBudget {
+			break
+		}
+		total += size
+		merge = append(merge, c)
+		for _, h := range c.hashes {
 			if !seen[h] {
 				seen[h] = true
 				all = append(all, h)
 			}
 		}
+	}
+	if len(merge) < 2 {
+		return len(packs), nil
 	}
 	w, err := st.PackfileWriter()
 	if err != nil {
@@ -180,16 +219,16 @@ func maintainPacks(dir string) (int, error) {
 		have[h] = true
 	}
 	var old []plumbing.Hash
-	for _, p := range packs {
-		if p == newPack {
+	for _, c := range merge {
+		if c.pack == newPack {
 			continue
 		}
-		for _, h := range contents[p] {
+		for _, h := range c.hashes {
 			if !have[h] {
-				return 0, fmt.Errorf("the consolidated pack %s lacks object %s of pack %s: nothing deleted", newPack, h, p)
+				return 0, fmt.Errorf("the consolidated pack %s lacks object %s of pack %s: nothing deleted", newPack, h, c.pack)
 			}
 		}
-		old = append(old, p)
+		old = append(old, c.pack)
 	}
 	if err := writeSuperseded(packDir, old); err != nil {
 		return 0, err

@@ -6,11 +6,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 	"github.com/gofrs/flock"
 
@@ -183,6 +186,48 @@ func TestConsolidationWaitsForReaders(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(gitDir(p.clone), "objects", "pack", supersededFile)); !os.IsNotExist(err) {
 		t.Errorf("the list of superseded packs is left: %v", err)
+	}
+	p.checkReads(w)
+}
+
+// A consolidation merges the small packs and leaves alone a pack that
+// would take it over its budget: the first clone's, here.
+func TestConsolidationLeavesBigPacks(t *testing.T) {
+	p := newPacksFixture(t)
+	first, _ := packState(t, p.clone)
+	if len(first) != 1 {
+		t.Fatalf("the first clone has %d packs", len(first))
+	}
+	for range maxPacks - 1 {
+		p.push()
+		p.open()
+	}
+	// The budget: every object but one byte, so that the biggest pack does
+	// not fit.
+	st := filesystem.NewStorage(osfs.New(gitDir(p.clone)), cache.NewObjectLRUDefault())
+	defer st.Close()
+	_, objects := packState(t, p.clone)
+	var total int64
+	for h := range objects {
+		n, err := st.EncodedObjectSize(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += n
+	}
+	defer func(b int64) { mergeBudget = b }(mergeBudget)
+	mergeBudget = total - 1
+
+	p.push()
+	w := p.open()
+	packs, after := packState(t, p.clone)
+	if len(packs) != 2 || !slices.Contains(packs, first[0]) {
+		t.Fatalf("packs %v, want the first clone's %s and the merged one", packs, first[0])
+	}
+	for h := range objects {
+		if !after[h] {
+			t.Errorf("object %s lost", h)
+		}
 	}
 	p.checkReads(w)
 }
