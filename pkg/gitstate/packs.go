@@ -127,7 +127,7 @@ func maintainPacks(dir string) (int, error) {
 		return 0, err
 	}
 	if len(superseded) > 0 {
-		if _, err := noReaders(dir, func() error { return deletePacks(st, packDir, superseded) }); err != nil {
+		if _, err := noReaders(dir, func() error { return deletePacks(dg, packDir, superseded) }); err != nil {
 			return 0, err
 		}
 		if superseded, err = readSuperseded(packDir); err != nil {
@@ -233,7 +233,10 @@ func maintainPacks(dir string) (int, error) {
 	if err := writeSuperseded(packDir, old); err != nil {
 		return 0, err
 	}
-	if _, err := noReaders(dir, func() error { return deletePacks(st, packDir, toSet(old)) }); err != nil {
+	// The encoder's open pack files are closed first (an open file cannot
+	// be deleted on Windows).
+	_ = st.Close()
+	if _, err := noReaders(dir, func() error { return deletePacks(dg, packDir, toSet(old)) }); err != nil {
 		return 0, err
 	}
 	packs, err = dg.ObjectPacks()
@@ -271,9 +274,9 @@ func packHashes(dg *dotgit.DotGit, p plumbing.Hash) ([]plumbing.Hash, error) {
 }
 
 // deletePacks deletes the packs of set, then the list of superseded packs.
-func deletePacks(st *filesystem.Storage, packDir string, set map[plumbing.Hash]bool) error {
+func deletePacks(dg *dotgit.DotGit, packDir string, set map[plumbing.Hash]bool) error {
 	for p := range set {
-		if err := st.DeleteOldObjectPackAndIndex(p, time.Time{}); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := dg.DeleteOldObjectPackAndIndex(p, time.Time{}); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("deleting the superseded pack %s: %w", p, err)
 		}
 	}
