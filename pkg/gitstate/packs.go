@@ -53,6 +53,14 @@ import (
 const maxPacks = 16
 
 // packWindow is the delta window of the consolidated pack (git's default).
+//
+// go-git asks for thin packs: a fetch's pack stores the new trees as deltas
+// of the trees before them, in earlier packs, so that after n fetches the
+// tip's trees are chains n deltas deep across n packs. A merge that kept
+// those deltas (window 0), or merged only the fetches' small packs
+// (git's geometric repack), kept the chains: a warm read of 8,500 files
+// after 60 fetches took 0.18 s, against 0.11 s after a merge of every pack
+// with the deltas computed afresh.
 const packWindow = 10
 
 // mergeBudget bounds the size of the objects (undeltified) of the packs

@@ -42,10 +42,11 @@ func packState(t *testing.T, clone string) (packs []plumbing.Hash, objects map[p
 	return packs, objects
 }
 
-// packsFixture is a remote of 20 files, a work tree to push commits from,
+// packsFixture is a remote of 20 files (or more), a work tree to push commits from,
 // and a cache clone of it.
 type packsFixture struct {
 	t          *testing.T
+	files      int
 	work, bare string
 	spec       fabric.GitSpec
 	opts       OpenOptions
@@ -53,12 +54,15 @@ type packsFixture struct {
 	round      int
 }
 
-func newPacksFixture(t *testing.T) *packsFixture {
+func newPacksFixture(t *testing.T) *packsFixture { return newPacksFixtureOf(t, 20) }
+
+// newPacksFixtureOf is newPacksFixture with n files.
+func newPacksFixtureOf(t *testing.T, n int) *packsFixture {
 	files := map[string]string{}
-	for i := range 20 {
-		files[fmt.Sprintf("fab/f%02d.yaml", i)] = fmt.Sprintf("n: %d\n", i)
+	for i := range n {
+		files[fmt.Sprintf("fab/f%03d.yaml", i)] = fmt.Sprintf("n: %d\n", i)
 	}
-	p := &packsFixture{t: t, work: testbed.NewWorkTree(t, files), bare: filepath.Join(t.TempDir(), "remote.git")}
+	p := &packsFixture{t: t, files: n, work: testbed.NewWorkTree(t, files), bare: filepath.Join(t.TempDir(), "remote.git")}
 	testbed.Git(t, filepath.Dir(p.bare), "init", "-q", "--bare", "-b", "main", p.bare)
 	testbed.Git(t, p.work, "push", "-q", p.bare, "main")
 	p.spec = fabric.GitSpec{URL: p.bare, Dir: "fab"}
@@ -83,7 +87,8 @@ func (p *packsFixture) open() *Workspace {
 func (p *packsFixture) push() {
 	p.t.Helper()
 	p.round++
-	testbed.WriteFiles(p.t, p.work, map[string]string{fmt.Sprintf("fab/f%02d.yaml", p.round%20): fmt.Sprintf("n: %d\nround: %d\n", p.round%20, p.round)})
+	i := p.round % p.files
+	testbed.WriteFiles(p.t, p.work, map[string]string{fmt.Sprintf("fab/f%03d.yaml", i): fmt.Sprintf("n: %d\nround: %d\n", i, p.round)})
 	testbed.Git(p.t, p.work, "commit", "-qam", fmt.Sprint(p.round))
 	testbed.Git(p.t, p.work, "push", "-q", p.bare, "main")
 }
@@ -97,8 +102,8 @@ func (p *packsFixture) checkReads(w *Workspace) {
 		p.t.Fatal(err)
 	}
 	defer tree.Close()
-	for i := range 20 {
-		name := fmt.Sprintf("fab/f%02d.yaml", i)
+	for i := range p.files {
+		name := fmt.Sprintf("fab/f%03d.yaml", i)
 		got, err := fs.ReadFile(tree, name)
 		want := testbed.Git(p.t, p.bare, "show", "main:"+name) // trimmed
 		if err != nil || strings.TrimSpace(string(got)) != want {

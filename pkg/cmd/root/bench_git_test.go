@@ -345,3 +345,104 @@ func BenchmarkGitHistoryFirstEdit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGitHistoryManyFetches measures warm reads of a cache clone that
+// many fetches have refreshed, as a CI job every few minutes does: go-git
+// writes a pack per fetch, and a cache clone consolidates them past 16
+// (gitstate.maintainPacks). Each iteration clones the history repository
+// cold, then HNP_BENCH_FETCHES times (default 40) adds a commit and runs
+// `list --source git` (a fetch and a read), beside `git fetch` and reading
+// the files in a git clone refreshed as often. It reports the warm runs'
+// time at the start (rounds 1-5) and at the end (the last 5), the end's
+// ratio to git's, the slowest warm run (a consolidating fetch) and the
+// packs the cache clone holds at the end. Alone:
+//
+//	go test -tags gitbench -run '^$' -bench GitHistoryManyFetches -benchtime 1x -timeout 60m ./pkg/cmd/root/
+func BenchmarkGitHistoryManyFetches(b *testing.B) {
+	objects, commits := benchEnvInt("HNP_BENCH_OBJECTS", 8500), benchEnvInt("HNP_BENCH_COMMITS", 5000)
+	fetches := max(benchEnvInt("HNP_BENCH_FETCHES", 40), 10)
+	cached := benchHistoryRepo(b, objects, commits)
+	bins := map[string]string{"hnp": filepath.Join(b.TempDir(), "kubectl-hnp")}
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bins["hnp"], "../../../cmd/kubectl-hnp")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	if before := os.Getenv("HNP_BENCH_BEFORE"); before != "" {
+		bins["before"] = before
+	}
+	totals := map[string]*benchTotals{}
+	tot := func(k string) *benchTotals {
+		if totals[k] == nil {
+			totals[k] = &benchTotals{}
+		}
+		return totals[k]
+	}
+	packs := map[string]int{}
+	slowest := map[string]time.Duration{} // the slowest warm run: a consolidating fetch
+	for b.Loop() {
+		work := b.TempDir()
+		remote := filepath.Join(work, "remote.git")
+		testbed.Git(b, work, "clone", "-q", "--bare", "--shared", cached, remote)
+		url := "file://" + remote
+		env := append(testbed.GitEnv(), "HOME="+work, "HNP_CONFIG=", "HNP_FABRIC=")
+		args := []string{"list", "--source", "git", "--repo", url, "--dir", benchGitDir, "-o", "name"}
+		cacheEnv := map[string][]string{}
+		for name, bin := range bins {
+			cacheEnv[name] = append(env[:len(env):len(env)], "XDG_CACHE_HOME="+filepath.Join(work, "cache-"+name))
+			benchExec(b, cacheEnv[name], work, bin, args...) // cold, not measured
+		}
+		clone := filepath.Join(work, "clone")
+		testbed.Git(b, work, "clone", "-q", url, clone)
+		for round := 1; round <= fetches; round++ {
+			benchAddCommit(b, remote, round)
+			phase := ""
+			switch {
+			case round <= 5:
+				phase = "-first"
+			case round > fetches-5:
+				phase = "-last"
+			}
+			for name, bin := range bins {
+				r := benchExec(b, cacheEnv[name], work, bin, args...)
+				if got := bytes.Count(r.out, []byte("\n")); got != objects {
+					b.Fatalf("%s round %d: %d objects listed, want %d", name, round, got, objects)
+				}
+				if phase != "" {
+					tot(name+phase).add(r, 0)
+				}
+				slowest[name] = max(slowest[name], r.wall)
+			}
+			r := benchExec(b, env, clone, "git", "fetch", "-q")
+			start := time.Now()
+			benchReadFiles(b, filepath.Join(clone, benchGitDir))
+			if phase != "" {
+				tot("git-fetch"+phase).add(r, time.Since(start))
+			}
+		}
+		for name := range bins {
+			repos := filepath.Join(work, "cache-"+name, "kubectl-hnp", "repos", "*")
+			n := 0
+			for _, pattern := range []string{filepath.Join(repos, ".git", "objects", "pack", "*.pack"), filepath.Join(repos, "objects", "pack", "*.pack")} {
+				m, err := filepath.Glob(pattern)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(m)
+			}
+			if n == 0 {
+				b.Fatalf("%s: no pack found in %s", name, repos)
+			}
+			packs[name] = n
+		}
+	}
+	for k, t := range totals {
+		b.ReportMetric(t.mean().Seconds(), k+"-s")
+		b.ReportMetric(float64(t.maxKB)/1024, k+"-peak-MB")
+	}
+	for name := range bins {
+		b.ReportMetric(tot(name+"-last").mean().Seconds()/tot("git-fetch-last").mean().Seconds(), name+"-last/git-fetch")
+		b.ReportMetric(float64(packs[name]), name+"-packs")
+		b.ReportMetric(slowest[name].Seconds(), name+"-slowest-s")
+	}
+}
