@@ -211,11 +211,12 @@ func (t *benchTotals) add(r benchRun, extra time.Duration) {
 func (t *benchTotals) mean() time.Duration    { return t.wall / time.Duration(max(t.n, 1)) }
 func (t *benchTotals) meanCPU() time.Duration { return t.cpu / time.Duration(max(t.n, 1)) }
 
-func BenchmarkGitHistory(b *testing.B) {
-	objects, commits := benchEnvInt("HNP_BENCH_OBJECTS", 8500), benchEnvInt("HNP_BENCH_COMMITS", 5000)
-	cached := benchHistoryRepo(b, objects, commits)
+// benchGitBinaries builds kubectl-hnp as `make build` does, as "hnp", and
+// adds HNP_BENCH_BEFORE's binary as "before".
+func benchGitBinaries(b *testing.B) map[string]string {
+	b.Helper()
 	bins := map[string]string{"hnp": filepath.Join(b.TempDir(), "kubectl-hnp")}
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bins["hnp"], "../../../cmd/kubectl-hnp") // as `make build`
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bins["hnp"], "../../../cmd/kubectl-hnp")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
@@ -223,6 +224,13 @@ func BenchmarkGitHistory(b *testing.B) {
 	if before := os.Getenv("HNP_BENCH_BEFORE"); before != "" {
 		bins["before"] = before
 	}
+	return bins
+}
+
+func BenchmarkGitHistory(b *testing.B) {
+	objects, commits := benchEnvInt("HNP_BENCH_OBJECTS", 8500), benchEnvInt("HNP_BENCH_COMMITS", 5000)
+	cached := benchHistoryRepo(b, objects, commits)
+	bins := benchGitBinaries(b)
 	for _, transport := range []string{"disk", "http"} {
 		b.Run(transport, func(b *testing.B) {
 			totals := map[string]*benchTotals{}
@@ -362,15 +370,7 @@ func BenchmarkGitHistoryManyFetches(b *testing.B) {
 	objects, commits := benchEnvInt("HNP_BENCH_OBJECTS", 8500), benchEnvInt("HNP_BENCH_COMMITS", 5000)
 	fetches := max(benchEnvInt("HNP_BENCH_FETCHES", 40), 10)
 	cached := benchHistoryRepo(b, objects, commits)
-	bins := map[string]string{"hnp": filepath.Join(b.TempDir(), "kubectl-hnp")}
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bins["hnp"], "../../../cmd/kubectl-hnp")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	if before := os.Getenv("HNP_BENCH_BEFORE"); before != "" {
-		bins["before"] = before
-	}
+	bins := benchGitBinaries(b)
 	totals := map[string]*benchTotals{}
 	tot := func(k string) *benchTotals {
 		if totals[k] == nil {
