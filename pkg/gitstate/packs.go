@@ -161,10 +161,6 @@ func maintainPacks(dir string) (int, error) {
 	// objects; the first clone's and a deepening's hold thousands), as
 	// long as their objects take at most mergeBudget bytes in all, so
 	// that the encoder, which holds the objects it compares, stays small.
-	type candidate struct {
-		pack   plumbing.Hash
-		hashes []plumbing.Hash
-	}
 	var cands []candidate
 	for _, p := range packs {
 		hs, err := packHashes(dg, p)
@@ -222,21 +218,9 @@ func maintainPacks(dir string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	have := make(map[plumbing.Hash]bool, len(hs))
-	for _, h := range hs {
-		have[h] = true
-	}
-	var old []plumbing.Hash
-	for _, c := range merge {
-		if c.pack == newPack {
-			continue
-		}
-		for _, h := range c.hashes {
-			if !have[h] {
-				return 0, fmt.Errorf("the consolidated pack %s lacks object %s of pack %s: nothing deleted", newPack, h, c.pack)
-			}
-		}
-		old = append(old, c.pack)
+	old, err := provenSuperseded(newPack, toSet(hs), merge)
+	if err != nil {
+		return 0, err
 	}
 	if err := writeSuperseded(packDir, old); err != nil {
 		return 0, err
@@ -249,6 +233,31 @@ func maintainPacks(dir string) (int, error) {
 	}
 	packs, err = dg.ObjectPacks()
 	return len(packs), err
+}
+
+// candidate is a pack and the objects its index names.
+type candidate struct {
+	pack   plumbing.Hash
+	hashes []plumbing.Hash
+}
+
+// provenSuperseded returns the merged packs other than newPack, each shown
+// to have every object in have (the new pack's index); a pack with an
+// object the new pack lacks is an error, and then no pack may go.
+func provenSuperseded(newPack plumbing.Hash, have map[plumbing.Hash]bool, merge []candidate) ([]plumbing.Hash, error) {
+	var old []plumbing.Hash
+	for _, c := range merge {
+		if c.pack == newPack {
+			continue
+		}
+		for _, h := range c.hashes {
+			if !have[h] {
+				return nil, fmt.Errorf("the consolidated pack %s lacks object %s of pack %s: nothing deleted", newPack, h, c.pack)
+			}
+		}
+		old = append(old, c.pack)
+	}
+	return old, nil
 }
 
 // packHashes lists the objects of pack p, as its index names them.

@@ -236,3 +236,27 @@ func TestConsolidationLeavesBigPacks(t *testing.T) {
 	}
 	p.checkReads(w)
 }
+
+// No pack goes without the evidence: a merged pack with an object the new
+// pack's index lacks is refused, and so are all the others.
+func TestProvenSupersededRefusesWithoutEvidence(t *testing.T) {
+	h := func(s string) plumbing.Hash { return plumbing.NewHash(strings.Repeat(s, 40)) }
+	newPack := h("f")
+	merge := []candidate{{pack: h("1"), hashes: []plumbing.Hash{h("a"), h("b")}}, {pack: h("2"), hashes: []plumbing.Hash{h("c")}}, {pack: newPack, hashes: []plumbing.Hash{h("a")}}}
+	old, err := provenSuperseded(newPack, map[plumbing.Hash]bool{h("a"): true, h("b"): true, h("c"): true}, merge)
+	if err != nil || !slices.Equal(old, []plumbing.Hash{h("1"), h("2")}) {
+		t.Fatalf("every object there: %v, %v; want packs 1 and 2", old, err)
+	}
+	old, err = provenSuperseded(newPack, map[plumbing.Hash]bool{h("a"): true, h("b"): true}, merge)
+	if err == nil || old != nil || !strings.Contains(err.Error(), h("c").String()) {
+		t.Errorf("an object missing: %v, %v; want no pack and an error naming it", old, err)
+	}
+	// A list of superseded packs that is not one is an error, not a deletion.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, supersededFile), []byte("not-a-hash\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readSuperseded(dir); err == nil {
+		t.Error("a garbled list of superseded packs is read")
+	}
+}
