@@ -1,6 +1,14 @@
 package cmdutil
 
-import "sync"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sync"
+
+	"k8s.io/client-go/rest"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
 
 // perRun keeps, for one command run, a value per key (a cluster): the
 // first caller of a key computes it while later callers of that key wait,
@@ -43,7 +51,45 @@ func (p *perRun[T]) get(key string, compute func() (T, error)) (T, error) {
 	return v, nil
 }
 
-// clusterKey identifies a cluster and the user reading it.
+// clusterKey identifies a cluster and the credentials reading it: two
+// kubeconfig contexts share a cluster's discovery, CRDs and deployer index
+// only when they reach the same server as the same user with the same
+// credentials. A user name alone is not enough: bearer tokens, client
+// certificates and exec plugins usually come without one, and a fabric
+// configured with a read-only token must not be read with an
+// administrator's client or see what only the administrator may read.
 func clusterKey(c *Cluster) string {
-	return c.Host + " " + c.RestConfig.Username + " " + c.RestConfig.Impersonate.UserName
+	return c.Host + " " + credentialsFingerprint(c.RestConfig)
+}
+
+// credentialsFingerprint is a digest of what identifies rc's user to the
+// server (never printed; a digest so that no secret is kept in a key).
+func credentialsFingerprint(rc *rest.Config) string {
+	id := struct {
+		User, Password, Token, TokenFile string
+		CertFile, KeyFile                string
+		CertData, KeyData                []byte
+		Impersonate                      rest.ImpersonationConfig
+		AuthProvider                     *clientcmdapi.AuthProviderConfig
+		Exec                             []string
+	}{
+		User: rc.Username, Password: rc.Password, Token: rc.BearerToken, TokenFile: rc.BearerTokenFile,
+		CertFile: rc.CertFile, KeyFile: rc.KeyFile, CertData: rc.CertData, KeyData: rc.KeyData,
+		Impersonate: rc.Impersonate, AuthProvider: rc.AuthProvider,
+	}
+	if e := rc.ExecProvider; e != nil {
+		// The plugin's command line and environment say whose credentials
+		// it hands out.
+		id.Exec = append([]string{e.Command}, e.Args...)
+		for _, v := range e.Env {
+			id.Exec = append(id.Exec, v.Name+"="+v.Value)
+		}
+	}
+	b, err := json.Marshal(id)
+	if err != nil {
+		// Not expected (plain strings and maps); never share then.
+		return "unshared " + err.Error()
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
 }

@@ -1,48 +1,56 @@
 package cmdutil
 
 import (
-	"errors"
-	"sync"
-	"sync/atomic"
+	"strings"
 	"testing"
+
+	"k8s.io/client-go/rest"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-func TestPerRunComputesOncePerKeyAndKeepsNoFailure(t *testing.T) {
-	var p perRun[int]
-	var calls atomic.Int32
-	release := make(chan struct{})
-	var wg sync.WaitGroup
-	got := make([]int, 8)
-	for i := range got {
-		wg.Go(func() {
-			v, err := p.get("a", func() (int, error) {
-				calls.Add(1)
-				<-release // the others arrive while this one computes
-				return 42, nil
-			})
-			if err != nil {
-				t.Error(err)
-			}
-			got[i] = v
-		})
+// Fabrics share a cluster's discovery, CRDs and deployer index only when
+// the same credentials read it: a read-only token's fabric must not be
+// read with an administrator's client.
+func TestClusterKeySeparatesCredentials(t *testing.T) {
+	base := func() *rest.Config {
+		rc := &rest.Config{Host: "https://10.0.0.1:6443", BearerToken: "admin-token"}
+		rc.CertData = []byte("cert")
+		return rc
 	}
-	close(release)
-	wg.Wait()
-	if n := calls.Load(); n != 1 {
-		t.Errorf("computed %d times for one key, want once", n)
+	key := func(rc *rest.Config) string { return clusterKey(&Cluster{Host: rc.Host, RestConfig: rc}) }
+	same := base()
+	if key(base()) != key(same) {
+		t.Fatal("the same credentials give different keys")
 	}
-	for i, v := range got {
-		if v != 42 {
-			t.Errorf("caller %d got %d, want 42", i, v)
+	changes := map[string]func(*rest.Config){
+		"host":              func(rc *rest.Config) { rc.Host = "https://10.0.0.2:6443" },
+		"bearer token":      func(rc *rest.Config) { rc.BearerToken = "viewer-token" },
+		"token file":        func(rc *rest.Config) { rc.BearerTokenFile = "/var/run/token" },
+		"client cert":       func(rc *rest.Config) { rc.CertData = []byte("other cert") },
+		"client key file":   func(rc *rest.Config) { rc.KeyFile = "/keys/viewer.key" },
+		"basic auth":        func(rc *rest.Config) { rc.Username, rc.Password = "viewer", "secret" },
+		"impersonated user": func(rc *rest.Config) { rc.Impersonate.UserName = "viewer" },
+		"impersonated group": func(rc *rest.Config) {
+			rc.Impersonate.Groups = []string{"viewers"}
+		},
+		"exec plugin args": func(rc *rest.Config) {
+			rc.ExecProvider = &clientcmdapi.ExecConfig{Command: "aws", Args: []string{"eks", "get-token", "--role", "viewer"}}
+		},
+		"exec plugin env": func(rc *rest.Config) {
+			rc.ExecProvider = &clientcmdapi.ExecConfig{Command: "aws", Env: []clientcmdapi.ExecEnvVar{{Name: "AWS_PROFILE", Value: "viewer"}}}
+		},
+		"auth provider": func(rc *rest.Config) {
+			rc.AuthProvider = &clientcmdapi.AuthProviderConfig{Name: "oidc", Config: map[string]string{"id-token": "x"}}
+		},
+	}
+	for name, change := range changes {
+		rc := base()
+		change(rc)
+		if key(rc) == key(base()) {
+			t.Errorf("a different %s gives the same key", name)
 		}
 	}
-	if _, err := p.get("b", func() (int, error) { return 0, errors.New("unreachable") }); err == nil {
-		t.Fatal("a failure was not returned")
-	}
-	if v, err := p.get("b", func() (int, error) { return 7, nil }); err != nil || v != 7 {
-		t.Errorf("after a failure: %d, %v; want a new computation giving 7", v, err)
-	}
-	if v, _ := p.get("a", func() (int, error) { return 0, errors.New("not called") }); v != 42 {
-		t.Errorf("key a: %d, want the kept 42", v)
+	if k := key(base()); len(k) > 64 || strings.Contains(k, "admin-token") || strings.Contains(k, "cert") {
+		t.Errorf("key %q holds a credential", k)
 	}
 }
