@@ -131,8 +131,9 @@ func median(xs []float64) float64 {
 
 // BenchmarkLadderDrift runs drift on every rung in each iteration, in
 // rotating order, each output checked untimed, and reports per size the
-// median wall and CPU time and the highest peak resident set size, and the
-// growth from each rung to the next (time, CPU and memory). HNP_BENCH_BEFORE
+// median wall and CPU time, the median CPU time the control plane spent
+// meanwhile (kube-apiserver and etcd), the highest peak resident set size,
+// and the growth from each rung to the next. HNP_BENCH_BEFORE
 // names another kubectl-hnp binary (such as one built from main) whose runs
 // join the rotation, reported with the prefix before-.
 func BenchmarkLadderDrift(b *testing.B) {
@@ -141,9 +142,9 @@ func BenchmarkLadderDrift(b *testing.B) {
 		b.Fatal(err)
 	}
 	type binary struct {
-		prefix, path string
-		walls, cpus  [][]float64
-		peaks        []float64
+		prefix, path         string
+		walls, cpus, servers [][]float64
+		peaks                []float64
 	}
 	bins := []*binary{{path: st.tools.bin}}
 	if before := os.Getenv("HNP_BENCH_BEFORE"); before != "" {
@@ -155,7 +156,8 @@ func BenchmarkLadderDrift(b *testing.B) {
 	}
 	var contenders []contender
 	for _, bin := range bins {
-		bin.walls, bin.cpus, bin.peaks = make([][]float64, len(st.rungs)), make([][]float64, len(st.rungs)), make([]float64, len(st.rungs))
+		bin.walls, bin.cpus, bin.servers = make([][]float64, len(st.rungs)), make([][]float64, len(st.rungs)), make([][]float64, len(st.rungs))
+		bin.peaks = make([]float64, len(st.rungs))
 		for i, r := range st.rungs { // warm-up, untimed
 			args := st.driftArgs(bin.path, r)
 			r.check(b, benchExecute(b, st.tools.env, args))
@@ -163,15 +165,27 @@ func BenchmarkLadderDrift(b *testing.B) {
 			contenders = append(contenders, contender{bin, i})
 		}
 	}
+	// Reading the server's CPU time costs some of it: the median of a few
+	// readings with nothing between them is taken off each measurement.
+	var idle []float64
+	for range 5 {
+		s0 := serverCPU(b, lab)
+		idle = append(idle, (serverCPU(b, lab) - s0).Seconds())
+	}
+	scrape := median(idle)
 	n := 0
 	for b.Loop() {
 		for k := range contenders {
 			c := contenders[(n+k)%len(contenders)]
+			b.StopTimer()
+			s0 := serverCPU(b, lab)
+			b.StartTimer()
 			r := benchExecute(b, st.tools.env, st.driftArgs(c.bin.path, st.rungs[c.rung]))
+			b.StopTimer()
 			c.bin.walls[c.rung] = append(c.bin.walls[c.rung], r.wall.Seconds())
 			c.bin.cpus[c.rung] = append(c.bin.cpus[c.rung], r.cpu.Seconds())
+			c.bin.servers[c.rung] = append(c.bin.servers[c.rung], (serverCPU(b, lab)-s0).Seconds()-scrape)
 			c.bin.peaks[c.rung] = max(c.bin.peaks[c.rung], r.peakMB())
-			b.StopTimer()
 			st.rungs[c.rung].check(b, r)
 			b.StartTimer()
 		}
@@ -182,6 +196,7 @@ func BenchmarkLadderDrift(b *testing.B) {
 			size := bin.prefix + strings.TrimPrefix(r.name, "ladder-")
 			b.ReportMetric(median(bin.walls[i]), size+"-s")
 			b.ReportMetric(median(bin.cpus[i]), size+"-cpu-s")
+			b.ReportMetric(median(bin.servers[i]), size+"-server-cpu-s")
 			b.ReportMetric(bin.peaks[i], size+"-peak-MB")
 			if i == 0 {
 				continue
@@ -189,6 +204,7 @@ func BenchmarkLadderDrift(b *testing.B) {
 			step := size + "/" + strings.TrimPrefix(st.rungs[i-1].name, "ladder-")
 			b.ReportMetric(median(bin.walls[i])/median(bin.walls[i-1]), step+"-time")
 			b.ReportMetric(median(bin.cpus[i])/median(bin.cpus[i-1]), step+"-cpu")
+			b.ReportMetric(median(bin.servers[i])/median(bin.servers[i-1]), step+"-server-cpu")
 			b.ReportMetric(bin.peaks[i]/bin.peaks[i-1], step+"-peak")
 		}
 	}
