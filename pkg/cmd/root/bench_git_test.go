@@ -380,6 +380,7 @@ func BenchmarkGitHistoryManyFetches(b *testing.B) {
 	}
 	packs := map[string]int{}
 	slowest := map[string]time.Duration{} // the slowest warm run: a consolidating fetch
+	peakKB := map[string]int64{}          // the highest peak of any warm run, consolidating ones included
 	for b.Loop() {
 		work := b.TempDir()
 		remote := filepath.Join(work, "remote.git")
@@ -412,6 +413,7 @@ func BenchmarkGitHistoryManyFetches(b *testing.B) {
 					tot(name+phase).add(r, 0)
 				}
 				slowest[name] = max(slowest[name], r.wall)
+				peakKB[name] = max(peakKB[name], r.maxKB)
 			}
 			r := benchExec(b, env, clone, "git", "fetch", "-q")
 			start := time.Now()
@@ -444,5 +446,6 @@ func BenchmarkGitHistoryManyFetches(b *testing.B) {
 		b.ReportMetric(tot(name+"-last").mean().Seconds()/tot("git-fetch-last").mean().Seconds(), name+"-last/git-fetch")
 		b.ReportMetric(float64(packs[name]), name+"-packs")
 		b.ReportMetric(slowest[name].Seconds(), name+"-slowest-s")
+		b.ReportMetric(float64(peakKB[name])/1024, name+"-warm-peak-MB")
 	}
 }
