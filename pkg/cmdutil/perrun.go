@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"sync"
 
 	"k8s.io/client-go/rest"
@@ -58,8 +59,10 @@ func (p *perRun[T]) get(key string, compute func() (T, error)) (T, error) {
 // certificates and exec plugins usually come without one, and a fabric
 // configured with a read-only token must not be read with an
 // administrator's client or see what only the administrator may read.
+// The server's address is compared without a trailing slash and in lower
+// case, as kubeconfig files spell one server differently.
 func clusterKey(c *Cluster) string {
-	return c.Host + " " + credentialsFingerprint(c.RestConfig)
+	return strings.ToLower(strings.TrimRight(c.Host, "/")) + " " + credentialsFingerprint(c.RestConfig)
 }
 
 // credentialsFingerprint is a digest of what identifies rc's user to the

@@ -19,8 +19,9 @@ func TestClusterKeySeparatesCredentials(t *testing.T) {
 	}
 	key := func(rc *rest.Config) string { return clusterKey(&Cluster{Host: rc.Host, RestConfig: rc}) }
 	same := base()
+	same.Host = "https://10.0.0.1:6443/"
 	if key(base()) != key(same) {
-		t.Fatal("the same credentials give different keys")
+		t.Fatal("the same server and credentials give different keys")
 	}
 	changes := map[string]func(*rest.Config){
 		"host":              func(rc *rest.Config) { rc.Host = "https://10.0.0.2:6443" },

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -355,6 +356,81 @@ func TestFleetFabricsOnOneClusterShareTheirLISTs(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("a user of the namespaces only: LISTs %v, want %v", got, want)
+	}
+}
+
+// TestFleetCredentialsAreNotShared: two fabrics on one API server, one
+// read as an administrator and one with a token of its own (allowed to list
+// IPv4Namespaces and read the CRDs). Each reads the cluster-wide things
+// (discovery, the CRDs) with its own credentials, whichever fabric comes
+// first: a read that succeeds for one user is kept for the command run, and
+// was shared with the other when only the server's address and a user name
+// (none here) told them apart.
+// The token's fabric gets the report it gets alone.
+func TestFleetCredentialsAreNotShared(t *testing.T) {
+	remote := fleetOnProd(t)
+	kubeconfig, token := prod.RestrictedTokenUser(t, "fleet-fb-only", []rbacv1.PolicyRule{
+		{APIGroups: []string{kinds.GroupVPC}, Resources: []string{"ipv4namespaces"}, Verbs: []string{"list"}},
+		{APIGroups: []string{"apiextensions.k8s.io"}, Resources: []string{"customresourcedefinitions"}, Verbs: []string{"get", "list"}},
+	})
+	h := newHarness(t)
+	h.writeConfig("fabrics:\n" +
+		fleetFabric("fa", remote, "fa", prod.KubeconfigPath, prod.Context, "namespace: hnp-fa") +
+		fleetFabric("fb", remote, "fb", kubeconfig, "fleet-fb-only", "namespace: hnp-fb"))
+	// run runs drift on ipns and counts the CRD and discovery requests
+	// made with the token, and those made without it.
+	type counts struct{ crdsToken, crdsOther, discToken, discOther int64 }
+	run := func(args ...string) (*drift.Report, counts) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		f := cmdutil.NewFactory(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+		f.Getenv = func(k string) string { return h.env[k] }
+		var crdsToken, crdsOther, discToken, discOther atomic.Int64
+		f.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				withToken := r.Header.Get("Authorization") == "Bearer "+token
+				switch {
+				case strings.HasPrefix(r.URL.Path, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"):
+					if withToken {
+						crdsToken.Add(1)
+					} else {
+						crdsOther.Add(1)
+					}
+				case r.URL.Path == "/apis/vpc.githedgehog.com/v1beta1":
+					if withToken {
+						discToken.Add(1)
+					} else {
+						discOther.Add(1)
+					}
+				}
+				return rt.RoundTrip(r)
+			})
+		}
+		code := Run(context.Background(), f, append([]string{"drift", "ipns", "-o", "json", "--exit-code=false"}, args...))
+		if code != 0 {
+			t.Fatalf("drift %v: exit %d: %s", args, code, errOut.String())
+		}
+		return driftReport(t, result{stdout: out.String(), stderr: errOut.String(), code: code}),
+			counts{crdsToken.Load(), crdsOther.Load(), discToken.Load(), discOther.Load()}
+	}
+
+	alone, c := run("--fabric", "fb")
+	wantStatuses(t, alone, map[string]drift.Status{"fb hnp-fb/pool": drift.StatusInSync})
+	if c.crdsToken == 0 || c.crdsOther != 0 || c.discToken == 0 || c.discOther != 0 {
+		t.Fatalf("fb alone: requests %+v, want CRDs and discovery with its token only", c)
+	}
+	both, c := run()
+	wantStatuses(t, both, map[string]drift.Status{"fa hnp-fa/pool": drift.StatusInSync, "fb hnp-fb/pool": drift.StatusInSync})
+	if c.crdsToken == 0 || c.crdsOther == 0 || c.discToken == 0 || c.discOther == 0 {
+		t.Errorf("fa and fb: requests %+v, want CRDs and discovery read with each fabric's credentials", c)
+	}
+	for _, f := range both.Fabrics {
+		if f.Name != "fb" {
+			continue
+		}
+		if got, want := f.Resources, alone.Fabrics[0].Resources; !reflect.DeepEqual(got, want) {
+			t.Errorf("fb beside fa: %+v, want what it gets alone: %+v", got, want)
+		}
 	}
 }
 
