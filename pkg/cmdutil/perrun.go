@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -59,10 +60,24 @@ func (p *perRun[T]) get(key string, compute func() (T, error)) (T, error) {
 // certificates and exec plugins usually come without one, and a fabric
 // configured with a read-only token must not be read with an
 // administrator's client or see what only the administrator may read.
-// The server's address is compared without a trailing slash and in lower
-// case, as kubeconfig files spell one server differently.
+// The server's address is compared with its scheme and host in lower case
+// and without a trailing slash, as kubeconfig files spell one server
+// differently; a path (a proxy's, such as Rancher's /k8s/clusters/ID) is
+// kept as it is.
 func clusterKey(c *Cluster) string {
-	return strings.ToLower(strings.TrimRight(c.Host, "/")) + " " + credentialsFingerprint(c.RestConfig)
+	return serverKey(c.Host) + " " + credentialsFingerprint(c.RestConfig)
+}
+
+// serverKey is host as clusterKey compares it.
+func serverKey(host string) string {
+	u, err := url.Parse(host)
+	if err != nil || u.Host == "" {
+		return strings.TrimRight(host, "/")
+	}
+	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u.String()
 }
 
 // credentialsFingerprint is a digest of what identifies rc's user to the

@@ -19,12 +19,13 @@ func TestClusterKeySeparatesCredentials(t *testing.T) {
 	}
 	key := func(rc *rest.Config) string { return clusterKey(&Cluster{Host: rc.Host, RestConfig: rc}) }
 	same := base()
-	same.Host = "https://10.0.0.1:6443/"
+	same.Host = "HTTPS://10.0.0.1:6443/"
 	if key(base()) != key(same) {
 		t.Fatal("the same server and credentials give different keys")
 	}
 	changes := map[string]func(*rest.Config){
 		"host":              func(rc *rest.Config) { rc.Host = "https://10.0.0.2:6443" },
+		"proxy path":        func(rc *rest.Config) { rc.Host = "https://10.0.0.1:6443/k8s/clusters/c-AbCd" },
 		"bearer token":      func(rc *rest.Config) { rc.BearerToken = "viewer-token" },
 		"token file":        func(rc *rest.Config) { rc.BearerTokenFile = "/var/run/token" },
 		"client cert":       func(rc *rest.Config) { rc.CertData = []byte("other cert") },
@@ -53,5 +54,19 @@ func TestClusterKeySeparatesCredentials(t *testing.T) {
 	}
 	if k := key(base()); len(k) > 64 || strings.Contains(k, "admin-token") || strings.Contains(k, "cert") {
 		t.Errorf("key %q holds a credential", k)
+	}
+}
+
+func TestServerKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://10.0.0.1:6443":                      "https://10.0.0.1:6443",
+		"https://10.0.0.1:6443/":                     "https://10.0.0.1:6443",
+		"HTTPS://Cluster.Example:6443/":              "https://cluster.example:6443",
+		"https://rancher.example/k8s/clusters/c-Ab/": "https://rancher.example/k8s/clusters/c-Ab",
+		"10.0.0.1:6443/":                             "10.0.0.1:6443",
+	} {
+		if got := serverKey(in); got != want {
+			t.Errorf("serverKey(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
