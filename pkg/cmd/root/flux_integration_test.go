@@ -413,6 +413,28 @@ func TestFluxLoop(t *testing.T) {
 		}
 	})
 
+	t.Run("sync --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) {
+		head := testbed.Git(t, l.bare, "rev-parse", "main")
+		out, stop := background(t, l.h, "sync", "--watch", "--fabric", "lab", "--git-poll", "1s")
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		defer cancel()
+		out.waitFor(t, ctx, " lab deployer: Git "+short(head)+", Flux flux-system/lab applied "+short(head)+" (up to date), Ready=True")
+		l.suspend(t, true)
+		out.waitFor(t, ctx, "(up to date), suspended, Ready=True")
+		if r := l.h.run("edit", "vpc", "vpc-2", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1223"); r.code != 0 {
+			t.Fatalf("edit: exit %d\n%s", r.code, r.stderr)
+		}
+		edited := testbed.Git(t, l.bare, "rev-parse", "main")
+		out.waitFor(t, ctx, " lab deployer: Git "+short(edited)+", Flux flux-system/lab applied "+short(head)+" (1 commit behind), suspended")
+		out.waitFor(t, ctx, " lab VPC default/vpc-2: inSync → drifted (pendingDeploy) (/spec/subnets/default/vlan)")
+		l.suspend(t, false)
+		l.reconcile(t)
+		out.waitFor(t, ctx, " lab VPC default/vpc-2: drifted (pendingDeploy) → inSync")
+		if code, stderr := stop(); code != 0 {
+			t.Errorf("sync --watch: exit %d\n%s", code, stderr)
+		}
+	})
+
 	t.Run("a newer commit someone else pushed, applied first, holds ours", func(t *testing.T) {
 		// Flux waits (suspended) while kubectl-hnp pushes; then another
 		// client pushes on top, and Flux applies that newer commit, which

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -11,13 +12,17 @@ import (
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil/watch"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/printers"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
-// runWatch keeps an informer-backed view of each fabric: on a terminal it
-// redraws the summary after every change, with a status line for each lost
-// cluster or Git remote; in a pipe it prints a line per status change and
-// per loss or return of a cluster or Git remote. Ctrl-C ends it with exit 0.
+// runWatch keeps an informer-backed view of each fabric and of its
+// deployer: on a terminal it redraws the summary (the deployer's line
+// included) after every change, with a status line for each lost cluster
+// or Git remote; in a pipe it prints a line per status change, per change
+// of the deployer's state (objects Git changed after the deployed revision
+// marked pendingDeploy) and per loss or return of a cluster or Git remote.
+// Ctrl-C ends it with exit 0.
 func (o *Options) runWatch(ctx context.Context) error {
 	fabs, err := o.f.Fabrics(false)
 	if err != nil {
@@ -27,11 +32,14 @@ func (o *Options) runWatch(ctx context.Context) error {
 	if !o.f.IsTerminal() {
 		lw := watch.NewLineWriter(o.Out, o.Output == "json")
 		w.OnChange, w.OnReachability = lw.Change, lw.Reachability
+		w.OnDeployer = func(c watch.DeployerChange) {
+			lw.Deployer(c, strings.TrimPrefix(printers.PipelineLine(c.Fabric, c.GitRevision, c.Deployer), "fabric "+c.Fabric+": "))
+		}
 		return w.Run(ctx, fabs)
 	}
 	w.OnChange = func(watch.Change) {}
 	board := &board{o: o, fabrics: fabs, sums: map[string]FabricSummary{}, lost: map[string]map[string]watch.Reachability{}}
-	w.OnUpdate, w.OnReachability = board.update, board.reach
+	w.OnUpdate, w.OnReachability, w.OnDeployer = board.update, board.reach, board.deployer
 	return w.Run(ctx, fabs)
 }
 
@@ -43,6 +51,35 @@ type board struct {
 	sums    map[string]FabricSummary
 	// lost holds, per fabric, what is unreachable now ("cluster", "Git").
 	lost map[string]map[string]watch.Reachability
+	// deployers hold each fabric's last pipeline state (its deployer, and
+	// the Git revision it was read against).
+	deployers map[string]watch.DeployerChange
+}
+
+// deployer records a fabric's new pipeline state and redraws.
+func (b *board) deployer(c watch.DeployerChange) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.deployers == nil {
+		b.deployers = map[string]watch.DeployerChange{}
+	}
+	b.deployers[c.Fabric] = c
+	if fs, ok := b.sums[c.Fabric]; ok {
+		b.sums[c.Fabric] = b.withDeployer(fs)
+	}
+	b.redraw()
+}
+
+// withDeployer adds the fabric's last pipeline state to its summary
+// (b.mu held).
+func (b *board) withDeployer(fs FabricSummary) FabricSummary {
+	if c, ok := b.deployers[fs.Name]; ok {
+		fs.Deployer = c.Deployer
+		if fs.GitRevision == "" {
+			fs.GitRevision = c.GitRevision
+		}
+	}
+	return fs
 }
 
 // reach records a lost or recovered cluster or Git remote and redraws.
@@ -82,7 +119,7 @@ func (b *board) update(name string, desired, actual resource.Set) {
 		st.Err = err
 		res = &drift.Result{}
 	}
-	b.sums[name] = summarize(st, res)
+	b.sums[name] = b.withDeployer(summarize(st, res))
 	b.redraw()
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil/watch"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -103,5 +104,39 @@ func TestBoardShowsLostSources(t *testing.T) {
 	frame = lastFrame()
 	if strings.Contains(frame, "fabric lab: cluster unreachable") || !strings.Contains(frame, "fabric prod: Git unreachable") {
 		t.Errorf("after the cluster is back:\n%s", frame)
+	}
+}
+
+// The board shows each fabric's deployer as the watch last saw it, before
+// and after the fabric's next update.
+func TestBoardShowsTheDeployer(t *testing.T) {
+	var out bytes.Buffer
+	f := cmdutil.NewFactory(genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
+	at := time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC)
+	f.Now = func() time.Time { return at }
+	vpcKind, _ := kinds.Lookup("vpc")
+	o := &Options{IOStreams: f.IOStreams, f: f, kinds: []*kinds.Kind{vpcKind}, GitPoll: 30 * time.Second}
+	b := &board{o: o, fabrics: []fabric.Fabric{{Name: "lab"}}, sums: map[string]FabricSummary{}}
+	lastFrame := func() string {
+		frames := strings.Split(out.String(), "\033[H\033[2J")
+		return frames[len(frames)-1]
+	}
+	head, deployed := "1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+	b.update("lab", set(vpc("a", 1)), set(vpc("a", 1)))
+	b.deployer(watch.DeployerChange{Time: at, Type: watch.TypeDeployerChanged, Fabric: "lab", GitRevision: head,
+		Deployer: &drift.Pipeline{Tool: "flux", Name: "flux-system/lab", Revision: deployed, Ready: "True", Behind: 1}})
+	want := "fabric lab: Git 1111111, Flux flux-system/lab applied 2222222 (1 commit behind), Ready=True\n"
+	if frame := lastFrame(); !strings.Contains(frame, want) || !strings.Contains(frame, "fabric lab: Git revision 1111111") {
+		t.Errorf("after the deployer's state, the frame lacks %q or the revision:\n%s", want, frame)
+	}
+	b.update("lab", set(vpc("a", 2)), set(vpc("a", 1)))
+	if frame := lastFrame(); !strings.Contains(frame, want) {
+		t.Errorf("after the next update, the frame lacks %q:\n%s", want, frame)
+	}
+	b.deployer(watch.DeployerChange{Time: at, Type: watch.TypeDeployerChanged, Fabric: "lab", GitRevision: head,
+		Deployer: &drift.Pipeline{Tool: "flux", Name: "flux-system/lab", Revision: head, Ready: "True"}})
+	if frame, want := lastFrame(), "Flux flux-system/lab applied 1111111 (up to date), Ready=True\n"; !strings.Contains(frame, want) {
+		t.Errorf("after the deploy, the frame lacks %q:\n%s", want, frame)
 	}
 }
