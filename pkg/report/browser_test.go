@@ -46,6 +46,26 @@ func TestReportInBrowser(t *testing.T) {
 	if n := browser.Eval[int](p, `document.querySelectorAll("#f0 table.objects tbody tr").length`); n != 33 {
 		t.Errorf("%d rows, want 33", n)
 	}
+	// Switches whose agents have not applied their config: a chip, a table
+	// (linked to the topology's node where there is one), a badge on the node.
+	if counts["unapplied"] != "2" {
+		t.Errorf("the config-not-applied chip counts %q, want 2", counts["unapplied"])
+	}
+	unapplied := browser.Eval[[]string](p, `[...document.querySelectorAll("#f0 table.unapplied tbody tr")].map(tr =>
+		[...tr.cells].map(c => c.textContent).join("|") + "|" + (tr.querySelector("a") ? tr.querySelector("a").getAttribute("href") : "-"))`)
+	wantUnapplied := []string{
+		"leaf-02|default|pending (gen 4/6)|4 of 6|2026-12-02T06:59:30Z|#f0-n4",
+		"leaf-09|default|failing (gen 3); heartbeat stale (12m ago)|2 of 3|2026-12-02T06:48:00Z|-",
+	}
+	if strings.Join(unapplied, "\n") != strings.Join(wantUnapplied, "\n") {
+		t.Errorf("the switch agents table reads\n%s\nwant\n%s", strings.Join(unapplied, "\n"), strings.Join(wantUnapplied, "\n"))
+	}
+	if fill := browser.Eval[string](p, `getComputedStyle(document.querySelector('#f0 g.node[data-name="leaf-02"] circle.badge')).fill`); fill != "rgb(216, 27, 96)" {
+		t.Errorf("leaf-02's badge is filled %q", fill)
+	}
+	if n := browser.Eval[int](p, `document.querySelectorAll("#f0 svg circle.badge").length`); n != 1 {
+		t.Errorf("%d badges, want 1 (leaf-09 has no node)", n)
+	}
 	if e := browser.Eval[string](p, `document.querySelector("#f1 .error").textContent`); !strings.Contains(e, "<permission denied>") {
 		t.Errorf("the broken fabric's error reads %q", e)
 	}

@@ -123,7 +123,11 @@ func sampleInput() Input {
 		File: "fabrics/lab/vpcs.yaml", Line: 30, Error: "the server refused the apply: spec.subnets: Invalid value"})
 	rep := drift.NewReport()
 	rep.Add(drift.FabricReport{Name: "lab", GitRevision: "1a2b3c4d5e6f7890abcdef1234567890abcdef12", Summary: drift.SummaryOf(rs), Resources: rs,
-		Skipped: []resource.Skipped{{File: "fabrics/lab/gateway.yaml", Line: 1, APIVersion: "gateway.networking.k8s.io/v1", Kind: "Gateway", Name: "gw"}}})
+		Skipped: []resource.Skipped{{File: "fabrics/lab/gateway.yaml", Line: 1, APIVersion: "gateway.networking.k8s.io/v1", Kind: "Gateway", Name: "gw"}},
+		Unapplied: []drift.Unapplied{
+			{Switch: "leaf-02", Namespace: "default", Reason: "pending (gen 4/6)", Generation: 6, LastAppliedGen: 4, Heartbeat: "2026-12-02T06:59:30Z"},
+			{Switch: "leaf-09", Namespace: "default", Reason: "failing (gen 3); heartbeat stale (12m ago)", Generation: 3, LastAppliedGen: 2, Heartbeat: "2026-12-02T06:48:00Z"},
+		}})
 	rep.Add(drift.FabricReport{Name: "broken", Error: `cloning "git@example.com:fab/broken.git": <permission denied> & more`})
 	return Input{
 		Report:    rep,

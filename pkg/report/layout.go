@@ -35,6 +35,9 @@ type Layout struct {
 	Nodes  []PlacedNode
 	Groups []Box
 	Edges  []PlacedEdge
+	// HasUnapplied says a node is marked as a switch whose agent has not
+	// applied its latest config.
+	HasUnapplied bool
 }
 
 // PlacedNode is a node with its place and the label it shows.
@@ -44,6 +47,9 @@ type PlacedNode struct {
 	ID         string
 	X, Y, W, H int
 	Label      string
+	// Unapplied says why the switch's agent has not applied its latest
+	// config, "" when it has (or the run did not read the Agents).
+	Unapplied string
 }
 
 // Box frames a redundancy group's leaves.

@@ -85,8 +85,13 @@ func TestReportWithoutWebURL(t *testing.T) {
 func TestReportDeployerAndPendingDeploy(t *testing.T) {
 	// Without them in the result, neither section shows.
 	var b bytes.Buffer
-	if err := Write(&b, sampleInput()); err != nil {
+	in := sampleInput()
+	in.Report.Fabrics[0].Unapplied = nil
+	if err := Write(&b, in); err != nil {
 		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `data-status="unapplied"`) || strings.Contains(b.String(), `<table class="unapplied">`) || strings.Contains(b.String(), `class="badge"`) {
+		t.Error("a switch agents section without unapplied switches in the result")
 	}
 	if strings.Contains(b.String(), `class="kv deployer"`) || strings.Contains(b.String(), `data-status="pendingDeploy"`) {
 		t.Error("a deployer or pending-deploy section without either in the result")

@@ -100,6 +100,17 @@ type fabricView struct {
 	// PendingDeploy counts the objects not in sync whose Git change the
 	// deployer has not deployed yet.
 	PendingDeploy int
+	// Unapplied are the switches whose agents have not applied their
+	// latest config (when the run read the cluster's Agents).
+	Unapplied []unappliedView
+}
+
+// unappliedView is a switch whose agent has not applied its latest config.
+type unappliedView struct {
+	drift.Unapplied
+	// Applied is "lastAppliedGen of generation"; NodeID the switch's node
+	// in the topology, "" when it has none.
+	Applied, NodeID string
 }
 
 type skippedView struct {
@@ -204,8 +215,21 @@ func fabricOf(id string, f drift.FabricReport, data *FabricData, ext fabricExtra
 		v.ByKind = append(v.ByKind, kindRow{Kind: k, Counts: *byKind[k]})
 	}
 	g := BuildGraph(data.Desired, data.Actual, statusOf)
+	unapplied := map[string]int{} // switch name → index in v.Unapplied
+	for _, u := range f.Unapplied {
+		unapplied[u.Switch] = len(v.Unapplied)
+		v.Unapplied = append(v.Unapplied, unappliedView{Unapplied: u, Applied: fmt.Sprintf("%d of %d", u.LastAppliedGen, u.Generation)})
+	}
 	if len(g.Nodes) > 0 {
 		v.Topology = Place(g, id)
+		for i := range v.Topology.Nodes {
+			n := &v.Topology.Nodes[i]
+			if j, ok := unapplied[n.Name]; ok && n.Own != nil && n.Own.Kind == "Switch" && n.Own.Namespace == v.Unapplied[j].Namespace {
+				n.Unapplied = v.Unapplied[j].Reason
+				v.Unapplied[j].NodeID = n.ID
+				v.Topology.HasUnapplied = true
+			}
+		}
 		for _, n := range v.Topology.Nodes {
 			pv := panelView{NodeID: n.ID, Name: n.Name, Role: string(n.Role), Group: n.Group, Status: n.Status, Label: statusLabel(n.Status)}
 			if n.GroupType != "" {

@@ -248,7 +248,7 @@ func (o *Options) Run(ctx context.Context) error {
 	rep := report(comps)
 	for i, c := range comps {
 		if c.err == nil {
-			rep.Fabrics[i].Unapplied = unappliedOf(c.state, o.name, o.f.Now())
+			rep.Fabrics[i].Unapplied = cmdutil.Unapplied(c.state, o.name, o.f.Now())
 		}
 	}
 	timing := timingOf(start, o.f.Now(), comps)

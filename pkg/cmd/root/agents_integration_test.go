@@ -3,6 +3,8 @@ package root
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -171,6 +173,36 @@ func TestAgentsDriftAndSync(t *testing.T) {
 	r = h.run("sync", "-o", "json")
 	if r.code != 0 || !strings.Contains(r.stdout, `"agents": {`) || !strings.Contains(r.stdout, `"noAgent": 1`) {
 		t.Errorf("sync -o json: exit %d:\n%s", r.code, r.stdout)
+	}
+
+	// The HTML reports of drift and sync list them too.
+	// Each row links to its switch's node in the topology.
+	wantHTML := []string{`data-status="unapplied" data-count="3"`,
+		`<tr data-switch="sw-failing"><td><a href="#f0-n`, `">sw-failing</a></td><td>agents-drift</td><td>failing (gen 2)</td><td class="num">1 of 2</td><td>2026-01-02T03:04:00Z</td></tr>`,
+		`<tr data-switch="sw-pending"><td><a href="#f0-n`, `">sw-pending</a></td><td>agents-drift</td><td>pending (gen 1/3)</td><td class="num">1 of 3</td>`,
+		`<tr data-switch="sw-stale"><td><a href="#f0-n`, `">sw-stale</a></td><td>agents-drift</td><td>heartbeat stale (7m ago)</td>`,
+		`<g class="node st-inSync unapplied" id="f0-n`}
+	r = h.run("drift", "-o", "html")
+	for _, want := range wantHTML {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("drift -o html: exit %d, lacks %s", r.code, want)
+		}
+	}
+	if strings.Contains(r.stdout, `data-switch="sw-yes"`) || strings.Contains(r.stdout, `data-switch="sw-none"`) {
+		t.Error("drift -o html lists a switch whose agent applied its config, or one without an Agent")
+	}
+	page := filepath.Join(t.TempDir(), "sync.html")
+	if r = h.run("sync", "--report", page); r.code != 0 {
+		t.Fatalf("sync --report: exit %d: %s", r.code, r.stderr)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range wantHTML {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("sync --report lacks %s", want)
+		}
 	}
 }
 

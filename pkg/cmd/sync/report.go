@@ -44,6 +44,7 @@ func (h *htmlReport) add(o *Options, st *cmdutil.FabricState, revision string, d
 		fr.Error = strings.TrimPrefix(err.Error(), "fabric "+fab.Name+": ")
 	case res != nil:
 		fr.Resources, fr.Summary = res.Resources, res.Summary
+		fr.Unapplied = cmdutil.Unapplied(st, o.name, o.f.Now())
 		data.Desired, data.Actual = desired, actual
 		for _, r := range res.Resources {
 			if r.Status != drift.StatusDrifted {

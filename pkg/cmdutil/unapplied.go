@@ -1,17 +1,16 @@
-package drift
+package cmdutil
 
 import (
 	"time"
 
-	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
 
-// unappliedOf lists the fabric's switches in the cluster whose agents have
+// Unapplied lists the fabric's switches in the cluster whose agents have
 // not applied their latest config or whose heartbeat is stale, at now; name,
 // when set, keeps that switch only. Nothing when the Agents were not read
 // or could not be (a note says so).
-func unappliedOf(st *cmdutil.FabricState, name string, now time.Time) []driftpkg.Unapplied {
+func Unapplied(st *FabricState, name string, now time.Time) []driftpkg.Unapplied {
 	if st.Agents == nil || st.Agents.Note != "" {
 		return nil
 	}
