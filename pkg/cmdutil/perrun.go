@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -105,8 +106,9 @@ func credentialsFingerprint(rc *rest.Config) string {
 	}
 	b, err := json.Marshal(id)
 	if err != nil {
-		// Not expected (plain strings and maps); never share then.
-		return "unshared " + err.Error()
+		// Not expected (plain strings and maps); share with nothing but
+		// this config then.
+		return fmt.Sprintf("unshared %p", rc)
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
