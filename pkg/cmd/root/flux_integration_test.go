@@ -390,15 +390,18 @@ func TestFluxLoop(t *testing.T) {
 		}
 	})
 
-	t.Run("drift --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) {
+	// watchPipeline runs `<command> --watch` while Flux is suspended, an
+	// edit pushed and Flux resumed: the deployer's lines, and the edited
+	// object drifted (pendingDeploy) until Flux applies it.
+	watchPipeline := func(t *testing.T, command, vlan string) {
 		head := testbed.Git(t, l.bare, "rev-parse", "main")
-		out, stop := background(t, l.h, "drift", "--watch", "--fabric", "lab", "--git-poll", "1s")
+		out, stop := background(t, l.h, command, "--watch", "--fabric", "lab", "--git-poll", "1s")
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 		defer cancel()
 		out.waitFor(t, ctx, " lab deployer: Git "+short(head)+", Flux flux-system/lab applied "+short(head)+" (up to date), Ready=True")
 		l.suspend(t, true)
 		out.waitFor(t, ctx, "(up to date), suspended, Ready=True")
-		if r := l.h.run("edit", "vpc", "vpc-2", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1222"); r.code != 0 {
+		if r := l.h.run("edit", "vpc", "vpc-2", "--fabric", "lab", "--set", "spec.subnets.default.vlan="+vlan); r.code != 0 {
 			t.Fatalf("edit: exit %d\n%s", r.code, r.stderr)
 		}
 		edited := testbed.Git(t, l.bare, "rev-parse", "main")
@@ -409,31 +412,11 @@ func TestFluxLoop(t *testing.T) {
 		out.waitFor(t, ctx, " lab VPC default/vpc-2: drifted (pendingDeploy) → inSync")
 		out.waitFor(t, ctx, " lab deployer: Git "+short(edited)+", Flux flux-system/lab applied "+short(edited)+" (up to date), Ready=True")
 		if code, stderr := stop(); code != 0 {
-			t.Errorf("drift --watch: exit %d\n%s", code, stderr)
+			t.Errorf("%s --watch: exit %d\n%s", command, code, stderr)
 		}
-	})
-
-	t.Run("sync --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) {
-		head := testbed.Git(t, l.bare, "rev-parse", "main")
-		out, stop := background(t, l.h, "sync", "--watch", "--fabric", "lab", "--git-poll", "1s")
-		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-		defer cancel()
-		out.waitFor(t, ctx, " lab deployer: Git "+short(head)+", Flux flux-system/lab applied "+short(head)+" (up to date), Ready=True")
-		l.suspend(t, true)
-		out.waitFor(t, ctx, "(up to date), suspended, Ready=True")
-		if r := l.h.run("edit", "vpc", "vpc-2", "--fabric", "lab", "--set", "spec.subnets.default.vlan=1223"); r.code != 0 {
-			t.Fatalf("edit: exit %d\n%s", r.code, r.stderr)
-		}
-		edited := testbed.Git(t, l.bare, "rev-parse", "main")
-		out.waitFor(t, ctx, " lab deployer: Git "+short(edited)+", Flux flux-system/lab applied "+short(head)+" (1 commit behind), suspended")
-		out.waitFor(t, ctx, " lab VPC default/vpc-2: inSync → drifted (pendingDeploy) (/spec/subnets/default/vlan)")
-		l.suspend(t, false)
-		l.reconcile(t)
-		out.waitFor(t, ctx, " lab VPC default/vpc-2: drifted (pendingDeploy) → inSync")
-		if code, stderr := stop(); code != 0 {
-			t.Errorf("sync --watch: exit %d\n%s", code, stderr)
-		}
-	})
+	}
+	t.Run("drift --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) { watchPipeline(t, "drift", "1222") })
+	t.Run("sync --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) { watchPipeline(t, "sync", "1223") })
 
 	t.Run("a newer commit someone else pushed, applied first, holds ours", func(t *testing.T) {
 		// Flux waits (suspended) while kubectl-hnp pushes; then another

@@ -34,6 +34,24 @@ func set(objs ...*resource.Object) resource.Set {
 	return s
 }
 
+// newTestBoard is a board of the named fabrics (VPCs, Git polled every
+// 30s) at the time at, with a function returning its last frame.
+func newTestBoard(at time.Time, fabrics ...string) (*board, func() string) {
+	var out bytes.Buffer
+	f := cmdutil.NewFactory(genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
+	f.Now = func() time.Time { return at }
+	vpcKind, _ := kinds.Lookup("vpc")
+	o := &Options{IOStreams: f.IOStreams, f: f, kinds: []*kinds.Kind{vpcKind}, GitPoll: 30 * time.Second}
+	b := &board{o: o, sums: map[string]FabricSummary{}}
+	for _, name := range fabrics {
+		b.fabrics = append(b.fabrics, fabric.Fabric{Name: name})
+	}
+	return b, func() string {
+		frames := strings.Split(out.String(), "\033[H\033[2J")
+		return frames[len(frames)-1]
+	}
+}
+
 // The terminal board redraws every fabric's summary after each update.
 func TestBoardRedraws(t *testing.T) {
 	var out bytes.Buffer
@@ -75,17 +93,8 @@ func TestBoardRedraws(t *testing.T) {
 // A lost cluster or Git remote shows as a status line under the summary
 // until it is back.
 func TestBoardShowsLostSources(t *testing.T) {
-	var out bytes.Buffer
-	f := cmdutil.NewFactory(genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
 	at := time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC)
-	f.Now = func() time.Time { return at }
-	vpcKind, _ := kinds.Lookup("vpc")
-	o := &Options{IOStreams: f.IOStreams, f: f, kinds: []*kinds.Kind{vpcKind}, GitPoll: 30 * time.Second}
-	b := &board{o: o, fabrics: []fabric.Fabric{{Name: "lab"}, {Name: "prod"}}, sums: map[string]FabricSummary{}}
-	lastFrame := func() string {
-		frames := strings.Split(out.String(), "\033[H\033[2J")
-		return frames[len(frames)-1]
-	}
+	b, lastFrame := newTestBoard(at, "lab", "prod")
 
 	b.update("lab", set(vpc("a", 1)), set(vpc("a", 1)))
 	b.reach(watch.Reachability{Time: at, Type: watch.TypeClusterUnreachable, Fabric: "lab", Error: "connection refused"})
@@ -110,17 +119,8 @@ func TestBoardShowsLostSources(t *testing.T) {
 // The board shows each fabric's deployer as the watch last saw it, before
 // and after the fabric's next update.
 func TestBoardShowsTheDeployer(t *testing.T) {
-	var out bytes.Buffer
-	f := cmdutil.NewFactory(genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
 	at := time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC)
-	f.Now = func() time.Time { return at }
-	vpcKind, _ := kinds.Lookup("vpc")
-	o := &Options{IOStreams: f.IOStreams, f: f, kinds: []*kinds.Kind{vpcKind}, GitPoll: 30 * time.Second}
-	b := &board{o: o, fabrics: []fabric.Fabric{{Name: "lab"}}, sums: map[string]FabricSummary{}}
-	lastFrame := func() string {
-		frames := strings.Split(out.String(), "\033[H\033[2J")
-		return frames[len(frames)-1]
-	}
+	b, lastFrame := newTestBoard(at, "lab")
 	head, deployed := "1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 
 	b.update("lab", set(vpc("a", 1)), set(vpc("a", 1)))
