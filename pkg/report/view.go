@@ -215,16 +215,19 @@ func fabricOf(id string, f drift.FabricReport, data *FabricData, ext fabricExtra
 		v.ByKind = append(v.ByKind, kindRow{Kind: k, Counts: *byKind[k]})
 	}
 	g := BuildGraph(data.Desired, data.Actual, statusOf)
-	unapplied := map[string]int{} // switch name → index in v.Unapplied
+	unapplied := map[resource.Key]int{} // the switch → its index in v.Unapplied
 	for _, u := range f.Unapplied {
-		unapplied[u.Switch] = len(v.Unapplied)
+		unapplied[resource.Key{Kind: "Switch", Namespace: u.Namespace, Name: u.Switch}] = len(v.Unapplied)
 		v.Unapplied = append(v.Unapplied, unappliedView{Unapplied: u, Applied: fmt.Sprintf("%d of %d", u.LastAppliedGen, u.Generation)})
 	}
 	if len(g.Nodes) > 0 {
 		v.Topology = Place(g, id)
 		for i := range v.Topology.Nodes {
 			n := &v.Topology.Nodes[i]
-			if j, ok := unapplied[n.Name]; ok && n.Own != nil && n.Own.Kind == "Switch" && n.Own.Namespace == v.Unapplied[j].Namespace {
+			if n.Own == nil {
+				continue
+			}
+			if j, ok := unapplied[*n.Own]; ok {
 				n.Unapplied = v.Unapplied[j].Reason
 				v.Unapplied[j].NodeID = n.ID
 				v.Topology.HasUnapplied = true
