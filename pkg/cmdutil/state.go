@@ -109,6 +109,9 @@ type FabricState struct {
 	Model *writepath.Model
 	// Agents are the switches' Agents (LoadOptions.Agents; nil when not read).
 	Agents *hedgehog.Agents
+	// AgentsAt is when Agents were read, to judge their heartbeats at: the
+	// snapshot's time for a snapshot, zero (now) for a live cluster.
+	AgentsAt time.Time
 	// Evidence is a sample of cluster objects beyond the selection that
 	// shows the fabric's Hedgehog webhook at work, read when both sides are
 	// and the selection alone cannot show it (judge.NeedsEvidence); nil
@@ -243,6 +246,9 @@ func (f *Factory) loadCluster(ctx context.Context, st *FabricState, opts LoadOpt
 	if opts.Snapshot != nil {
 		actual, err := opts.Snapshot.Actual(st.Fabric.Name, opts.Kinds, opts.Selector)
 		st.Actual = actual
+		if err == nil && opts.Agents && hasKind(opts.Kinds, "Switch") {
+			st.Agents, st.AgentsAt = opts.Snapshot.Agents(st.Fabric.Name), opts.Snapshot.Time
+		}
 		return err
 	}
 	c, err := f.Cluster(&st.Fabric)

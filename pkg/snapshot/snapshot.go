@@ -6,7 +6,10 @@ package snapshot
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
+	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -40,7 +44,28 @@ type Fabric struct {
 	Server    string                   `json:"server"`
 	Namespace string                   `json:"namespace"`
 	Objects   []map[string]interface{} `json:"objects"`
+	// Agents are the switches' Agents as read with the objects; absent
+	// when they were not read (no Switch among the kinds, or a snapshot
+	// written before snapshots held them).
+	Agents *Agents `json:"agents,omitempty"`
 }
+
+// Agents are a fabric's switch Agents, judged as they were read.
+type Agents struct {
+	// Note, when set, says why they could not be read.
+	Note  string  `json:"note,omitempty"`
+	Items []Agent `json:"items"`
+}
+
+// Agent is one switch's Agent: its verdict and what it was judged on.
+type Agent struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	hedgehog.AgentStatus
+}
+
+// NoAgentsNote is the note of a snapshot fabric without Agents.
+const NoAgentsNote = "switch agents unknown: the snapshot holds no Agents (taken without Switches, or by an older kubectl-hnp)"
 
 // New returns an empty snapshot taken at t.
 func New(t time.Time) *Snapshot {
@@ -81,6 +106,48 @@ func (s *Snapshot) Add(name, server, namespace string, set resource.Set) {
 		f.Objects = append(f.Objects, Clean(set[k].Obj))
 	}
 	s.Fabrics = append(s.Fabrics, f)
+}
+
+// AddAgents records the Agents of a fabric added before (nil: not read).
+func (s *Snapshot) AddAgents(name string, a *hedgehog.Agents) {
+	if a == nil {
+		return
+	}
+	for i := range s.Fabrics {
+		if s.Fabrics[i].Name != name {
+			continue
+		}
+		rec := &Agents{Note: a.Note, Items: []Agent{}}
+		for _, key := range slices.Sorted(maps.Keys(a.ByName)) {
+			ns, n, _ := strings.Cut(key, "/")
+			rec.Items = append(rec.Items, Agent{Namespace: ns, Name: n, AgentStatus: a.ByName[key]})
+		}
+		s.Fabrics[i].Agents = rec
+	}
+}
+
+// Agents returns a fabric's Agents as the snapshot recorded them, to be
+// judged at the snapshot's time (a heartbeat is stale or not as of then);
+// Agents of unknown state with NoAgentsNote when it recorded none, and nil
+// for a fabric it does not hold.
+func (s *Snapshot) Agents(fabric string) *hedgehog.Agents {
+	for _, f := range s.Fabrics {
+		if f.Name != fabric {
+			continue
+		}
+		if f.Agents == nil {
+			return hedgehog.UnknownAgents(NoAgentsNote)
+		}
+		if f.Agents.Note != "" {
+			return hedgehog.UnknownAgents(f.Agents.Note)
+		}
+		a := &hedgehog.Agents{ByName: make(map[string]hedgehog.AgentStatus, len(f.Agents.Items))}
+		for _, it := range f.Agents.Items {
+			a.ByName[it.Namespace+"/"+it.Name] = it.AgentStatus
+		}
+		return a
+	}
+	return nil
 }
 
 // Write saves the snapshot atomically, readable by the owner only (it may

@@ -1,9 +1,14 @@
 package snapshot
 
 import (
+	"path/filepath"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
 func TestCleanKeepsWhatDriftJudgesBy(t *testing.T) {
@@ -43,5 +48,57 @@ func TestCleanKeepsWhatDriftJudgesBy(t *testing.T) {
 	}
 	if _, ok := u.Object["metadata"].(map[string]interface{})["managedFields"].([]interface{})[0].(map[string]interface{})["time"]; !ok {
 		t.Error("Clean modified its input")
+	}
+}
+
+// A snapshot keeps each fabric's Agents as they were judged, a note when
+// they could not be read, and says when it holds none.
+func TestSnapshotAgents(t *testing.T) {
+	hb := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
+	s := New(hb.Add(time.Minute))
+	s.Add("lab", "https://10.0.0.1:6443", "default", resource.Set{})
+	s.Add("prod", "https://10.0.0.2:6443", "default", resource.Set{})
+	s.Add("old", "https://10.0.0.3:6443", "default", resource.Set{})
+	s.AddAgents("lab", &hedgehog.Agents{ByName: map[string]hedgehog.AgentStatus{
+		"default/sw-2": {Applied: hedgehog.AppliedPending, Generation: 3, LastAppliedGen: 1, Heartbeat: hb},
+		"default/sw-1": {Applied: hedgehog.AppliedYes, Generation: 2, LastAppliedGen: 2, LastAttemptGen: 2, Heartbeat: hb},
+		"default/sw-3": {Applied: hedgehog.AppliedFailing, Generation: 4, LastAppliedGen: 3, LastAttemptGen: 4},
+	}})
+	s.AddAgents("prod", hedgehog.UnknownAgents("switch agents unknown: not allowed"))
+	s.AddAgents("old", nil)
+	path := filepath.Join(t.TempDir(), "snap.json")
+	if err := Write(path, s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	lab := got.Agents("lab")
+	if lab == nil || lab.Note != "" || len(lab.ByName) != 3 {
+		t.Fatalf("lab's Agents: %+v", lab)
+	}
+	for key, want := range map[string]hedgehog.AgentStatus{
+		"default/sw-1": {Applied: hedgehog.AppliedYes, Generation: 2, LastAppliedGen: 2, LastAttemptGen: 2, Heartbeat: hb},
+		"default/sw-2": {Applied: hedgehog.AppliedPending, Generation: 3, LastAppliedGen: 1, Heartbeat: hb},
+		"default/sw-3": {Applied: hedgehog.AppliedFailing, Generation: 4, LastAppliedGen: 3, LastAttemptGen: 4},
+	} {
+		if g := lab.ByName[key]; g.Applied != want.Applied || g.Generation != want.Generation || g.LastAppliedGen != want.LastAppliedGen ||
+			g.LastAttemptGen != want.LastAttemptGen || !g.Heartbeat.Equal(want.Heartbeat) {
+			t.Errorf("%s: %+v, want %+v", key, g, want)
+		}
+	}
+	if names := got.Fabrics[0].Agents.Items; names[0].Name != "sw-1" || names[2].Name != "sw-3" {
+		t.Errorf("Agents not sorted: %+v", names)
+	}
+	if prod := got.Agents("prod"); prod == nil || prod.Note != "switch agents unknown: not allowed" {
+		t.Errorf("prod's Agents: %+v", prod)
+	}
+	if old := got.Agents("old"); old == nil || old.Note != NoAgentsNote || old.For("default", "sw-1").Applied != hedgehog.AppliedUnknown {
+		t.Errorf("a fabric without Agents: %+v", old)
+	}
+	if got.Agents("missing") != nil {
+		t.Error("Agents of a fabric the snapshot does not hold")
 	}
 }

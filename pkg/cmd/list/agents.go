@@ -27,9 +27,11 @@ func NewAgentView(st hedgehog.AgentStatus, now time.Time) *AgentView {
 // of fabrics whose Agents were not read are left alone.
 func AttachAgents(items []Item, states []*cmdutil.FabricState, now time.Time) {
 	agents := map[string]*hedgehog.Agents{}
+	at := map[string]time.Time{} // when each fabric's Agents are judged (a snapshot's time)
 	for _, st := range states {
 		if st.Agents != nil {
 			agents[st.Fabric.Name] = st.Agents
+			at[st.Fabric.Name] = st.AgentsTime(now)
 		}
 	}
 	for i := range items {
@@ -38,7 +40,7 @@ func AttachAgents(items []Item, states []*cmdutil.FabricState, now time.Time) {
 		if a == nil || it.Kind.Kind != "Switch" || it.Values != ValuesCluster {
 			continue
 		}
-		it.Agent = NewAgentView(a.For(it.Key.Namespace, it.Key.Name), now)
+		it.Agent = NewAgentView(a.For(it.Key.Namespace, it.Key.Name), at[it.Fabric])
 	}
 }
 

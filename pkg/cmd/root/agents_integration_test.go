@@ -175,6 +175,32 @@ func TestAgentsDriftAndSync(t *testing.T) {
 		t.Errorf("sync -o json: exit %d:\n%s", r.code, r.stdout)
 	}
 
+	// A snapshot keeps the Agents, judged as of its time: an hour later,
+	// offline, drift lists the same switches, and list shows the same
+	// APPLIED and HEARTBEAT cells, as live did then.
+	snap := filepath.Join(t.TempDir(), "snap.json")
+	if r = h.run("sync", "--save-snapshot", snap); r.code != 0 {
+		t.Fatalf("sync --save-snapshot: exit %d: %s", r.code, r.stderr)
+	}
+	liveList := h.run("list", "sw")
+	h.now = func() time.Time { return agentsNow.Add(time.Hour) }
+	r = h.run("drift", "-o", "json", "--snapshot", snap)
+	var offline struct {
+		Fabrics []struct {
+			Unapplied []map[string]interface{} `json:"unapplied"`
+		} `json:"fabrics"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &offline); err != nil || r.code != 0 || len(offline.Fabrics) != 1 {
+		t.Fatalf("drift --snapshot: exit %d, %v: %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	if fmt.Sprint(offline.Fabrics[0].Unapplied) != fmt.Sprint(rep.Fabrics[0].Unapplied) {
+		t.Errorf("drift --snapshot an hour later lists\n%v\nwant, as live drift then,\n%v", offline.Fabrics[0].Unapplied, rep.Fabrics[0].Unapplied)
+	}
+	if r = h.run("list", "sw", "--snapshot", snap); r.code != 0 || r.stdout != liveList.stdout {
+		t.Errorf("list --snapshot an hour later: exit %d:\n%s\nwant, as live list then,\n%s", r.code, r.stdout, liveList.stdout)
+	}
+	h.now = func() time.Time { return agentsNow }
+
 	// The HTML reports of drift and sync list them too.
 	// Each row links to its switch's node in the topology.
 	wantHTML := []string{`data-status="unapplied" data-count="3"`,

@@ -30,6 +30,7 @@ func summarizeAgents(st *cmdutil.FabricState, now time.Time) *AgentsSummary {
 	if st.Agents == nil || st.Err != nil {
 		return nil
 	}
+	now = st.AgentsTime(now)
 	s := &AgentsSummary{Note: st.Agents.Note}
 	if s.Note != "" {
 		return s

@@ -177,6 +177,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 			}
 			if snap != nil && st.Err == nil {
 				snap.Add(st.Fabric.Name, cl.Host, cl.Namespace, st.Actual)
+				snap.AddAgents(st.Fabric.Name, st.Agents)
 			}
 		}
 		if st.Err != nil {
