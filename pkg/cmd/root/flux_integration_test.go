@@ -364,9 +364,16 @@ func TestFluxLoop(t *testing.T) {
 			_, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(ctx, "vpc-3", metav1.GetOptions{})
 			return err != nil, nil
 		})
-		if r := l.h.run("drift", "--fabric", "lab"); r.code != 0 || !strings.Contains(r.stdout, "(up to date), Ready=True") {
-			t.Errorf("drift once Flux caught up: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-		}
+		// Drift is clean at once; Flux may be reconciling the same revision
+		// again (its interval, the source's new artifact), Ready=Unknown
+		// meanwhile, so the pipeline's line is waited for.
+		waitFor(t, "drift to show Flux up to date and ready", func(ctx context.Context) (bool, error) {
+			r := l.h.run("drift", "--fabric", "lab")
+			if r.code != 0 || !strings.Contains(r.stdout, "(up to date), Ready=") {
+				return false, fmt.Errorf("drift once Flux caught up: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			return strings.Contains(r.stdout, "(up to date), Ready=True"), nil
+		})
 	})
 
 	t.Run("create and delete --wait follow Flux too", func(t *testing.T) {
