@@ -11,6 +11,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/internal/gcpolicy"
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 	"github.com/githedgehog/kubectl-hnp/pkg/desired"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/gitstate"
@@ -188,7 +189,19 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 		}()
 	}
 	wg.Wait()
-	if opts.Deployer && opts.Snapshot == nil && clusterErr == nil {
+	switch {
+	case opts.Deployer && opts.Snapshot != nil && clusterErr == nil:
+		// The deployer as the snapshot recorded it: what it had applied
+		// then, against Git now.
+		if p := opts.Snapshot.Deployer(st.Fabric.Name); p != nil {
+			ref, err := deployer.ParseRef(p.Tool, p.Name)
+			if err != nil {
+				st.DeployerErr = fmt.Errorf("the snapshot's deployer: %w", err)
+			} else {
+				st.Deployer = &FabricDeployer{Ref: ref, Status: &deployer.Status{Pipeline: *p}}
+			}
+		}
+	case opts.Deployer && opts.Snapshot == nil && clusterErr == nil:
 		branch := ""
 		if st.Workspace != nil {
 			branch = st.Workspace.Branch

@@ -18,6 +18,7 @@ import (
 
 	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -48,6 +49,11 @@ type Fabric struct {
 	// when they were not read (no Switch among the kinds, or a snapshot
 	// written before snapshots held them).
 	Agents *Agents `json:"agents,omitempty"`
+	// Deployer is the fabric's deployer (Flux Kustomization, Argo CD
+	// Application) as read with the objects, without Behind (which is
+	// counted against Git when the snapshot is read); absent when it has
+	// none, or it was not read.
+	Deployer *drift.Pipeline `json:"deployer,omitempty"`
 }
 
 // Agents are a fabric's switch Agents, judged as they were read.
@@ -146,6 +152,32 @@ func (s *Snapshot) Agents(fabric string) *hedgehog.Agents {
 			a.ByName[it.Namespace+"/"+it.Name] = it.AgentStatus
 		}
 		return a
+	}
+	return nil
+}
+
+// AddDeployer records the deployer of a fabric added before (nil: none).
+func (s *Snapshot) AddDeployer(name string, p *drift.Pipeline) {
+	if p == nil {
+		return
+	}
+	for i := range s.Fabrics {
+		if s.Fabrics[i].Name == name {
+			c := *p
+			c.Behind = 0
+			s.Fabrics[i].Deployer = &c
+		}
+	}
+}
+
+// Deployer returns a fabric's deployer as the snapshot recorded it, nil
+// when it recorded none.
+func (s *Snapshot) Deployer(fabric string) *drift.Pipeline {
+	for _, f := range s.Fabrics {
+		if f.Name == fabric && f.Deployer != nil {
+			c := *f.Deployer
+			return &c
+		}
 	}
 	return nil
 }

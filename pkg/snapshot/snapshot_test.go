@@ -7,6 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -100,5 +101,35 @@ func TestSnapshotAgents(t *testing.T) {
 	}
 	if got.Agents("missing") != nil {
 		t.Error("Agents of a fabric the snapshot does not hold")
+	}
+}
+
+// A snapshot keeps each fabric's deployer without Behind, which is counted
+// against Git when the snapshot is read.
+func TestSnapshotDeployer(t *testing.T) {
+	s := New(time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC))
+	s.Add("lab", "https://10.0.0.1:6443", "default", resource.Set{})
+	s.Add("none", "https://10.0.0.1:6443", "other", resource.Set{})
+	p := &drift.Pipeline{Tool: "flux", Name: "flux-system/lab", Revision: "abc", Ready: "True", Suspended: true, Behind: 2}
+	s.AddDeployer("lab", p)
+	s.AddDeployer("none", nil)
+	path := filepath.Join(t.TempDir(), "snap.json")
+	if err := Write(path, s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *p
+	want.Behind = 0
+	if d := got.Deployer("lab"); d == nil || *d != want {
+		t.Errorf("lab's deployer %+v, want %+v", d, want)
+	}
+	if p.Behind != 2 {
+		t.Error("AddDeployer changed the caller's pipeline")
+	}
+	if d := got.Deployer("none"); d != nil {
+		t.Errorf("a fabric without a deployer has %+v", d)
 	}
 }

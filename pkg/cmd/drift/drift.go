@@ -217,7 +217,7 @@ func (o *Options) Run(ctx context.Context) error {
 	// comparisons are gathered in the fabrics' order.
 	var mu sync.Mutex
 	compared := map[*cmdutil.FabricState]*comparison{}
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true, Deployer: o.Snapshot == "",
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true, Deployer: true,
 		Then: func(ctx context.Context, st *cmdutil.FabricState) {
 			c := o.compare(ctx, st)
 			mu.Lock()

@@ -333,6 +333,21 @@ func TestFluxLoop(t *testing.T) {
 				t.Errorf("vpc-2: %+v, want pendingDeploy naming %s", res, short(head))
 			}
 		}
+		// A snapshot keeps the deployer: drift on it, with no cluster access,
+		// shows the same pipeline and marks the same pendingDeploy.
+		snap := filepath.Join(t.TempDir(), "snap.json")
+		if r := l.h.run("sync", "--fabric", "lab", "--save-snapshot", snap); r.code != 0 {
+			t.Fatalf("sync --save-snapshot: exit %d\n%s", r.code, r.stderr)
+		}
+		ds := parseDrift(t, l.h.run("drift", "--fabric", "lab", "-o", "json", "--snapshot", snap))
+		if ds.Summary != d.Summary || ds.Fabrics[0].Deployer == nil || *ds.Fabrics[0].Deployer != *d.Fabrics[0].Deployer {
+			t.Errorf("drift --snapshot: summary %+v, deployer %+v; want as live: %+v, %+v", ds.Summary, ds.Fabrics[0].Deployer, d.Summary, d.Fabrics[0].Deployer)
+		}
+		for _, res := range ds.Fabrics[0].Resources {
+			if res.Name == "vpc-2" && (!res.PendingDeploy || !strings.Contains(res.Reason, short(head))) {
+				t.Errorf("drift --snapshot: vpc-2: %+v, want pendingDeploy naming %s", res, short(head))
+			}
+		}
 		// The CI formats carry the pipeline too.
 		junit := filepath.Join(t.TempDir(), "drift.xml")
 		r = l.h.run("drift", "--fabric", "lab", "-o", "github", "--output-file", "junit="+junit)

@@ -178,6 +178,9 @@ func (o *Options) runSummary(ctx context.Context) error {
 			if snap != nil && st.Err == nil {
 				snap.Add(st.Fabric.Name, cl.Host, cl.Namespace, st.Actual)
 				snap.AddAgents(st.Fabric.Name, st.Agents)
+				if st.Deployer != nil && st.Deployer.Status != nil {
+					snap.AddDeployer(st.Fabric.Name, &st.Deployer.Status.Pipeline)
+				}
 			}
 		}
 		if st.Err != nil {
