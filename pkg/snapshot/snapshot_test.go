@@ -67,14 +67,7 @@ func TestSnapshotAgents(t *testing.T) {
 	}})
 	s.AddAgents("prod", hedgehog.UnknownAgents("switch agents unknown: not allowed"))
 	s.AddAgents("old", nil)
-	path := filepath.Join(t.TempDir(), "snap.json")
-	if err := Write(path, s); err != nil {
-		t.Fatal(err)
-	}
-	got, err := Read(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := roundTrip(t, s)
 
 	lab := got.Agents("lab")
 	if lab == nil || lab.Note != "" || len(lab.ByName) != 3 {
@@ -113,14 +106,7 @@ func TestSnapshotDeployer(t *testing.T) {
 	p := &drift.Pipeline{Tool: "flux", Name: "flux-system/lab", Revision: "abc", Ready: "True", Suspended: true, Behind: 2}
 	s.AddDeployer("lab", p)
 	s.AddDeployer("none", nil)
-	path := filepath.Join(t.TempDir(), "snap.json")
-	if err := Write(path, s); err != nil {
-		t.Fatal(err)
-	}
-	got, err := Read(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := roundTrip(t, s)
 	want := *p
 	want.Behind = 0
 	if d := got.Deployer("lab"); d == nil || *d != want {
@@ -132,4 +118,18 @@ func TestSnapshotDeployer(t *testing.T) {
 	if d := got.Deployer("none"); d != nil {
 		t.Errorf("a fabric without a deployer has %+v", d)
 	}
+}
+
+// roundTrip writes s to a file and reads it back.
+func roundTrip(t *testing.T, s *Snapshot) *Snapshot {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "snap.json")
+	if err := Write(path, s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
