@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -295,18 +294,11 @@ func (b *syncBuffer) String() string {
 // waitFor blocks until the buffer holds want, or the test's deadline.
 func (b *syncBuffer) waitFor(t *testing.T, ctx context.Context, want string) {
 	t.Helper()
-	b.waitForAny(t, ctx, want)
-}
-
-// waitForAny blocks until the buffer holds one of wants, or the test's
-// deadline.
-func (b *syncBuffer) waitForAny(t *testing.T, ctx context.Context, wants ...string) {
-	t.Helper()
-	for !slices.ContainsFunc(wants, func(w string) bool { return strings.Contains(b.String(), w) }) {
+	for !strings.Contains(b.String(), want) {
 		select {
 		case <-b.writes:
 		case <-ctx.Done():
-			t.Fatalf("timed out waiting for one of %q in:\n%s", wants, b.String())
+			t.Fatalf("timed out waiting for %q in:\n%s", want, b.String())
 		}
 	}
 }

@@ -445,9 +445,13 @@ func TestFluxLoop(t *testing.T) {
 		l.reconcile(t)
 		// Flux updates vpc-2, then its own status; the two arrive through
 		// different watches, in either order. When the status comes first,
-		// vpc-2 is drifted (no longer pending) until its own event follows.
-		out.waitForAny(t, ctx, " lab VPC default/vpc-2: drifted (pendingDeploy) → inSync", " lab VPC default/vpc-2: drifted → inSync")
+		// vpc-2 keeps its mark until its own event follows (a hold): it
+		// never shows as drifted in between.
+		out.waitFor(t, ctx, " lab VPC default/vpc-2: drifted (pendingDeploy) → inSync")
 		out.waitFor(t, ctx, " lab deployer: Git "+short(edited)+", Flux flux-system/lab applied "+short(edited)+" (up to date), Ready=True")
+		if s := out.String(); strings.Contains(s, "vpc-2: drifted (pendingDeploy) → drifted") || strings.Contains(s, "vpc-2: drifted → inSync") {
+			t.Errorf("%s --watch showed vpc-2 drifted after Flux applied it:\n%s", command, s)
+		}
 		if code, stderr := stop(); code != 0 {
 			t.Errorf("%s --watch: exit %d\n%s", command, code, stderr)
 		}

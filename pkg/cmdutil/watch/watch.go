@@ -133,9 +133,12 @@ type fabricWatch struct {
 	live     bool
 	statuses map[resource.Key]driftpkg.Status
 	// pending marks what the deployer has not applied (nil: nothing);
-	// pendings are the objects last reported pendingDeploy.
-	pending  *cmdutil.Pending
-	pendings map[resource.Key]bool
+	// pendings are the objects last reported pendingDeploy, with the
+	// reason; holds keep marks a new deployer status lifted before the
+	// watch saw what the deployer applied (watch_hold.go).
+	pending  marker
+	pendings map[resource.Key]string
+	holds    map[resource.Key]hold
 	now      func() time.Time
 	onChange func(Change)
 }
@@ -207,18 +210,20 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	if len(d) == 0 && len(a) == 0 {
 		if seen {
 			delete(fw.statuses, k)
-			prevPending := fw.pendings[k]
+			_, prevPending := fw.pendings[k]
 			delete(fw.pendings, k)
+			delete(fw.holds, k)
 			fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev, PreviousPendingDeploy: prevPending})
 		}
 		return
 	}
 	res := judge.One(fw.opts, fw.hooks, k, d[k], a[k])
-	fw.pending.Mark(&res)
-	prevPending := fw.pendings[k]
+	fw.mark(&res)
+	fw.applyHold(k, &res)
+	_, prevPending := fw.pendings[k]
 	fw.statuses[k] = res.Status
 	if res.PendingDeploy {
-		fw.pendings[k] = true
+		fw.pendings[k] = res.Reason
 	} else {
 		delete(fw.pendings, k)
 	}
@@ -227,6 +232,18 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	}
 	fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name,
 		Status: res.Status, Previous: prev, Diffs: res.Diffs, PendingDeploy: res.PendingDeploy, Reason: res.Reason, PreviousPendingDeploy: prevPending})
+}
+
+// marker marks results pendingDeploy (*cmdutil.Pending; a nil one marks
+// nothing).
+type marker interface {
+	Mark(r *driftpkg.ResourceResult) bool
+}
+
+// mark marks r pendingDeploy when the deployer has not applied its Git
+// side, and reports whether it did.
+func (fw *fabricWatch) mark(r *driftpkg.ResourceResult) bool {
+	return fw.pending != nil && fw.pending.Mark(r)
 }
 
 // view keeps the objects -l selects: those whose Git copy or cluster copy

@@ -69,6 +69,8 @@ func backoff(lo, hi time.Duration) *wait.Backoff {
 // periodic probe. lost receives the first failure of either.
 type clusterSession struct {
 	watching *clusterstate.Watching
+	// versions reads objects' resourceVersions from the server.
+	versions versionOf
 	events   chan clusterstate.Event
 	lost     chan error
 	cancel   context.CancelFunc
@@ -89,7 +91,7 @@ func (w *Watcher) connect(ctx context.Context, r *clusterstate.Reader, h Health)
 	// cluster copy matches (fabricWatch.view), as the one-shot commands do.
 	sel := ""
 	sctx, cancel := context.WithCancel(ctx)
-	s := &clusterSession{events: make(chan clusterstate.Event, 256), lost: make(chan error, 1), cancel: cancel}
+	s := &clusterSession{versions: serverVersions(r.Dynamic, ks), events: make(chan clusterstate.Event, 256), lost: make(chan error, 1), cancel: cancel}
 	s.watching, err = r.StartWatch(sctx, ks, s.events, clusterstate.WatchOptions{Selector: sel, SyncTimeout: h.StartTimeout, OnError: s.fail})
 	if err != nil {
 		cancel()

@@ -18,6 +18,7 @@ import (
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
 func vpcDoc(vlan string) string {
@@ -119,6 +120,25 @@ func TestWatchReportsLostAndRecoveredSources(t *testing.T) {
 
 	// The initial drift shows that both sides were read.
 	ev.next(t, "initial drift", time.Minute, status(driftpkg.StatusDrifted, ""))
+
+	// What a hold reads (watch_hold.go): an object's resourceVersion on the
+	// server, "" for one that does not exist, not ok for a kind not served.
+	live, err := cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(ctx, "vpc-1", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions := serverVersions(cp.Dynamic(), []*kinds.Kind{vpc})
+	key := resource.Key{Kind: "VPC", Namespace: "default", Name: "vpc-1"}
+	if rv, ok := versions(ctx, key); !ok || rv == "" || rv != live.GetResourceVersion() {
+		t.Errorf("server version of vpc-1: %q %v, want %q", rv, ok, live.GetResourceVersion())
+	}
+	key.Name = "vpc-9"
+	if rv, ok := versions(ctx, key); !ok || rv != "" {
+		t.Errorf("server version of a VPC that does not exist: %q %v, want \"\" true", rv, ok)
+	}
+	if _, ok := versions(ctx, resource.Key{Kind: "Switch", Namespace: "default", Name: "s1"}); ok {
+		t.Error("server version of a kind not watched: ok, want not ok")
+	}
 
 	// The cluster goes away.
 	if err := cp.StopAPIServer(); err != nil {

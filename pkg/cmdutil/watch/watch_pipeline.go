@@ -79,7 +79,10 @@ func (p *pipelineWatch) judge(ctx context.Context) bool {
 	if err != nil {
 		fmt.Fprintf(p.w.F.IOStreams.ErrOut, "Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", p.fab.Name, err)
 	}
-	p.fw.pending = pending
+	p.fw.pending = nil
+	if pending != nil {
+		p.fw.pending = pending
+	}
 	if pl == nil || (p.last != nil && *pl == *p.last) {
 		return false
 	}
