@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -347,6 +348,25 @@ func TestFluxLoop(t *testing.T) {
 			if res.Name == "vpc-2" && (!res.PendingDeploy || !strings.Contains(res.Reason, short(head))) {
 				t.Errorf("drift --snapshot: vpc-2: %+v, want pendingDeploy naming %s", res, short(head))
 			}
+		}
+		// A snapshot whose deployed revision Git no longer has (the branch
+		// was force-pushed since): nothing can be shown as not deployed yet,
+		// and the pipeline says why, as live drift would.
+		raw, err := os.ReadFile(snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sha := regexp.MustCompile(`[0-9a-f]{40}`).FindString(deployed)
+		if sha == "" || !bytes.Contains(raw, []byte(sha)) {
+			t.Fatalf("snapshot holds no deployed revision %q", deployed)
+		}
+		rewritten := filepath.Join(t.TempDir(), "rewritten.json")
+		if err := os.WriteFile(rewritten, bytes.ReplaceAll(raw, []byte(sha), []byte(strings.Repeat("e", 40))), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r = l.h.run("drift", "--fabric", "lab", "--snapshot", rewritten)
+		if r.code != 1 || !strings.Contains(r.stdout, "applied eeeeeee (not on Git's branch)") || strings.Contains(r.stdout, "pendingDeploy") {
+			t.Errorf("drift --snapshot, deployed revision not on the branch: exit %d, want 1, the pipeline saying so and no pendingDeploy:\n%s%s", r.code, r.stdout, r.stderr)
 		}
 		// The CI formats carry the pipeline too.
 		junit := filepath.Join(t.TempDir(), "drift.xml")
