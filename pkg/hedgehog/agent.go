@@ -160,10 +160,21 @@ func (s AgentStatus) Unapplied(now time.Time) (reason string, ok bool) {
 	return strings.Join(why, "; "), len(why) > 0
 }
 
+// AgentKey names an Agent (and its switch): namespace and name.
+type AgentKey struct{ Namespace, Name string }
+
+// Compare orders keys by namespace, then name.
+func (k AgentKey) Compare(o AgentKey) int {
+	if c := strings.Compare(k.Namespace, o.Namespace); c != 0 {
+		return c
+	}
+	return strings.Compare(k.Name, o.Name)
+}
+
 // Agents are the Agents of one fabric's switches, read with one LIST.
 type Agents struct {
 	// ByName holds each Agent's status by namespace and name.
-	ByName map[string]AgentStatus
+	ByName map[AgentKey]AgentStatus
 	// Note, when set, says why the Agents could not be read; every switch
 	// is then AppliedUnknown.
 	Note string
@@ -171,9 +182,9 @@ type Agents struct {
 
 // NewAgents judges the listed Agents.
 func NewAgents(items []unstructured.Unstructured) *Agents {
-	a := &Agents{ByName: make(map[string]AgentStatus, len(items))}
+	a := &Agents{ByName: make(map[AgentKey]AgentStatus, len(items))}
 	for i := range items {
-		a.ByName[items[i].GetNamespace()+"/"+items[i].GetName()] = ReadAgent(&items[i])
+		a.ByName[AgentKey{items[i].GetNamespace(), items[i].GetName()}] = ReadAgent(&items[i])
 	}
 	return a
 }
@@ -186,7 +197,7 @@ func (a *Agents) For(namespace, name string) AgentStatus {
 	if a == nil || a.Note != "" {
 		return AgentStatus{Applied: AppliedUnknown}
 	}
-	if st, ok := a.ByName[namespace+"/"+name]; ok {
+	if st, ok := a.ByName[AgentKey{namespace, name}]; ok {
 		return st
 	}
 	return AgentStatus{Applied: AppliedNoAgent}

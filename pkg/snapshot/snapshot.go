@@ -9,7 +9,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -124,9 +123,8 @@ func (s *Snapshot) AddAgents(name string, a *hedgehog.Agents) {
 			continue
 		}
 		rec := &Agents{Note: a.Note, Items: []Agent{}}
-		for _, key := range slices.Sorted(maps.Keys(a.ByName)) {
-			ns, n, _ := strings.Cut(key, "/")
-			rec.Items = append(rec.Items, Agent{Namespace: ns, Name: n, AgentStatus: a.ByName[key]})
+		for _, key := range slices.SortedFunc(maps.Keys(a.ByName), hedgehog.AgentKey.Compare) {
+			rec.Items = append(rec.Items, Agent{Namespace: key.Namespace, Name: key.Name, AgentStatus: a.ByName[key]})
 		}
 		s.Fabrics[i].Agents = rec
 	}
@@ -147,9 +145,9 @@ func (s *Snapshot) Agents(fabric string) *hedgehog.Agents {
 		if f.Agents.Note != "" {
 			return hedgehog.UnknownAgents(f.Agents.Note)
 		}
-		a := &hedgehog.Agents{ByName: make(map[string]hedgehog.AgentStatus, len(f.Agents.Items))}
+		a := &hedgehog.Agents{ByName: make(map[hedgehog.AgentKey]hedgehog.AgentStatus, len(f.Agents.Items))}
 		for _, it := range f.Agents.Items {
-			a.ByName[it.Namespace+"/"+it.Name] = it.AgentStatus
+			a.ByName[hedgehog.AgentKey{Namespace: it.Namespace, Name: it.Name}] = it.AgentStatus
 		}
 		return a
 	}

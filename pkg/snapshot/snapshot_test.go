@@ -60,10 +60,10 @@ func TestSnapshotAgents(t *testing.T) {
 	s.Add("lab", "https://10.0.0.1:6443", "default", resource.Set{})
 	s.Add("prod", "https://10.0.0.2:6443", "default", resource.Set{})
 	s.Add("old", "https://10.0.0.3:6443", "default", resource.Set{})
-	s.AddAgents("lab", &hedgehog.Agents{ByName: map[string]hedgehog.AgentStatus{
-		"default/sw-2": {Applied: hedgehog.AppliedPending, Generation: 3, LastAppliedGen: 1, Heartbeat: hb},
-		"default/sw-1": {Applied: hedgehog.AppliedYes, Generation: 2, LastAppliedGen: 2, LastAttemptGen: 2, Heartbeat: hb},
-		"default/sw-3": {Applied: hedgehog.AppliedFailing, Generation: 4, LastAppliedGen: 3, LastAttemptGen: 4},
+	s.AddAgents("lab", &hedgehog.Agents{ByName: map[hedgehog.AgentKey]hedgehog.AgentStatus{
+		{Namespace: "default", Name: "sw-2"}: {Applied: hedgehog.AppliedPending, Generation: 3, LastAppliedGen: 1, Heartbeat: hb},
+		{Namespace: "default", Name: "sw-1"}: {Applied: hedgehog.AppliedYes, Generation: 2, LastAppliedGen: 2, LastAttemptGen: 2, Heartbeat: hb},
+		{Namespace: "other", Name: "sw-0"}:   {Applied: hedgehog.AppliedFailing, Generation: 4, LastAppliedGen: 3, LastAttemptGen: 4},
 	}})
 	s.AddAgents("prod", hedgehog.UnknownAgents("switch agents unknown: not allowed"))
 	s.AddAgents("old", nil)
@@ -73,17 +73,17 @@ func TestSnapshotAgents(t *testing.T) {
 	if lab == nil || lab.Note != "" || len(lab.ByName) != 3 {
 		t.Fatalf("lab's Agents: %+v", lab)
 	}
-	for key, want := range map[string]hedgehog.AgentStatus{
-		"default/sw-1": {Applied: hedgehog.AppliedYes, Generation: 2, LastAppliedGen: 2, LastAttemptGen: 2, Heartbeat: hb},
-		"default/sw-2": {Applied: hedgehog.AppliedPending, Generation: 3, LastAppliedGen: 1, Heartbeat: hb},
-		"default/sw-3": {Applied: hedgehog.AppliedFailing, Generation: 4, LastAppliedGen: 3, LastAttemptGen: 4},
+	for key, want := range map[hedgehog.AgentKey]hedgehog.AgentStatus{
+		{Namespace: "default", Name: "sw-1"}: {Applied: hedgehog.AppliedYes, Generation: 2, LastAppliedGen: 2, LastAttemptGen: 2, Heartbeat: hb},
+		{Namespace: "default", Name: "sw-2"}: {Applied: hedgehog.AppliedPending, Generation: 3, LastAppliedGen: 1, Heartbeat: hb},
+		{Namespace: "other", Name: "sw-0"}:   {Applied: hedgehog.AppliedFailing, Generation: 4, LastAppliedGen: 3, LastAttemptGen: 4},
 	} {
 		if g := lab.ByName[key]; g.Applied != want.Applied || g.Generation != want.Generation || g.LastAppliedGen != want.LastAppliedGen ||
 			g.LastAttemptGen != want.LastAttemptGen || !g.Heartbeat.Equal(want.Heartbeat) {
 			t.Errorf("%s: %+v, want %+v", key, g, want)
 		}
 	}
-	if names := got.Fabrics[0].Agents.Items; names[0].Name != "sw-1" || names[2].Name != "sw-3" {
+	if names := got.Fabrics[0].Agents.Items; names[0].Name != "sw-1" || names[1].Name != "sw-2" || names[2].Namespace != "other" {
 		t.Errorf("Agents not sorted: %+v", names)
 	}
 	if prod := got.Agents("prod"); prod == nil || prod.Note != "switch agents unknown: not allowed" {
