@@ -26,21 +26,20 @@ func NewAgentView(st hedgehog.AgentStatus, now time.Time) *AgentView {
 // its Agent, from the fabrics' Agents read with LoadOptions.Agents. Items
 // of fabrics whose Agents were not read are left alone.
 func AttachAgents(items []Item, states []*cmdutil.FabricState, now time.Time) {
-	agents := map[string]*hedgehog.Agents{}
-	at := map[string]time.Time{} // when each fabric's Agents are judged (a snapshot's time)
+	byFabric := map[string]*cmdutil.FabricState{}
 	for _, st := range states {
 		if st.Agents != nil {
-			agents[st.Fabric.Name] = st.Agents
-			at[st.Fabric.Name] = st.AgentsTime(now)
+			byFabric[st.Fabric.Name] = st
 		}
 	}
 	for i := range items {
 		it := &items[i]
-		a := agents[it.Fabric]
-		if a == nil || it.Kind.Kind != "Switch" || it.Values != ValuesCluster {
+		st := byFabric[it.Fabric]
+		if st == nil || it.Kind.Kind != "Switch" || it.Values != ValuesCluster {
 			continue
 		}
-		it.Agent = NewAgentView(a.For(it.Key.Namespace, it.Key.Name), at[it.Fabric])
+		// Judged at the snapshot's time for a snapshot's Agents.
+		it.Agent = NewAgentView(st.Agents.For(it.Key.Namespace, it.Key.Name), st.AgentsTime(now))
 	}
 }
 
