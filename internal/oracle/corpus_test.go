@@ -123,14 +123,6 @@ func del(path []string) func(map[string]interface{}) {
 	return func(m map[string]interface{}) { deletePath(m, path) }
 }
 
-func both(fs ...func(map[string]interface{})) func(map[string]interface{}) {
-	return func(m map[string]interface{}) {
-		for _, f := range fs {
-			f(m)
-		}
-	}
-}
-
 var (
 	labelTeam = []string{"metadata", "labels", "team"}
 	annoNote  = []string{"metadata", "annotations", "example.com/note"}

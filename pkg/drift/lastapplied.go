@@ -178,12 +178,3 @@ func (s *jsonScanner) skipValue() bool {
 		return s.i > start
 	}
 }
-
-// decodeJSON decodes a raw value; nil when it is not valid JSON.
-func decodeJSON(raw string) interface{} {
-	var v interface{}
-	if err := json.Unmarshal([]byte(raw), &v); err != nil {
-		return nil
-	}
-	return v
-}

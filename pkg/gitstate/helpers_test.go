@@ -5,14 +5,8 @@ import (
 	"io/fs"
 	"testing"
 
-	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
-
-// writeTree writes files (relative path → content) below root.
-func writeTree(t testing.TB, root string, files map[string]string) {
-	testbed.WriteFiles(t, root, files)
-}
 
 func key(kind, ns, name string) resource.Key {
 	return resource.Key{Kind: kind, Namespace: ns, Name: name}

@@ -59,7 +59,7 @@ func TestWriteJSONWritesWhatEncodingJSONWrites(t *testing.T) {
 		"apiVersion": "vpc.githedgehog.com/v1beta1", "kind": "VPC",
 		"metadata": map[string]any{"name": "vpc-1", "labels": map[string]any{"z": "1", "a": "2", "M": "3"}},
 		"spec": map[string]any{
-			"floats":  []any{0.1, 1e21, 1e20, 1e-7, 1e-6, -0.0, 123456789.125, float64(math.MaxInt64), math.SmallestNonzeroFloat64},
+			"floats":  []any{0.1, 1e21, 1e20, 1e-7, 1e-6, math.Copysign(0, -1), 123456789.125, float64(math.MaxInt64), math.SmallestNonzeroFloat64},
 			"ints":    []any{int64(math.MaxInt64), int64(math.MinInt64), int64(0)},
 			"strings": []any{"<b>&amp;</b>", "line\u2028sep\u2029", "tab\tnl\n\"q\"\\", "\x00\x1f\x7f", "héllo ✓ 🦔", ""},
 			"empty":   map[string]any{"m": map[string]any{}, "l": []any{}, "n": nil},
