@@ -20,6 +20,10 @@ export KUBEBUILDER_ASSETS ?= $(CONTROLPLANE)
 # Keep the version in step with hack/build-flux.sh and internal/testbed (FluxVersion).
 FLUX ?= $(TOOLS_CACHE)/flux-v1.7.3
 export HNP_FLUX_DIR ?= $(FLUX)
+# staticcheck (honnef.co/go/tools), the linter `make lint` runs after go vet, installed once
+# at a pinned version into the same cache.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK ?= $(TOOLS_CACHE)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
 .PHONY: all build install controlplane flux test lint bench bench-e2e bench-fleet bench-ladder bench-git bench-startup demo clean completions docs release-check
 
@@ -43,10 +47,16 @@ flux: $(FLUX)/source-controller $(FLUX)/kustomize-controller ## build Flux's sou
 $(FLUX)/source-controller $(FLUX)/kustomize-controller:
 	hack/build-flux.sh $(FLUX)
 
-lint: ## gofmt and go vet
+lint: $(STATICCHECK) ## gofmt, go vet and staticcheck (the benchmarks' build tags included)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.bin/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	go vet ./...
+	go vet -tags e2ebench,gitbench ./pkg/cmd/root/
+	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags e2ebench,gitbench ./pkg/cmd/root/
+
+$(STATICCHECK):
+	GOBIN=$(dir $(STATICCHECK)) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 test: lint controlplane flux ## lint, then unit and integration tests on a real control plane and real Git remotes
 	go test -race -count=1 -timeout 30m ./...

@@ -88,7 +88,7 @@ func StartFlux(cp *ControlPlane, opts FluxOptions) (_ *Flux, retErr error) {
 	for _, name := range fluxControllers {
 		b := filepath.Join(opts.Dir, name)
 		if st, err := os.Stat(b); err != nil || st.IsDir() || st.Mode().Perm()&0o111 == 0 {
-			return nil, fmt.Errorf("Flux's %s (%s) is missing or not executable: run `make flux` (or set %s to a directory holding source-controller, kustomize-controller and crds/)", name, b, fluxDirEnv)
+			return nil, fmt.Errorf("%s of Flux (%s) is missing or not executable: run `make flux` (or set %s to a directory holding source-controller, kustomize-controller and crds/)", name, b, fluxDirEnv)
 		}
 	}
 	fx := &Flux{cp: cp, LogFiles: map[string]string{}}
@@ -210,9 +210,9 @@ func (fx *Flux) waitReady(name, addr string, i int, timeout time.Duration) error
 		}
 		select {
 		case <-fx.exited[i]:
-			return fmt.Errorf("Flux's %s exited at start:\n%s", name, fx.Log(name))
+			return fmt.Errorf("%s of Flux exited at start:\n%s", name, fx.Log(name))
 		case <-deadline.C:
-			return fmt.Errorf("Flux's %s not ready after %s:\n%s", name, timeout, fx.Log(name))
+			return fmt.Errorf("%s of Flux not ready after %s:\n%s", name, timeout, fx.Log(name))
 		case <-tick.C:
 		}
 	}

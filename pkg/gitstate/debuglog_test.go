@@ -50,7 +50,7 @@ func TestPrintableQuotesBinaryTrace(t *testing.T) {
 	}
 	bin := "packet: < 09af PACK\x00\x00\x00\x02" + strings.Repeat("\xff", 200)
 	got := printable(bin)
-	if strings.ContainsAny(got, "\x00\xff") || !strings.HasSuffix(got, "... (223 bytes)") || !strings.HasPrefix(got, `"packet: < 09af PACK\x00`) {
+	if strings.Contains(got, "\x00") || strings.Contains(got, "\xff") || !strings.HasSuffix(got, "... (223 bytes)") || !strings.HasPrefix(got, `"packet: < 09af PACK\x00`) {
 		t.Errorf("binary trace line shown as %q", got)
 	}
 }

@@ -47,7 +47,7 @@ func (c *countingTree) ReadFile(name string) ([]byte, error) {
 
 // loadTree reads dir of the workspace's commit through the parse cache
 // and returns what it read and how many files it parsed.
-func loadTree(t *testing.T, w *Workspace, dir string) (*desired.State, error, int64) {
+func loadTree(t *testing.T, w *Workspace, dir string) (*desired.State, int64, error) {
 	t.Helper()
 	tr, err := w.Tree()
 	if err != nil {
@@ -56,7 +56,7 @@ func loadTree(t *testing.T, w *Workspace, dir string) (*desired.State, error, in
 	defer func() { _ = tr.Close() }()
 	c := &countingTree{TreeFS: tr}
 	d, err := desired.LoadFS(c, dir)
-	return d, err, c.reads.Load()
+	return d, c.reads.Load(), err
 }
 
 // parseTree reads dir of the workspace's commit without the cache.
@@ -109,7 +109,7 @@ func TestParseCacheOfATreeEqualsAParse(t *testing.T) {
 		t.Fatalf("the fixture yields %d objects, %d skipped, %d notes, errors %v; want 5, 2, 2 and errors",
 			len(want.Objects), len(want.Skipped), len(want.YAML11(false)), wantErr)
 	}
-	got, err, reads := loadTree(t, w, "fabrics/lab")
+	got, reads, err := loadTree(t, w, "fabrics/lab")
 	sameState(t, want, got, wantErr, err)
 	if reads != int64(want.Files) {
 		t.Errorf("the first read parsed %d files, want all %d", reads, want.Files)
@@ -117,7 +117,7 @@ func TestParseCacheOfATreeEqualsAParse(t *testing.T) {
 	if _, err := os.Stat(parseCacheDir(w.Root)); err != nil {
 		t.Errorf("no parse cache beside the clone: %v", err)
 	}
-	got, err, reads = loadTree(t, w, "fabrics/lab")
+	got, reads, err = loadTree(t, w, "fabrics/lab")
 	sameState(t, want, got, wantErr, err)
 	if reads != 0 {
 		t.Errorf("an unchanged directory parsed %d files, want none", reads)
@@ -134,7 +134,7 @@ func TestParseCacheParsesOnlyChangedFiles(t *testing.T) {
 	remote := testbed.NewBareRemote(t, parseCacheFabric)
 	cache := t.TempDir()
 	w := openCache(t, remote, cache)
-	if _, _, reads := loadTree(t, w, "fabrics/lab"); reads != 7 {
+	if _, reads, _ := loadTree(t, w, "fabrics/lab"); reads != 7 {
 		t.Fatalf("parsed %d files, want 7", reads)
 	}
 	testbed.CommitFiles(t, remote, map[string]string{
@@ -145,7 +145,7 @@ func TestParseCacheParsesOnlyChangedFiles(t *testing.T) {
 	}, "change")
 	w = openCache(t, remote, cache)
 	want, wantErr := parseTree(t, w, "fabrics/lab")
-	got, err, reads := loadTree(t, w, "fabrics/lab")
+	got, reads, err := loadTree(t, w, "fabrics/lab")
 	sameState(t, want, got, wantErr, err)
 	if reads != 2 {
 		t.Errorf("parsed %d files, want the changed and the new one", reads)
@@ -153,7 +153,7 @@ func TestParseCacheParsesOnlyChangedFiles(t *testing.T) {
 	if _, ok := got.Objects[key("VPC", "default", "vpc-changed")]; !ok {
 		t.Error("the changed file's object is missing")
 	}
-	got, err, reads = loadTree(t, w, "fabrics/lab")
+	got, reads, err = loadTree(t, w, "fabrics/lab")
 	sameState(t, want, got, wantErr, err)
 	if reads != 0 {
 		t.Errorf("parsed %d files once the change was cached, want none", reads)
@@ -187,7 +187,7 @@ func TestParseCacheFollowsLinksOutOfTheDirectory(t *testing.T) {
 	cache := t.TempDir()
 	w := openCache(t, remote, cache)
 	want, wantErr := parseTree(t, w, "fabrics/lab")
-	got, err, _ := loadTree(t, w, "fabrics/lab")
+	got, _, err := loadTree(t, w, "fabrics/lab")
 	sameState(t, want, got, wantErr, err)
 	if _, ok := got.Objects[key("VPC", "default", "common")]; !ok {
 		t.Fatal("the linked manifest is not read")
@@ -197,7 +197,7 @@ func TestParseCacheFollowsLinksOutOfTheDirectory(t *testing.T) {
 	testbed.CommitFiles(t, remote, map[string]string{"shared/common.yaml": vpc("common-2")}, "change the target")
 	w = openCache(t, remote, cache)
 	want, wantErr = parseTree(t, w, "fabrics/lab")
-	got, err, reads := loadTree(t, w, "fabrics/lab")
+	got, reads, err := loadTree(t, w, "fabrics/lab")
 	sameState(t, want, got, wantErr, err)
 	if _, ok := got.Objects[key("VPC", "default", "common-2")]; !ok {
 		t.Errorf("the link's new target is not read: %v", got.Objects.Keys())
@@ -224,12 +224,12 @@ func TestParseCacheRebuildsADamagedEntry(t *testing.T) {
 	if err := os.WriteFile(entries[0], b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err, reads := loadTree(t, w, "fabrics/lab")
+	got, reads, err := loadTree(t, w, "fabrics/lab")
 	sameState(t, want, got, wantErr, err)
 	if reads != int64(want.Files) {
 		t.Errorf("parsed %d files through a damaged entry, want all %d", reads, want.Files)
 	}
-	if _, _, reads := loadTree(t, w, "fabrics/lab"); reads != 0 {
+	if _, reads, _ := loadTree(t, w, "fabrics/lab"); reads != 0 {
 		t.Errorf("the entry was not rebuilt: parsed %d files", reads)
 	}
 }
@@ -243,7 +243,7 @@ func TestParseCacheConcurrentReaders(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 6 {
 			wg.Go(func() {
-				got, err, _ := loadTree(t, w, "fabrics/lab")
+				got, _, err := loadTree(t, w, "fabrics/lab")
 				sameState(t, want, got, wantErr, err)
 			})
 		}
@@ -254,7 +254,7 @@ func TestParseCacheConcurrentReaders(t *testing.T) {
 			want, wantErr = parseTree(t, w, "fabrics/lab")
 		}
 	}
-	if _, _, reads := loadTree(t, w, "fabrics/lab"); reads != 0 {
+	if _, reads, _ := loadTree(t, w, "fabrics/lab"); reads != 0 {
 		t.Errorf("after concurrent readers the cache is not whole: parsed %d files", reads)
 	}
 	entries, _ := filepath.Glob(filepath.Join(parseCacheDir(w.Root), "*"))

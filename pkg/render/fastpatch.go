@@ -84,6 +84,7 @@ func (b *fastBuild) patch(kz *fastKust, i int, acc *fastAcc) error {
 // kustomize's PatchStrategicMergeTransformer: each entry is patch text or
 // a file, each document patches the one object with its id.
 func (b *fastBuild) patchesStrategicMerge(kz *fastKust, acc *fastAcc) error {
+	//lint:ignore SA1019 kustomize still builds the deprecated field, so a fabric's kustomization may use it
 	for i, e := range kz.k.PatchesStrategicMerge {
 		at := kz.entryOrigin("patchesStrategicMerge", i)
 		patches, err := b.rf.SliceFromBytes([]byte(e))
@@ -178,6 +179,7 @@ func smpCopy(r, patch *kres.Resource) error {
 // json6902 applies one entry of patchesJson6902 as kustomize's
 // PatchJson6902Transformer.
 func (b *fastBuild) json6902(kz *fastKust, i int, acc *fastAcc) error {
+	//lint:ignore SA1019 kustomize still builds the deprecated field, so a fabric's kustomization may use it
 	p := kz.k.PatchesJson6902[i]
 	if p.Target == nil || p.Target.Name == "" {
 		return fallback("%s: patchesJson6902 entry %d without a target name", kz.file, i)

@@ -77,12 +77,14 @@ func (b *fastBuild) transform(kz *fastKust, acc *fastAcc) error {
 			return err
 		}
 	}
+	//lint:ignore SA1019 kustomize still builds the deprecated field, so a fabric's kustomization may use it
 	if err := applyAll(acc, labels.Filter{Labels: k.CommonLabels, FsSlice: labelSpecs}, len(k.CommonLabels) > 0); err != nil {
 		return err
 	}
 	if err := applyAll(acc, annotations.Filter{Annotations: k.CommonAnnotations, FsSlice: annotationsSpecs}, len(k.CommonAnnotations) > 0); err != nil {
 		return err
 	}
+	//lint:ignore SA1019 kustomize still builds the deprecated field, so a fabric's kustomization may use it
 	for i := range k.PatchesJson6902 {
 		if err := b.json6902(kz, i, acc); err != nil {
 			return err

@@ -467,7 +467,7 @@ func TestSyncApplyConflicts(t *testing.T) {
 	}
 	owner := ""
 	for _, mf := range u.GetManagedFields() {
-		if mf.FieldsV1 != nil && strings.Contains(string(mf.FieldsV1.Raw), `"f:vlan"`) {
+		if mf.FieldsV1 != nil && strings.Contains(mf.FieldsV1.GetRawString(), `"f:vlan"`) {
 			owner += mf.Manager + " "
 		}
 	}
