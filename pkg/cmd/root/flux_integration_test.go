@@ -479,6 +479,29 @@ func TestFluxLoop(t *testing.T) {
 	t.Run("drift --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) { watchPipeline(t, "drift", "1222") })
 	t.Run("sync --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) { watchPipeline(t, "sync", "1223") })
 
+	t.Run("drift --watch fetches Git at once when Flux applied a commit it has not read", func(t *testing.T) {
+		// Someone pushes, and Flux deploys it before the watch's next Git
+		// poll (an hour away here): the deployer's new revision makes the
+		// watch fetch at once, and the object Flux changed ends in sync.
+		head := testbed.Git(t, l.bare, "rev-parse", "main")
+		out, stop := background(t, l.h, "drift", "--watch", "--fabric", "lab", "--git-poll", "1h")
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		defer cancel()
+		out.waitFor(t, ctx, " lab deployer: Git "+short(head)+", Flux flux-system/lab applied "+short(head)+" (up to date), Ready=True")
+		theirs := testbed.CommitFiles(t, l.bare, map[string]string{"fabrics/lab/vpc-2.yaml": fluxVPC("vpc-2", 1231)}, "pushed elsewhere")
+		l.reconcile(t)
+		out.waitFor(t, ctx, " lab deployer: Git "+short(theirs)+", Flux flux-system/lab applied "+short(theirs)+" (up to date)")
+		// Whichever of vpc-2's event and Flux's status comes first, vpc-2
+		// differs from one side for a moment; it ends in sync.
+		out.waitFor(t, ctx, " lab VPC default/vpc-2: drifted → inSync")
+		if code, stderr := stop(); code != 0 {
+			t.Errorf("drift --watch: exit %d\n%s", code, stderr)
+		}
+		if v := l.vlan(t, "vpc-2"); v != 1231 {
+			t.Errorf("vpc-2's VLAN in the cluster: %d, want 1231", v)
+		}
+	})
+
 	t.Run("a newer commit someone else pushed, applied first, holds ours", func(t *testing.T) {
 		// Flux waits (suspended) while kubectl-hnp pushes; then another
 		// client pushes on top, and Flux applies that newer commit, which

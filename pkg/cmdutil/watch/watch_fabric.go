@@ -71,6 +71,9 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 					fw.holdLagging(ctx, sess.versions)
 				}
 				fw.compareAll()
+				if pl.aheadOfGit() {
+					gitTimer.Reset(0)
+				}
 			}
 		case ev := <-events:
 			if w.Name != "" && ev.Key.Name != w.Name {

@@ -25,6 +25,24 @@ type pipelineWatch struct {
 	looked bool
 	st     *cmdutil.FabricState
 	last   *driftpkg.Pipeline
+	// fetchedFor is the deployed revision Git was last fetched for at
+	// once (aheadOfGit).
+	fetchedFor string
+}
+
+// aheadOfGit reports, once per deployed revision, that the deployer has
+// applied a revision the last Git read does not hold (someone pushed, and
+// the deployer fetched before the watch's next poll): Git is then fetched
+// at once, so that what the deployer applied is judged against the Git it
+// came from, not shown as drift until the next poll.
+func (p *pipelineWatch) aheadOfGit() bool {
+	l := p.last
+	if l == nil || p.st == nil || p.st.Workspace == nil || l.Revision == "" || l.Revision == p.st.Workspace.Revision ||
+		l.Behind > 0 || l.Revision == p.fetchedFor {
+		return false
+	}
+	p.fetchedFor = l.Revision
+	return true
 }
 
 // gitRead takes a new read of Git: the first one looks the deployer up
