@@ -491,15 +491,27 @@ func TestFluxLoop(t *testing.T) {
 		theirs := testbed.CommitFiles(t, l.bare, map[string]string{"fabrics/lab/vpc-2.yaml": fluxVPC("vpc-2", 1231)}, "pushed elsewhere")
 		l.reconcile(t)
 		out.waitFor(t, ctx, " lab deployer: Git "+short(theirs)+", Flux flux-system/lab applied "+short(theirs)+" (up to date)")
-		// Whichever of vpc-2's event and Flux's status comes first, vpc-2
-		// differs from one side for a moment; it ends in sync.
-		out.waitFor(t, ctx, " lab VPC default/vpc-2: drifted → inSync")
-		if code, stderr := stop(); code != 0 {
-			t.Errorf("drift --watch: exit %d\n%s", code, stderr)
-		}
 		if v := l.vlan(t, "vpc-2"); v != 1231 {
 			t.Errorf("vpc-2's VLAN in the cluster: %d, want 1231", v)
 		}
+		// A hand change of vpc-1 after it: its line comes after vpc-2's
+		// event was judged (one informer delivers a kind's events in order).
+		patch := `{"spec":{"subnets":{"default":{"vlan":1997}}}}`
+		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-1", types.MergePatchType, []byte(patch),
+			metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
+			t.Fatal(err)
+		}
+		out.waitFor(t, ctx, " lab VPC default/vpc-1: inSync → drifted (/spec/subnets/default/vlan)")
+		if code, stderr := stop(); code != 0 {
+			t.Errorf("drift --watch: exit %d\n%s", code, stderr)
+		}
+		// Whichever of vpc-2's event and Flux's status came first, what Flux
+		// applied was judged against the Git it came from: never drift.
+		if s := out.String(); strings.Contains(s, "vpc-2:") {
+			t.Errorf("drift --watch showed vpc-2, which Flux deployed from a pushed commit, as drift:\n%s", s)
+		}
+		l.reconcile(t)
+		waitFor(t, "Flux to revert vpc-1", func(ctx context.Context) (bool, error) { return l.vlan(t, "vpc-1") != 1997, nil })
 	})
 
 	t.Run("a newer commit someone else pushed, applied first, holds ours", func(t *testing.T) {

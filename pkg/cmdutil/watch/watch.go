@@ -134,13 +134,22 @@ type fabricWatch struct {
 	statuses map[resource.Key]driftpkg.Status
 	// pending marks what the deployer has not applied (nil: nothing);
 	// pendings are the objects last reported pendingDeploy, with the
-	// reason; holds keep marks a new deployer status lifted before the
-	// watch saw what the deployer applied (watch_hold.go).
+	// reason.
 	pending  marker
 	pendings map[resource.Key]string
-	holds    map[resource.Key]hold
-	now      func() time.Time
-	onChange func(Change)
+	// holds are objects whose new drift waits for their own event, by the
+	// resourceVersion of the copy held (watch_hold.go); suspects, while
+	// compareChecked collects, the new drifts to check.
+	holds    map[resource.Key]string
+	suspects []resource.Key
+	// gitCheck is set while a cluster event is judged: a new drift then
+	// waits for a Git read (watch_verify.go). unverified holds the objects
+	// waiting, and wantGit asks the loop for the read.
+	gitCheck   bool
+	unverified map[resource.Key]bool
+	wantGit    bool
+	now        func() time.Time
+	onChange   func(Change)
 }
 
 func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Options, *judge.Webhooks, error) {
@@ -213,14 +222,17 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 			_, prevPending := fw.pendings[k]
 			delete(fw.pendings, k)
 			delete(fw.holds, k)
+			delete(fw.unverified, k)
 			fw.onChange(Change{Time: fw.now(), Type: TypeStatusChanged, Fabric: fw.name, Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: StatusDeleted, Previous: prev, PreviousPendingDeploy: prevPending})
 		}
 		return
 	}
 	res := judge.One(fw.opts, fw.hooks, k, d[k], a[k])
 	fw.mark(&res)
-	fw.applyHold(k, &res)
 	_, prevPending := fw.pendings[k]
+	if fw.held(k, &res) || fw.suspect(k, &res, prev, seen, prevPending) || fw.unverifiedDrift(k, &res, prev, seen) {
+		return
+	}
 	fw.statuses[k] = res.Status
 	if res.PendingDeploy {
 		fw.pendings[k] = res.Reason

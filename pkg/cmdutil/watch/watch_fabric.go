@@ -52,6 +52,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 	defer gitTimer.Stop()
 	connected := false // the cluster was watched at least once
 	gitRead := false   // Git was read at least once
+	var lastGitStart time.Time
 
 	for {
 		var events <-chan clusterstate.Event
@@ -67,10 +68,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 			return nil
 		case s := <-pl.statuses:
 			if pl.observe(ctx, s) {
-				if sess != nil && fw.comparable() {
-					fw.holdLagging(ctx, sess.versions)
-				}
-				fw.compareAll()
+				fw.compareChecked(ctx, lagCheck(sess, pl))
 				if pl.aheadOfGit() {
 					gitTimer.Reset(0)
 				}
@@ -85,7 +83,11 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 				fw.actual[ev.Key] = &resource.Object{Key: ev.Key, Obj: ev.Obj}
 			}
 			if fw.comparable() {
-				fw.recompute(ev.Key)
+				fw.clusterChanged(ev.Key, !rs.gitDown)
+			}
+			if fw.wantGit {
+				fw.wantGit = false
+				gitTimer.Reset(verifyDelay(lastGitStart, time.Now()))
 			}
 			w.update(fw)
 		case err := <-lost:
@@ -124,6 +126,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 			fw.compareAll()
 			w.update(fw)
 		case <-gitTimer.C:
+			lastGitStart = time.Now()
 			// The first read may be a clone, which takes as long as it
 			// takes; later fetches are bounded.
 			timeout := h.GitTimeout
@@ -137,6 +140,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 			if !reachable {
 				rs.git(errors.New(strings.TrimPrefix(err.Error(), "fabric "+fab.Name+": ")))
 				gitTimer.Reset(gitRetry.Step())
+				fw.reportUnverified()
 				continue
 			}
 			rs.git(nil)
@@ -147,15 +151,26 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 				return err
 			case err != nil:
 				fmt.Fprintf(w.F.IOStreams.ErrOut, "Error: %v (will retry)\n", err)
+				fw.reportUnverified()
 			default:
 				gitRead = true
 				fw.desired = desired
+				fw.gitReadDone()
 				pl.gitRead(ctx, st)
-				fw.compareAll()
+				fw.compareChecked(ctx, lagCheck(sess, pl))
 				w.update(fw)
 			}
 		}
 	}
+}
+
+// lagCheck is what compareChecked reads the server with: nil (no check)
+// without a live cluster or a deployer.
+func lagCheck(sess *clusterSession, pl *pipelineWatch) versionOf {
+	if sess == nil || pl.last == nil {
+		return nil
+	}
+	return sess.versions
 }
 
 // loadGit fetches and reads the desired state within timeout (0: no

@@ -17,31 +17,27 @@ import (
 // A deployer applies an object, then writes its own status; the two reach
 // --watch through different informers, in either order. When the status
 // comes first, the new deployed revision lifts the object's pendingDeploy
-// mark while the watch still holds the object's old copy, and the object
-// would show as drifted for a moment though the deployer has just
-// changed it. So when a status lifts marks, the objects still not in sync
-// are read once from the API server: an object whose resourceVersion there
-// differs from the copy held (or that is there and not held, or held and
-// gone) has an event on its way, and keeps its mark — a hold — until its
-// copy changes. An object the server holds as the watch does is judged at
-// once: whatever drift it shows is the cluster's.
+// mark (or, when the status made the watch read Git, the new Git read
+// differs from the object) while the watch still holds the object's old
+// copy: the object would show as drifted for a moment though the deployer
+// has just changed it. So after a new deployer status or Git read of a
+// fabric with a deployer, each object that would newly show drift no
+// pendingDeploy mark explains (it leaves inSync or its mark, or is first
+// seen out of sync) is read once from the API server: one whose
+// resourceVersion there differs from the copy held (or that is there and
+// not held, or held and gone) has an event on its way, and is held — its
+// status and mark stay as they were, and nothing is reported — until its
+// copy changes. An object the server holds as the watch does is reported
+// at once: whatever drift it shows is the cluster's.
 
-// maxLagChecks bounds the objects read per deployer status, and
-// lagCheckTimeout the time spent reading them; objects beyond either are
-// judged at once, as without holds.
+// maxLagChecks bounds the objects read per check, and lagCheckTimeout
+// the time spent reading them; objects beyond either are reported at
+// once, as without holds.
 const (
 	maxLagChecks    = 64
 	lagCheckTimeout = 5 * time.Second
 	lagCheckWorkers = 8
 )
-
-// hold keeps an object's pendingDeploy mark while the watch's copy of it
-// is the one it held when its mark was lifted.
-type hold struct {
-	// version is that copy's resourceVersion ("" when it held none).
-	version string
-	reason  string
-}
 
 // versionOf is an object's resourceVersion on the server ("" when it does
 // not exist); ok is false when it could not be read.
@@ -55,27 +51,41 @@ func (fw *fabricWatch) heldVersion(k resource.Key) string {
 	return ""
 }
 
-// holdLagging runs after a new deployer status and before the objects are
-// judged again: each object the watch last reported pendingDeploy whose
-// mark the new status lifts, and whose copy on the server differs from
-// the watch's, is held.
-func (fw *fabricWatch) holdLagging(ctx context.Context, current versionOf) {
-	var keys []resource.Key
-	for k := range fw.pendings {
-		if _, held := fw.holds[k]; held {
-			continue
-		}
-		r := driftpkg.ResourceResult{Kind: k.Kind, Namespace: k.Namespace, Name: k.Name, Status: fw.statuses[k]}
-		if !fw.mark(&r) {
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 0 {
+// compareChecked compares every object again, as compareAll, except that
+// with current (a live cluster and a deployer) new drifts are checked for
+// a watch lagging behind the server first, and held when it does.
+func (fw *fabricWatch) compareChecked(ctx context.Context, current versionOf) {
+	if current == nil || !fw.comparable() {
+		fw.compareAll()
 		return
 	}
-	resource.SortKeys(keys)
-	if len(keys) > maxLagChecks {
-		keys = keys[:maxLagChecks]
+	fw.suspects = []resource.Key{}
+	fw.compareAll()
+	suspects := fw.suspects
+	fw.suspects = nil
+	fw.holdLagging(ctx, current, suspects)
+	for _, k := range suspects {
+		fw.recompute(k)
+	}
+}
+
+// suspect reports whether res, the new result of k, is a new drift to
+// check for lag first, collecting it when compareChecked collects.
+func (fw *fabricWatch) suspect(k resource.Key, res *driftpkg.ResourceResult, prev driftpkg.Status, seen, prevPending bool) bool {
+	if fw.suspects == nil || res.Status == driftpkg.StatusInSync || res.PendingDeploy || (seen && prev != driftpkg.StatusInSync && !prevPending) {
+		return false
+	}
+	fw.suspects = append(fw.suspects, k)
+	return true
+}
+
+// holdLagging reads the suspects' resourceVersions from the server (at
+// most maxLagChecks of them, within lagCheckTimeout) and holds each whose
+// copy on the server differs from the watch's.
+func (fw *fabricWatch) holdLagging(ctx context.Context, current versionOf, suspects []resource.Key) {
+	keys := suspects[:min(len(suspects), maxLagChecks)]
+	if len(keys) == 0 {
+		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, lagCheckTimeout)
 	defer cancel()
@@ -98,26 +108,26 @@ func (fw *fabricWatch) holdLagging(ctx context.Context, current versionOf) {
 	for i, k := range keys {
 		if held := fw.heldVersion(k); read[i] && versions[i] != held {
 			if fw.holds == nil {
-				fw.holds = map[resource.Key]hold{}
+				fw.holds = map[resource.Key]string{}
 			}
-			fw.holds[k] = hold{version: held, reason: fw.pendings[k]}
+			fw.holds[k] = held
 		}
 	}
 }
 
-// applyHold keeps res pendingDeploy while k is held and its copy is the
-// one held; a hold ends when the copy changed or the object is in sync or
-// marked anyway.
-func (fw *fabricWatch) applyHold(k resource.Key, res *driftpkg.ResourceResult) {
-	h, ok := fw.holds[k]
+// held reports whether k is held: its copy is still the one held when it
+// was, and res does not show it in sync. A hold that no longer applies
+// ends.
+func (fw *fabricWatch) held(k resource.Key, res *driftpkg.ResourceResult) bool {
+	v, ok := fw.holds[k]
 	if !ok {
-		return
+		return false
 	}
-	if res.Status == driftpkg.StatusInSync || res.PendingDeploy || fw.heldVersion(k) != h.version {
+	if res.Status == driftpkg.StatusInSync || fw.heldVersion(k) != v {
 		delete(fw.holds, k)
-		return
+		return false
 	}
-	res.PendingDeploy, res.Reason = true, h.reason
+	return true
 }
 
 // serverVersions reads objects' resourceVersions from the API server, at

@@ -67,11 +67,10 @@ func server(rv string, ok bool) versionOf {
 }
 
 // deployed is what the watch does on a new deployer status that lifts the
-// mark: hold what lags, then judge everything again.
+// mark: judge everything again, holding new drift where the watch lags.
 func deployed(fw *fabricWatch, current versionOf) {
 	fw.pending = marks{}
-	fw.holdLagging(context.Background(), current)
-	fw.compareAll()
+	fw.compareChecked(context.Background(), current)
 }
 
 func event(fw *fabricWatch, o *resource.Object) {
@@ -151,5 +150,39 @@ func TestWatchHoldsPrunedObject(t *testing.T) {
 	want := []string{" false -> notInGit true", "notInGit true -> deleted false"}
 	if fmt.Sprint(lines) != fmt.Sprint(want) {
 		t.Fatalf("lines %q, want %q", lines, want)
+	}
+}
+
+// The deployer's status came first and made the watch read Git: the new
+// Git read differs from the watch's old copy of what the deployer has just
+// applied. With the server ahead of the watch, nothing is reported, and
+// the object's event brings it back in sync without a line; without a
+// deployer (no check) the drift is reported at once.
+func TestWatchHoldsNewDriftOfGitReadWhileClusterLags(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		current versionOf
+		want    []string
+	}{
+		{"deployer, watch lags", server("6", true), nil},
+		{"no deployer", nil, []string{"vpc-2: inSync -> drifted", "vpc-2: drifted -> inSync"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var lines []string
+			fw := &fabricWatch{name: "lab", statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]string{}, live: true,
+				now:      func() time.Time { return time.Unix(0, 0) },
+				onChange: func(ch Change) { lines = append(lines, fmt.Sprintf("%s: %s -> %s", ch.Name, ch.Previous, ch.Status)) },
+				desired:  resource.Set{}, actual: resource.Set{}}
+			a := versioned(viewVPC("vpc-2", nil, 1001), "5")
+			d := viewVPC("vpc-2", nil, 1001)
+			fw.actual[a.Key], fw.desired[d.Key] = a, d
+			fw.compareAll()
+			fw.desired[d.Key] = viewVPC("vpc-2", nil, 1002) // the Git read
+			fw.compareChecked(context.Background(), c.current)
+			event(fw, versioned(viewVPC("vpc-2", nil, 1002), "6"))
+			if fmt.Sprint(lines) != fmt.Sprint(c.want) || len(fw.holds) != 0 {
+				t.Errorf("lines %q (holds %v), want %q", lines, fw.holds, c.want)
+			}
+		})
 	}
 }

@@ -25,6 +25,8 @@ type pipelineWatch struct {
 	looked bool
 	st     *cmdutil.FabricState
 	last   *driftpkg.Pipeline
+	// lastGit is the Git revision last's line was judged against.
+	lastGit string
 	// fetchedFor is the deployed revision Git was last fetched for at
 	// once (aheadOfGit).
 	fetchedFor string
@@ -101,10 +103,10 @@ func (p *pipelineWatch) judge(ctx context.Context) bool {
 	if pending != nil {
 		p.fw.pending = pending
 	}
-	if pl == nil || (p.last != nil && *pl == *p.last) {
+	if pl == nil || (p.last != nil && *pl == *p.last && p.st.Workspace.Revision == p.lastGit) {
 		return false
 	}
-	p.last = pl
+	p.last, p.lastGit = pl, p.st.Workspace.Revision
 	p.w.OnDeployer(DeployerChange{Time: p.w.F.Now(), Type: TypeDeployerChanged, Fabric: p.fab.Name, GitRevision: p.st.Workspace.Revision, Deployer: pl})
 	return true
 }
