@@ -84,7 +84,8 @@ type Watcher struct {
 	// lacks are kept, not reset away.
 	Refresh bool
 	// OnUpdate, when set, is called after each batch of changes of a
-	// fabric with its current desired and actual state (same goroutines).
+	// fabric with its current desired and actual state (same goroutines),
+	// once no new drift is waiting to be checked.
 	OnUpdate func(fabric string, desired, actual resource.Set)
 }
 
@@ -158,8 +159,12 @@ func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Opti
 	return opts, judge.NewWebhooks(&fab, model, nil), err
 }
 
+// update hands the fabric's state to OnUpdate, except while a new drift
+// is being checked (watch_verify.go, watch_hold.go): the sets then hold a
+// side that is behind, and the picture waits for the check, as the lines
+// do.
 func (w *Watcher) update(fw *fabricWatch) {
-	if w.OnUpdate != nil && fw.comparable() {
+	if w.OnUpdate != nil && fw.comparable() && len(fw.unverified) == 0 && len(fw.holds) == 0 {
 		d, a := fw.view(fw.desired, fw.actual)
 		w.OnUpdate(fw.name, d, a)
 	}

@@ -117,3 +117,23 @@ func TestVerifyDelay(t *testing.T) {
 		}
 	}
 }
+
+// sync --watch's board (OnUpdate) waits for the check too: no picture of
+// a deployment half seen.
+func TestWatchUpdateWaitsForVerification(t *testing.T) {
+	fw, _ := verifyFixture(t)
+	updates := 0
+	w := &Watcher{OnUpdate: func(string, resource.Set, resource.Set) { updates++ }}
+	clusterEvent(fw, viewVPC("vpc-1", nil, 1002), true)
+	w.update(fw)
+	if updates != 0 {
+		t.Fatalf("%d updates while vpc-1 waits for Git, want none", updates)
+	}
+	fw.desired[viewVPC("vpc-1", nil, 0).Key] = viewVPC("vpc-1", nil, 1002)
+	fw.gitReadDone()
+	fw.compareAll()
+	w.update(fw)
+	if updates != 1 {
+		t.Fatalf("%d updates after the Git read, want 1", updates)
+	}
+}
