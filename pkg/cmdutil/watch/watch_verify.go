@@ -35,6 +35,7 @@ func (fw *fabricWatch) clusterChanged(k resource.Key, verify bool) {
 // unverifiedDrift reports whether res, the new result of k, is a new
 // drift to verify against Git first; if so it holds k unverified and asks
 // for a Git read.
+//
 // An object held unverified stays so, whatever else makes the watch
 // judge it again (a deployer's status, a reconnect), until the Git read
 // (gitReadDone), a failed read (reportUnverified) or its own return to
@@ -55,8 +56,8 @@ func (fw *fabricWatch) unverifiedDrift(k resource.Key, res *driftpkg.ResourceRes
 	return true
 }
 
-// gitReadDone ends every hold for a Git read: the read that follows
-// judges the objects against the Git it brought.
+// gitReadDone ends every wait for a Git read: the comparison that follows
+// the read judges the objects against the Git it brought.
 func (fw *fabricWatch) gitReadDone() {
 	fw.unverified = nil
 }
