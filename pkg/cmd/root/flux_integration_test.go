@@ -479,40 +479,43 @@ func TestFluxLoop(t *testing.T) {
 	t.Run("drift --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) { watchPipeline(t, "drift", "1222") })
 	t.Run("sync --watch shows the pipeline and marks pendingDeploy", func(t *testing.T) { watchPipeline(t, "sync", "1223") })
 
-	t.Run("drift --watch fetches Git at once when Flux applied a commit it has not read", func(t *testing.T) {
-		// Someone pushes, and Flux deploys it before the watch's next Git
-		// poll (an hour away here): the deployer's new revision makes the
-		// watch fetch at once, and the object Flux changed ends in sync.
+	// pushedPast runs `<command> --watch` with a one-hour Git poll while
+	// someone pushes past kubectl-hnp and Flux deploys it: the deployer's
+	// new revision makes the watch fetch at once, and the object Flux
+	// changed is never shown as drift; a hand change after it is.
+	pushedPast := func(t *testing.T, command string, vlan, hand int) {
 		head := testbed.Git(t, l.bare, "rev-parse", "main")
-		out, stop := background(t, l.h, "drift", "--watch", "--fabric", "lab", "--git-poll", "1h")
+		out, stop := background(t, l.h, command, "--watch", "--fabric", "lab", "--git-poll", "1h")
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 		defer cancel()
 		out.waitFor(t, ctx, " lab deployer: Git "+short(head)+", Flux flux-system/lab applied "+short(head)+" (up to date), Ready=True")
-		theirs := testbed.CommitFiles(t, l.bare, map[string]string{"fabrics/lab/vpc-2.yaml": fluxVPC("vpc-2", 1231)}, "pushed elsewhere")
+		theirs := testbed.CommitFiles(t, l.bare, map[string]string{"fabrics/lab/vpc-2.yaml": fluxVPC("vpc-2", vlan)}, "pushed elsewhere")
 		l.reconcile(t)
 		out.waitFor(t, ctx, " lab deployer: Git "+short(theirs)+", Flux flux-system/lab applied "+short(theirs)+" (up to date)")
-		if v := l.vlan(t, "vpc-2"); v != 1231 {
-			t.Errorf("vpc-2's VLAN in the cluster: %d, want 1231", v)
+		if v := l.vlan(t, "vpc-2"); v != int64(vlan) {
+			t.Errorf("vpc-2's VLAN in the cluster: %d, want %d", v, vlan)
 		}
 		// A hand change of vpc-1 after it: its line comes after vpc-2's
 		// event was judged (one informer delivers a kind's events in order).
-		patch := `{"spec":{"subnets":{"default":{"vlan":1997}}}}`
+		patch := fmt.Sprintf(`{"spec":{"subnets":{"default":{"vlan":%d}}}}`, hand)
 		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-1", types.MergePatchType, []byte(patch),
 			metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
 			t.Fatal(err)
 		}
 		out.waitFor(t, ctx, " lab VPC default/vpc-1: inSync → drifted (/spec/subnets/default/vlan)")
 		if code, stderr := stop(); code != 0 {
-			t.Errorf("drift --watch: exit %d\n%s", code, stderr)
+			t.Errorf("%s --watch: exit %d\n%s", command, code, stderr)
 		}
 		// Whichever of vpc-2's event and Flux's status came first, what Flux
 		// applied was judged against the Git it came from: never drift.
 		if s := out.String(); strings.Contains(s, "vpc-2:") {
-			t.Errorf("drift --watch showed vpc-2, which Flux deployed from a pushed commit, as drift:\n%s", s)
+			t.Errorf("%s --watch showed vpc-2, which Flux deployed from a pushed commit, as drift:\n%s", command, s)
 		}
 		l.reconcile(t)
-		waitFor(t, "Flux to revert vpc-1", func(ctx context.Context) (bool, error) { return l.vlan(t, "vpc-1") != 1997, nil })
-	})
+		waitFor(t, "Flux to revert vpc-1", func(ctx context.Context) (bool, error) { return l.vlan(t, "vpc-1") != int64(hand), nil })
+	}
+	t.Run("drift --watch fetches Git at once when Flux applied a commit it has not read", func(t *testing.T) { pushedPast(t, "drift", 1231, 1997) })
+	t.Run("sync --watch fetches Git at once when Flux applied a commit it has not read", func(t *testing.T) { pushedPast(t, "sync", 1232, 1996) })
 
 	t.Run("a newer commit someone else pushed, applied first, holds ours", func(t *testing.T) {
 		// Flux waits (suspended) while kubectl-hnp pushes; then another
