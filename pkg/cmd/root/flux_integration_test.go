@@ -497,6 +497,12 @@ func TestFluxLoop(t *testing.T) {
 		}
 		// A hand change of vpc-1 after it: its line comes after vpc-2's
 		// event was judged (one informer delivers a kind's events in order).
+		// Flux is suspended first, so that it cannot revert the change
+		// before the watch's Git read has checked it (a change undone that
+		// fast is never printed), and has finished any reconciliation it
+		// was in: the Kustomization that says suspended also says Ready.
+		l.suspend(t, true)
+		out.waitFor(t, ctx, " lab deployer: Git "+short(theirs)+", Flux flux-system/lab applied "+short(theirs)+" (up to date), suspended, Ready=True")
 		patch := fmt.Sprintf(`{"spec":{"subnets":{"default":{"vlan":%d}}}}`, hand)
 		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-1", types.MergePatchType, []byte(patch),
 			metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
@@ -511,6 +517,7 @@ func TestFluxLoop(t *testing.T) {
 		if s := out.String(); strings.Contains(s, "vpc-2:") {
 			t.Errorf("%s --watch showed vpc-2, which Flux deployed from a pushed commit, as drift:\n%s", command, s)
 		}
+		l.suspend(t, false)
 		l.reconcile(t)
 		waitFor(t, "Flux to revert vpc-1", func(ctx context.Context) (bool, error) { return l.vlan(t, "vpc-1") != int64(hand), nil })
 	}
