@@ -255,9 +255,15 @@ func (r *Reader) listIn(ctx context.Context, k *kinds.Kind, ns, selector string)
 	return items, nil
 }
 
-// Get reads one object; a missing object is an apierrors NotFound error.
+// Get reads one object of the reader's namespace; a missing object is an
+// apierrors NotFound error.
 func (r *Reader) Get(ctx context.Context, k *kinds.Kind, name string) (*unstructured.Unstructured, error) {
-	u, err := r.Dynamic.Resource(k.GVR()).Namespace(r.Namespace).Get(ctx, name, metav1.GetOptions{})
+	return r.GetIn(ctx, k, r.Namespace, name)
+}
+
+// GetIn reads one object of namespace (a fabric may span several), as Get.
+func (r *Reader) GetIn(ctx context.Context, k *kinds.Kind, namespace, name string) (*unstructured.Unstructured, error) {
+	u, err := r.Dynamic.Resource(k.GVR()).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		if apierrors.IsNotFound(err) {
 			return nil, err

@@ -35,9 +35,17 @@ type Layout struct {
 	Nodes  []PlacedNode
 	Groups []Box
 	Edges  []PlacedEdge
-	// HasUnapplied says a node is marked as a switch whose agent has not
-	// applied its latest config.
-	HasUnapplied bool
+}
+
+// HasUnapplied says a node is marked as a switch whose agent has not
+// applied its latest config (the legend then explains the mark).
+func (l *Layout) HasUnapplied() bool {
+	for _, n := range l.Nodes {
+		if n.Unapplied != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // PlacedNode is a node with its place and the label it shows.

@@ -230,7 +230,6 @@ func fabricOf(id string, f drift.FabricReport, data *FabricData, ext fabricExtra
 			if j, ok := unapplied[*n.Own]; ok {
 				n.Unapplied = v.Unapplied[j].Reason
 				v.Unapplied[j].NodeID = n.ID
-				v.Topology.HasUnapplied = true
 			}
 		}
 		for _, n := range v.Topology.Nodes {

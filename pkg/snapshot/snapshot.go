@@ -118,16 +118,15 @@ func (s *Snapshot) AddAgents(name string, a *hedgehog.Agents) {
 	if a == nil {
 		return
 	}
-	for i := range s.Fabrics {
-		if s.Fabrics[i].Name != name {
-			continue
-		}
-		rec := &Agents{Note: a.Note, Items: []Agent{}}
-		for _, key := range slices.SortedFunc(maps.Keys(a.ByName), hedgehog.AgentKey.Compare) {
-			rec.Items = append(rec.Items, Agent{Namespace: key.Namespace, Name: key.Name, AgentStatus: a.ByName[key]})
-		}
-		s.Fabrics[i].Agents = rec
+	f := s.fabric(name)
+	if f == nil {
+		return
 	}
+	rec := &Agents{Note: a.Note, Items: []Agent{}}
+	for _, key := range slices.SortedFunc(maps.Keys(a.ByName), hedgehog.AgentKey.Compare) {
+		rec.Items = append(rec.Items, Agent{Namespace: key.Namespace, Name: key.Name, AgentStatus: a.ByName[key]})
+	}
+	f.Agents = rec
 }
 
 // Agents returns a fabric's Agents as the snapshot recorded them, to be
@@ -135,23 +134,20 @@ func (s *Snapshot) AddAgents(name string, a *hedgehog.Agents) {
 // Agents of unknown state with NoAgentsNote when it recorded none, and nil
 // for a fabric it does not hold.
 func (s *Snapshot) Agents(fabric string) *hedgehog.Agents {
-	for _, f := range s.Fabrics {
-		if f.Name != fabric {
-			continue
-		}
-		if f.Agents == nil {
-			return hedgehog.UnknownAgents(NoAgentsNote)
-		}
-		if f.Agents.Note != "" {
-			return hedgehog.UnknownAgents(f.Agents.Note)
-		}
-		a := &hedgehog.Agents{ByName: make(map[hedgehog.AgentKey]hedgehog.AgentStatus, len(f.Agents.Items))}
-		for _, it := range f.Agents.Items {
-			a.ByName[hedgehog.AgentKey{Namespace: it.Namespace, Name: it.Name}] = it.AgentStatus
-		}
-		return a
+	f := s.fabric(fabric)
+	switch {
+	case f == nil:
+		return nil
+	case f.Agents == nil:
+		return hedgehog.UnknownAgents(NoAgentsNote)
+	case f.Agents.Note != "":
+		return hedgehog.UnknownAgents(f.Agents.Note)
 	}
-	return nil
+	a := &hedgehog.Agents{ByName: make(map[hedgehog.AgentKey]hedgehog.AgentStatus, len(f.Agents.Items))}
+	for _, it := range f.Agents.Items {
+		a.ByName[hedgehog.AgentKey{Namespace: it.Namespace, Name: it.Name}] = it.AgentStatus
+	}
+	return a
 }
 
 // AddDeployer records the deployer of a fabric added before (nil: none).
@@ -159,22 +155,28 @@ func (s *Snapshot) AddDeployer(name string, p *drift.Pipeline) {
 	if p == nil {
 		return
 	}
-	for i := range s.Fabrics {
-		if s.Fabrics[i].Name == name {
-			c := *p
-			c.Behind = 0
-			s.Fabrics[i].Deployer = &c
-		}
+	if f := s.fabric(name); f != nil {
+		c := *p
+		c.Behind = 0
+		f.Deployer = &c
 	}
 }
 
 // Deployer returns a fabric's deployer as the snapshot recorded it, nil
 // when it recorded none.
 func (s *Snapshot) Deployer(fabric string) *drift.Pipeline {
-	for _, f := range s.Fabrics {
-		if f.Name == fabric && f.Deployer != nil {
-			c := *f.Deployer
-			return &c
+	if f := s.fabric(fabric); f != nil && f.Deployer != nil {
+		c := *f.Deployer
+		return &c
+	}
+	return nil
+}
+
+// fabric is the snapshot's fabric of that name, nil when it has none.
+func (s *Snapshot) fabric(name string) *Fabric {
+	for i := range s.Fabrics {
+		if s.Fabrics[i].Name == name {
+			return &s.Fabrics[i]
 		}
 	}
 	return nil
@@ -210,12 +212,7 @@ func Read(path string) (*Snapshot, error) {
 // Actual returns a fabric's objects of the given kinds that match the
 // selector, as the cluster reader would have listed them.
 func (s *Snapshot) Actual(fabric string, ks []*kinds.Kind, sel labels.Selector) (resource.Set, error) {
-	var f *Fabric
-	for i := range s.Fabrics {
-		if s.Fabrics[i].Name == fabric {
-			f = &s.Fabrics[i]
-		}
-	}
+	f := s.fabric(fabric)
 	if f == nil {
 		names := make([]string, len(s.Fabrics))
 		for i, fb := range s.Fabrics {

@@ -487,6 +487,19 @@ func benchProfile(b *testing.B, env, args []string, name string, okCodes ...int)
 	b.Logf("profiled %s: %s, %s CPU, peak %.0f MB", name, r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.peakMB())
 }
 
+// serverReadCost is what reading the control planes' CPU time costs them:
+// the median of a few readings with nothing between them, to be taken off
+// each measurement.
+func serverReadCost(b *testing.B, planes ...*testbed.ControlPlane) time.Duration {
+	b.Helper()
+	var idle []float64
+	for range 5 {
+		s0 := serverCPU(b, planes...)
+		idle = append(idle, float64(serverCPU(b, planes...)-s0))
+	}
+	return time.Duration(median(idle))
+}
+
 // serverCPU is the CPU time the control planes' kube-apiservers and etcds
 // have used so far (testbed.ControlPlane.ServerCPU).
 func serverCPU(b *testing.B, planes ...*testbed.ControlPlane) time.Duration {

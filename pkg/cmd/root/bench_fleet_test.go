@@ -199,14 +199,7 @@ func BenchmarkFleetDrift(b *testing.B) {
 		peak              float64
 		lists             int // LIST requests for the managed kinds
 	}
-	// Reading the servers' CPU time costs some of it: the median of a few
-	// readings with nothing between them is taken off each measurement.
-	var idle []float64
-	for range 5 {
-		s0 := serverCPU(b, lab, prod)
-		idle = append(idle, float64(serverCPU(b, lab, prod)-s0))
-	}
-	scrape := time.Duration(median(idle))
+	scrape := serverReadCost(b, lab, prod)
 	b.Logf("reading the servers' CPU time costs them %s", scrape)
 	// measure runs the commands one after the other and adds their times,
 	// and the control planes' CPU time and LIST requests meanwhile, to t.

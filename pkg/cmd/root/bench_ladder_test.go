@@ -165,14 +165,7 @@ func BenchmarkLadderDrift(b *testing.B) {
 			contenders = append(contenders, contender{bin, i})
 		}
 	}
-	// Reading the server's CPU time costs some of it: the median of a few
-	// readings with nothing between them is taken off each measurement.
-	var idle []float64
-	for range 5 {
-		s0 := serverCPU(b, lab)
-		idle = append(idle, (serverCPU(b, lab) - s0).Seconds())
-	}
-	scrape := median(idle)
+	scrape := serverReadCost(b, lab).Seconds()
 	n := 0
 	for b.Loop() {
 		for k := range contenders {

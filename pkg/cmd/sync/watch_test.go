@@ -37,6 +37,16 @@ func set(objs ...*resource.Object) resource.Set {
 // newTestBoard is a board of the named fabrics (VPCs, Git polled every
 // 30s) at the time at, with a function returning its last frame.
 func newTestBoard(at time.Time, fabrics ...string) (*board, func() string) {
+	b, frames := newTestBoardFrames(at, fabrics...)
+	return b, func() string {
+		f := frames()
+		return f[len(f)-1]
+	}
+}
+
+// newTestBoardFrames is newTestBoard, with a function returning all its
+// output split at each redraw (what came before the first one first).
+func newTestBoardFrames(at time.Time, fabrics ...string) (*board, func() []string) {
 	var out bytes.Buffer
 	f := cmdutil.NewFactory(genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
 	f.Now = func() time.Time { return at }
@@ -46,24 +56,16 @@ func newTestBoard(at time.Time, fabrics ...string) (*board, func() string) {
 	for _, name := range fabrics {
 		b.fabrics = append(b.fabrics, fabric.Fabric{Name: name})
 	}
-	return b, func() string {
-		frames := strings.Split(out.String(), "\033[H\033[2J")
-		return frames[len(frames)-1]
-	}
+	return b, func() []string { return strings.Split(out.String(), "\033[H\033[2J") }
 }
 
 // The terminal board redraws every fabric's summary after each update.
 func TestBoardRedraws(t *testing.T) {
-	var out bytes.Buffer
-	f := cmdutil.NewFactory(genericiooptions.IOStreams{Out: &out, ErrOut: &bytes.Buffer{}})
-	f.Now = func() time.Time { return time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC) }
-	vpcKind, _ := kinds.Lookup("vpc")
-	o := &Options{IOStreams: f.IOStreams, f: f, kinds: []*kinds.Kind{vpcKind}, GitPoll: 30 * time.Second}
-	b := &board{o: o, fabrics: []fabric.Fabric{{Name: "lab"}, {Name: "prod"}}, sums: map[string]FabricSummary{}}
+	b, allFrames := newTestBoardFrames(time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC), "lab", "prod")
 
 	b.update("prod", set(vpc("p", 1)), set(vpc("p", 1)))
 	b.update("lab", set(vpc("a", 1), vpc("b", 2)), set(vpc("a", 1), vpc("b", 3), vpc("c", 4)))
-	frames := strings.Split(out.String(), "\033[H\033[2J")
+	frames := allFrames()
 	if len(frames) != 3 {
 		t.Fatalf("want 2 redraws, got %d frames", len(frames)-1)
 	}

@@ -134,10 +134,9 @@ type fabricWatch struct {
 	live     bool
 	statuses map[resource.Key]driftpkg.Status
 	// pending marks what the deployer has not applied (nil: nothing);
-	// pendings are the objects last reported pendingDeploy, with the
-	// reason.
+	// pendings are the objects last reported pendingDeploy.
 	pending  marker
-	pendings map[resource.Key]string
+	pendings map[resource.Key]bool
 	// holds are objects whose new drift waits for their own event, by the
 	// resourceVersion of the copy held (watch_hold.go); suspects, while
 	// compareChecked collects, the new drifts to check.
@@ -224,7 +223,7 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	if len(d) == 0 && len(a) == 0 {
 		if seen {
 			delete(fw.statuses, k)
-			_, prevPending := fw.pendings[k]
+			prevPending := fw.pendings[k]
 			delete(fw.pendings, k)
 			delete(fw.holds, k)
 			delete(fw.unverified, k)
@@ -234,13 +233,13 @@ func (fw *fabricWatch) recompute(k resource.Key) {
 	}
 	res := judge.One(fw.opts, fw.hooks, k, d[k], a[k])
 	fw.mark(&res)
-	_, prevPending := fw.pendings[k]
+	prevPending := fw.pendings[k]
 	if fw.held(k, &res) || fw.suspect(k, &res, prev, seen, prevPending) || fw.unverifiedDrift(k, &res, prev, seen) {
 		return
 	}
 	fw.statuses[k] = res.Status
 	if res.PendingDeploy {
-		fw.pendings[k] = res.Reason
+		fw.pendings[k] = true
 	} else {
 		delete(fw.pendings, k)
 	}
@@ -258,9 +257,11 @@ type marker interface {
 }
 
 // mark marks r pendingDeploy when the deployer has not applied its Git
-// side, and reports whether it did.
-func (fw *fabricWatch) mark(r *driftpkg.ResourceResult) bool {
-	return fw.pending != nil && fw.pending.Mark(r)
+// side.
+func (fw *fabricWatch) mark(r *driftpkg.ResourceResult) {
+	if fw.pending != nil {
+		fw.pending.Mark(r)
+	}
 }
 
 // view keeps the objects -l selects: those whose Git copy or cluster copy

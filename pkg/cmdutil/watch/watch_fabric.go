@@ -30,7 +30,7 @@ func (w *Watcher) watchFabric(ctx context.Context, fab fabric.Fabric) error {
 		return fmt.Errorf("fabric %s: %w", fab.Name, err)
 	}
 	r := cl.Reader()
-	fw := &fabricWatch{name: fab.Name, sel: w.Selector, statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]string{},
+	fw := &fabricWatch{name: fab.Name, sel: w.Selector, statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]bool{},
 		now: w.F.Now, onChange: w.OnChange}
 	pl := &pipelineWatch{w: w, fab: fab, cl: cl, fw: fw, statuses: make(chan *deployer.Status, 8)}
 	if fw.opts, fw.hooks, err = w.options(ctx, fab); err != nil {

@@ -91,7 +91,7 @@ func (w *Watcher) connect(ctx context.Context, r *clusterstate.Reader, h Health)
 	// cluster copy matches (fabricWatch.view), as the one-shot commands do.
 	sel := ""
 	sctx, cancel := context.WithCancel(ctx)
-	s := &clusterSession{versions: serverVersions(r.Dynamic, ks), events: make(chan clusterstate.Event, 256), lost: make(chan error, 1), cancel: cancel}
+	s := &clusterSession{versions: serverVersions(r, ks), events: make(chan clusterstate.Event, 256), lost: make(chan error, 1), cancel: cancel}
 	s.watching, err = r.StartWatch(sctx, ks, s.events, clusterstate.WatchOptions{Selector: sel, SyncTimeout: h.StartTimeout, OnError: s.fail})
 	if err != nil {
 		cancel()

@@ -6,9 +6,8 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/dynamic"
 
+	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -132,7 +131,7 @@ func (fw *fabricWatch) held(k resource.Key, res *driftpkg.ResourceResult) bool {
 
 // serverVersions reads objects' resourceVersions from the API server, at
 // the versions the watch's informers serve.
-func serverVersions(client dynamic.Interface, served []*kinds.Kind) versionOf {
+func serverVersions(r *clusterstate.Reader, served []*kinds.Kind) versionOf {
 	byKind := map[string]*kinds.Kind{}
 	for _, k := range served {
 		byKind[k.Kind] = k
@@ -142,7 +141,7 @@ func serverVersions(client dynamic.Interface, served []*kinds.Kind) versionOf {
 		if k == nil {
 			return "", false
 		}
-		u, err := client.Resource(k.GVR()).Namespace(key.Namespace).Get(ctx, key.Name, metav1.GetOptions{})
+		u, err := r.GetIn(ctx, k, key.Namespace, key.Name)
 		switch {
 		case apierrors.IsNotFound(err):
 			return "", true

@@ -27,37 +27,47 @@ func versioned(o *resource.Object, rv string) *resource.Object {
 	return o
 }
 
+// testWatch is an empty, live fabric watch whose changes are kept as
+// lines in the given format.
+func testWatch(format func(Change) string) (*fabricWatch, *[]string) {
+	lines := &[]string{}
+	fw := &fabricWatch{name: "lab", statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]bool{}, live: true,
+		now:      func() time.Time { return time.Unix(0, 0) },
+		onChange: func(c Change) { *lines = append(*lines, format(c)) },
+		desired:  resource.Set{}, actual: resource.Set{}}
+	return fw, lines
+}
+
+// statusLine is "name: previous -> status".
+func statusLine(c Change) string { return fmt.Sprintf("%s: %s -> %s", c.Name, c.Previous, c.Status) }
+
 // holdFixture is a watch of vpc-2, pending in Git (VLAN 1002) and held at
 // resourceVersion 5 with VLAN 1001: its first line is "drifted
 // (pendingDeploy)".
 func holdFixture(t *testing.T) (*fabricWatch, *[]string) {
 	t.Helper()
-	var lines []string
-	fw := &fabricWatch{name: "lab", statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]string{}, live: true,
-		now: func() time.Time { return time.Unix(0, 0) },
-		onChange: func(c Change) {
-			prev := string(c.Previous)
-			if c.PreviousPendingDeploy {
-				prev += " (pendingDeploy)"
-			}
-			cur := string(c.Status)
-			if c.PendingDeploy {
-				cur += " (pendingDeploy)"
-			}
-			lines = append(lines, fmt.Sprintf("%s: %s -> %s", c.Name, prev, cur))
-		},
-		pending: marks{"vpc-2": true},
-		desired: resource.Set{}, actual: resource.Set{}}
+	fw, lines := testWatch(func(c Change) string {
+		prev := string(c.Previous)
+		if c.PreviousPendingDeploy {
+			prev += " (pendingDeploy)"
+		}
+		cur := string(c.Status)
+		if c.PendingDeploy {
+			cur += " (pendingDeploy)"
+		}
+		return fmt.Sprintf("%s: %s -> %s", c.Name, prev, cur)
+	})
+	fw.pending = marks{"vpc-2": true}
 	d := viewVPC("vpc-2", nil, 1002)
 	fw.desired[d.Key] = d
 	a := versioned(viewVPC("vpc-2", nil, 1001), "5")
 	fw.actual[a.Key] = a
 	fw.compareAll()
-	if len(lines) != 1 || lines[0] != "vpc-2:  -> drifted (pendingDeploy)" {
-		t.Fatalf("first lines %q, want vpc-2 drifted (pendingDeploy)", lines)
+	if len(*lines) != 1 || (*lines)[0] != "vpc-2:  -> drifted (pendingDeploy)" {
+		t.Fatalf("first lines %q, want vpc-2 drifted (pendingDeploy)", *lines)
 	}
-	lines = lines[:0]
-	return fw, &lines
+	*lines = (*lines)[:0]
+	return fw, lines
 }
 
 // server answers a versionOf: the object's resourceVersion on the API
@@ -135,21 +145,18 @@ func TestWatchNoHoldWithoutLag(t *testing.T) {
 // while the watch still holds it, it keeps its mark until its delete event,
 // and is then reported deleted.
 func TestWatchHoldsPrunedObject(t *testing.T) {
-	var lines []string
-	fw := &fabricWatch{name: "lab", statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]string{}, live: true,
-		now: func() time.Time { return time.Unix(0, 0) },
-		onChange: func(c Change) {
-			lines = append(lines, fmt.Sprintf("%s %v -> %s %v", c.Previous, c.PreviousPendingDeploy, c.Status, c.PendingDeploy))
-		},
-		pending: marks{"vpc-3": true}, desired: resource.Set{}, actual: resource.Set{}}
+	fw, lines := testWatch(func(c Change) string {
+		return fmt.Sprintf("%s %v -> %s %v", c.Previous, c.PreviousPendingDeploy, c.Status, c.PendingDeploy)
+	})
+	fw.pending = marks{"vpc-3": true}
 	a := versioned(viewVPC("vpc-3", nil, 1003), "7")
 	fw.actual[a.Key] = a
 	fw.compareAll()
 	deployed(fw, server("", true))
 	event(fw, &resource.Object{Key: a.Key})
 	want := []string{" false -> notInGit true", "notInGit true -> deleted false"}
-	if fmt.Sprint(lines) != fmt.Sprint(want) {
-		t.Fatalf("lines %q, want %q", lines, want)
+	if fmt.Sprint(*lines) != fmt.Sprint(want) {
+		t.Fatalf("lines %q, want %q", *lines, want)
 	}
 }
 
@@ -168,11 +175,7 @@ func TestWatchHoldsNewDriftOfGitReadWhileClusterLags(t *testing.T) {
 		{"no deployer", nil, []string{"vpc-2: inSync -> drifted", "vpc-2: drifted -> inSync"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var lines []string
-			fw := &fabricWatch{name: "lab", statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]string{}, live: true,
-				now:      func() time.Time { return time.Unix(0, 0) },
-				onChange: func(ch Change) { lines = append(lines, fmt.Sprintf("%s: %s -> %s", ch.Name, ch.Previous, ch.Status)) },
-				desired:  resource.Set{}, actual: resource.Set{}}
+			fw, lines := testWatch(statusLine)
 			a := versioned(viewVPC("vpc-2", nil, 1001), "5")
 			d := viewVPC("vpc-2", nil, 1001)
 			fw.actual[a.Key], fw.desired[d.Key] = a, d
@@ -180,8 +183,8 @@ func TestWatchHoldsNewDriftOfGitReadWhileClusterLags(t *testing.T) {
 			fw.desired[d.Key] = viewVPC("vpc-2", nil, 1002) // the Git read
 			fw.compareChecked(context.Background(), c.current)
 			event(fw, versioned(viewVPC("vpc-2", nil, 1002), "6"))
-			if fmt.Sprint(lines) != fmt.Sprint(c.want) || len(fw.holds) != 0 {
-				t.Errorf("lines %q (holds %v), want %q", lines, fw.holds, c.want)
+			if fmt.Sprint(*lines) != fmt.Sprint(c.want) || len(fw.holds) != 0 {
+				t.Errorf("lines %q (holds %v), want %q", *lines, fw.holds, c.want)
 			}
 		})
 	}

@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
@@ -127,7 +128,7 @@ func TestWatchReportsLostAndRecoveredSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	versions := serverVersions(cp.Dynamic(), []*kinds.Kind{vpc})
+	versions := serverVersions(&clusterstate.Reader{Dynamic: cp.Dynamic(), Namespace: "default", Host: "test"}, []*kinds.Kind{vpc})
 	key := resource.Key{Kind: "VPC", Namespace: "default", Name: "vpc-1"}
 	if rv, ok := versions(ctx, key); !ok || rv == "" || rv != live.GetResourceVersion() {
 		t.Errorf("server version of vpc-1: %q %v, want %q", rv, ok, live.GetResourceVersion())

@@ -6,25 +6,20 @@ import (
 	"testing"
 	"time"
 
-	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
 // verifyFixture is a watch of vpc-1, in sync at VLAN 1001 on both sides.
 func verifyFixture(t *testing.T) (*fabricWatch, *[]string) {
 	t.Helper()
-	var lines []string
-	fw := &fabricWatch{name: "lab", statuses: map[resource.Key]driftpkg.Status{}, pendings: map[resource.Key]string{}, live: true,
-		now:      func() time.Time { return time.Unix(0, 0) },
-		onChange: func(c Change) { lines = append(lines, fmt.Sprintf("%s: %s -> %s", c.Name, c.Previous, c.Status)) },
-		desired:  resource.Set{}, actual: resource.Set{}}
+	fw, lines := testWatch(statusLine)
 	d, a := viewVPC("vpc-1", nil, 1001), viewVPC("vpc-1", nil, 1001)
 	fw.desired[d.Key], fw.actual[a.Key] = d, a
 	fw.compareAll()
-	if len(lines) != 0 {
-		t.Fatalf("first lines %q, want none (in sync)", lines)
+	if len(*lines) != 0 {
+		t.Fatalf("first lines %q, want none (in sync)", *lines)
 	}
-	return fw, &lines
+	return fw, lines
 }
 
 func clusterEvent(fw *fabricWatch, o *resource.Object, verify bool) {
