@@ -26,7 +26,18 @@ type HTTPRemote struct {
 // test ends.
 func NewHTTPRemote(t testing.TB, bareRepoDir, user, token string) *HTTPRemote {
 	t.Helper()
+	return NewHTTPRemoteWith(t, bareRepoDir, user, token, nil)
+}
+
+// NewHTTPRemoteWith is NewHTTPRemote with the Git handler wrapped by wrap
+// (when not nil): a test that acts between a client's requests, such as
+// pushing right after a fetch was served.
+func NewHTTPRemoteWith(t testing.TB, bareRepoDir, user, token string, wrap func(http.Handler) http.Handler) *HTTPRemote {
+	t.Helper()
 	h, name := gitHandler(t, bareRepoDir, user, token)
+	if wrap != nil {
+		h = wrap(h)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

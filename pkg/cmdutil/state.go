@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/klog/v2"
 
 	"github.com/githedgehog/kubectl-hnp/internal/gcpolicy"
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
@@ -82,6 +83,13 @@ type LoadOptions struct {
 	// Agents also reads the switches' Agents (one LIST per fabric) when the
 	// live cluster is read and Switch is among the kinds: FabricState.Agents.
 	Agents bool
+	// Recheck, when set, is asked after Then, for a fabric whose Git
+	// (a cache clone of a remote) and live cluster were both read, whether
+	// the remote's branch must be checked (drift: the comparison found some;
+	// sync: there is something to do). When it says yes and the branch
+	// moved since the fetch, Git is read again at the new tip and Then runs
+	// again (see recheckGit).
+	Recheck func(*FabricState) bool
 
 	// shared are the LISTs the fabrics of one LoadFabrics share, by
 	// clients key (see sharedLists).
@@ -126,6 +134,14 @@ type FabricState struct {
 	// Elapsed is how long reading the fabric took (by the Factory's clock).
 	Elapsed time.Duration
 	Err     error
+	// Reread is set when Git moved during the read and was read again
+	// (LoadOptions.Recheck): the revision first read.
+	Reread string
+
+	// actualAll is the cluster's objects before a label selector that
+	// either side may match filtered them (MatchEither), for a second Git
+	// read; nil without one.
+	actualAll resource.Set
 }
 
 // LoadFabrics reads the selected sources of each fabric: fabrics
@@ -140,6 +156,9 @@ func (f *Factory) LoadFabrics(ctx context.Context, fabs []fabric.Fabric, opts Lo
 		start := f.Now()
 		f.loadFabric(ctx, st, opts)
 		if opts.Then != nil {
+			opts.Then(ctx, st)
+		}
+		if opts.Recheck != nil && f.recheckGit(ctx, st, opts) && opts.Then != nil {
 			opts.Then(ctx, st)
 		}
 		st.Elapsed = f.Now().Sub(start)
@@ -162,6 +181,7 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 	}
 	defer func() {
 		if either {
+			st.actualAll = st.Actual
 			st.Desired, st.Actual = MatchEither(st.Desired, st.Actual, sel)
 		}
 	}()
@@ -216,6 +236,49 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 	case clusterErr != nil:
 		st.Err = fmt.Errorf("fabric %s: %w", st.Fabric.Name, clusterErr)
 	}
+}
+
+// recheckGit closes the gap between the two reads of a fabric. Git and the
+// cluster are read side by side, so a commit pushed after Git's fetch and
+// deployed before the cluster's LIST shows its objects as drift against
+// the older Git: a deployment taken for a hand change, which sync would
+// even undo. When opts.Recheck asks for it, the remote is asked (one
+// listing of its refs) whether the branch moved since the fetch; if it
+// did, Git is read again and recheckGit returns true. Asked after the
+// cluster read, the listing sees every commit deployed before that read.
+// Once: a commit pushed after the listing was not deployed before the
+// cluster read, and if it was deployed since, the deployer's status says
+// so. A failed listing is only logged (the fetch just worked, and the
+// read stands as it is); a failed second read fails the fabric, since its
+// first read may show a deployment as drift.
+func (f *Factory) recheckGit(ctx context.Context, st *FabricState, opts LoadOptions) bool {
+	if st.Err != nil || st.Workspace == nil || st.Workspace.Local || opts.Snapshot != nil || opts.Source != SourceBoth || !opts.Recheck(st) {
+		return false
+	}
+	tip, moved, err := st.Workspace.RemoteMoved(ctx)
+	if err != nil {
+		klog.V(1).Infof("fabric %s: checking whether Git moved during the read: %v", st.Fabric.Name, err)
+		return false
+	}
+	if !moved {
+		return false
+	}
+	first := st.Workspace.Revision
+	klog.V(2).Infof("fabric %s: Git moved during the read (%s to %s): reading it again", st.Fabric.Name, deployer.Short(first), deployer.Short(tip))
+	sel := opts.Selector
+	either := sel != nil && !sel.Empty() && st.actualAll != nil
+	if either {
+		opts.Selector = nil
+	}
+	if err := f.loadGit(ctx, st, opts); err != nil {
+		st.Err = fmt.Errorf("fabric %s: Git's branch moved during the read (from %s), and reading it again failed: %w", st.Fabric.Name, deployer.Short(first), err)
+		return true
+	}
+	if either {
+		st.Desired, st.Actual = MatchEither(st.Desired, st.actualAll, sel)
+	}
+	st.Reread = first
+	return true
 }
 
 func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions) error {

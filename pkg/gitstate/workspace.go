@@ -109,6 +109,10 @@ type Workspace struct {
 	checkoutDirs CheckoutDirsFunc
 	// parsed is the parse cache (ParseCache).
 	parsed *desired.Cache
+	// fetched is the remote branch's tip as Open fetched it (zero when Open
+	// did not fetch: a local working tree, or offline). RemoteMoved asks
+	// the remote whether it is still the tip.
+	fetched plumbing.Hash
 }
 
 // Open makes a fabric's repository readable. A local path to a working tree

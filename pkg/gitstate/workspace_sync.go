@@ -64,6 +64,9 @@ func (w *Workspace) fetchBranch(ctx context.Context, branch string, ffOnly bool)
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return w.gitError("fetching", branch, err)
 	}
+	if tip, known, err := trackedTip(repo, plumbing.NewRemoteReferenceName("origin", branch)); err == nil && known {
+		w.fetched = tip
+	}
 	if ffOnly {
 		return w.fastForwardCache(repo, branch, fresh)
 	}

@@ -224,6 +224,13 @@ func (o *Options) Run(ctx context.Context) error {
 			compared[st] = c
 			mu.Unlock()
 		},
+		// Drift found: was Git's branch moved while the cluster was read?
+		Recheck: func(st *cmdutil.FabricState) bool {
+			mu.Lock()
+			c := compared[st]
+			mu.Unlock()
+			return c != nil && c.err == nil && c.result.HasDrift()
+		},
 		Each: func(st *cmdutil.FabricState) {
 			mu.Lock()
 			c := compared[st]

@@ -152,6 +152,14 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 			mu.Lock()
 			planned[st] = p
 			mu.Unlock()
+		},
+		// Something to do: was Git's branch moved while the cluster was
+		// read? Acting on the older Git would undo a deployment.
+		Recheck: func(st *cmdutil.FabricState) bool {
+			mu.Lock()
+			p := planned[st]
+			mu.Unlock()
+			return p != nil && p.err == nil && len(p.steps) > 0
 		}}
 	states := o.f.LoadFabrics(ctx, fabs, lo)
 	plans := make([]*fabricPlan, len(states))

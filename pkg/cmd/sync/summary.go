@@ -130,7 +130,9 @@ func (o *Options) runSummary(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Fleet: o.Fleet, Agents: true, Deployer: true}
+	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Fleet: o.Fleet, Agents: true, Deployer: true,
+		// Compared after every fabric is read: the remote is asked each time.
+		Recheck: func(*cmdutil.FabricState) bool { return true }}
 	var bar *progress
 	if o.f.StderrIsTerminal() {
 		bar = newProgress(o.ErrOut, len(fabs)*len(o.kinds))
