@@ -117,9 +117,15 @@ func ForApply(k *kinds.Kind, o *resource.Object) *unstructured.Unstructured {
 // managers own are taken over (as Flux does); without, an object with such
 // fields is not changed and its error is a *ConflictError naming them and
 // their managers. served maps a Kind name to the kind at the version the
-// cluster serves. Every object is tried; the errors are joined, each
-// naming its object.
-func (r *Reader) Apply(ctx context.Context, served map[string]*kinds.Kind, objs []*resource.Object, force bool) error {
+// cluster serves. read holds the objects as the cluster held them when the
+// apply was planned: an object read there is applied only while it is
+// still that object (its resourceVersion read is sent, the server's
+// optimistic lock; a change of its status alone does not count), else it
+// is left as it is and its error is a *ChangedError. (One deleted since is
+// created, as the API server creates any applied object that does not
+// exist: what applying Git to a missing object does anyway.) Every object
+// is tried; the errors are joined, each naming its object.
+func (r *Reader) Apply(ctx context.Context, served map[string]*kinds.Kind, objs []*resource.Object, force bool, read resource.Set) error {
 	return r.each(len(objs), func(i int) error {
 		o := objs[i]
 		k := served[o.Key.Kind]
@@ -127,15 +133,32 @@ func (r *Reader) Apply(ctx context.Context, served map[string]*kinds.Kind, objs 
 			return fmt.Errorf("%s: kind not served", o.Key)
 		}
 		u := ForApply(k, o)
-		_, err := r.Dynamic.Resource(k.GVR()).Namespace(o.Key.Namespace).Apply(ctx, u.GetName(), u,
-			metav1.ApplyOptions{FieldManager: FieldManager, Force: force})
-		if err == nil {
-			return nil
+		ri := r.Dynamic.Resource(k.GVR()).Namespace(o.Key.Namespace)
+		was := read[o.Key]
+		if was != nil {
+			u.SetResourceVersion(was.Obj.GetResourceVersion())
 		}
-		if ce := asConflict(o.Key, err); ce != nil && !force {
-			return ce
+		for attempt := 1; ; attempt++ {
+			_, err := ri.Apply(ctx, u.GetName(), u, metav1.ApplyOptions{FieldManager: FieldManager, Force: force})
+			if err == nil {
+				return nil
+			}
+			if was != nil && staleWrite(err) && attempt < guardAttempts {
+				rv, err := stale(ctx, ri, was, "applied")
+				if err != nil {
+					return err
+				}
+				u.SetResourceVersion(rv)
+				continue
+			}
+			if was != nil && staleWrite(err) {
+				return &ChangedError{Key: o.Key, Action: "applied"}
+			}
+			if ce := asConflict(o.Key, err); ce != nil && !force {
+				return ce
+			}
+			return fmt.Errorf("applying %s to the cluster at %s: %w", o.Key, r.Host, err)
 		}
-		return fmt.Errorf("applying %s to the cluster at %s: %w", o.Key, r.Host, err)
 	})
 }
 
@@ -250,20 +273,47 @@ func pointerAfter(a, b []string) bool {
 
 // Delete deletes the objects named by keys, at most DefaultConcurrency at
 // a time. An object already gone is not an error. served maps a Kind name
-// to the kind at the version the cluster serves. The errors are joined,
-// each naming its object.
-func (r *Reader) Delete(ctx context.Context, served map[string]*kinds.Kind, keys []resource.Key) error {
+// to the kind at the version the cluster serves. read holds the objects as
+// the cluster held them when the delete was planned (and its evidence
+// judged): an object read there is deleted only while it is still that
+// object (the uid and resourceVersion read are the delete's preconditions;
+// a change of its status alone does not count), else it is left and its
+// error is a *ChangedError. The errors are joined, each naming its object.
+func (r *Reader) Delete(ctx context.Context, served map[string]*kinds.Kind, keys []resource.Key, read resource.Set) error {
 	return r.each(len(keys), func(i int) error {
 		key := keys[i]
 		k := served[key.Kind]
 		if k == nil {
 			return fmt.Errorf("%s: kind not served", key)
 		}
-		err := r.Dynamic.Resource(k.GVR()).Namespace(key.Namespace).Delete(ctx, key.Name, metav1.DeleteOptions{})
-		if err == nil || apierrors.IsNotFound(err) {
-			return nil
+		ri := r.Dynamic.Resource(k.GVR()).Namespace(key.Namespace)
+		was := read[key]
+		var opts metav1.DeleteOptions
+		if was != nil {
+			uid, rv := was.Obj.GetUID(), was.Obj.GetResourceVersion()
+			opts.Preconditions = &metav1.Preconditions{UID: &uid, ResourceVersion: &rv}
 		}
-		return fmt.Errorf("deleting %s from the cluster at %s: %w", key, r.Host, err)
+		for attempt := 1; ; attempt++ {
+			err := ri.Delete(ctx, key.Name, opts)
+			if err == nil || apierrors.IsNotFound(err) {
+				return nil
+			}
+			if was != nil && staleWrite(err) && attempt < guardAttempts {
+				rv, err := stale(ctx, ri, was, "deleted")
+				if ce := (*ChangedError)(nil); errors.As(err, &ce) && ce.Gone {
+					return nil // deleted meanwhile: done
+				}
+				if err != nil {
+					return err
+				}
+				opts.Preconditions.ResourceVersion = &rv
+				continue
+			}
+			if was != nil && staleWrite(err) {
+				return &ChangedError{Key: key, Action: "deleted"}
+			}
+			return fmt.Errorf("deleting %s from the cluster at %s: %w", key, r.Host, err)
+		}
 	})
 }
 

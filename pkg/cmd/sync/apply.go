@@ -91,7 +91,7 @@ func (o *Options) actApply(ctx context.Context, p *fabricPlan) error {
 		// Tier by tier, as the controller's webhooks need the objects an
 		// object refers to to exist first (namespaces before VPCs, ...).
 		for _, tier := range byApplyTier(p.apply, func(o *resource.Object) string { return o.Key.Kind }) {
-			if err := r.Apply(ctx, served, tier, o.ForceConflicts); err != nil {
+			if err := r.Apply(ctx, served, tier, o.ForceConflicts, st.Actual); err != nil {
 				return fmt.Errorf("fabric %s: %w%s", fab.Name, err, conflictHint(err))
 			}
 		}
@@ -114,7 +114,7 @@ func (o *Options) actApply(ctx context.Context, p *fabricPlan) error {
 		tiers := byApplyTier(p.prune, func(k resource.Key) string { return k.Kind })
 		slices.Reverse(tiers)
 		for _, tier := range tiers {
-			if err := r.Delete(ctx, served, tier); err != nil {
+			if err := r.Delete(ctx, served, tier, st.Actual); err != nil {
 				return fmt.Errorf("fabric %s: %w", fab.Name, err)
 			}
 		}
