@@ -65,6 +65,7 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 		}
 		return
 	}
+	o.markPending(ctx, p)
 	ns := o.f.Namespace(fab)
 	root := st.Workspace.Root
 	rules := append(drift.BuiltinRules(), p.opts.Ignores...)
@@ -94,6 +95,12 @@ func (o *Options) planAdopt(ctx context.Context, p *fabricPlan) {
 	}
 	for _, r := range p.result.Resources {
 		key := r.Key()
+		if r.PendingDeploy && r.Status != drift.StatusMissingFromCluster && !p.outsideSelection(key) {
+			// The cluster has not caught up with Git: its side is older
+			// than Git's, and writing it to Git would revert the commit.
+			p.notes = append(p.notes, fmt.Sprintf("%s not adopted: pendingDeploy: %s; the cluster has not caught up with Git yet, and adopting its side would undo that commit", key, r.Reason))
+			continue
+		}
 		switch r.Status {
 		case drift.StatusNotInGit:
 			if p.outsideSelection(key) {
@@ -243,4 +250,19 @@ func (o *Options) actAdopt(ctx context.Context, p *fabricPlan) error {
 	p.actual = st.Actual
 	p.revision = res.Commit
 	return nil
+}
+
+// markPending marks the results whose Git side changed after the revision
+// the fabric's deployer applied (pendingDeploy), as drift does. Without a
+// deployer nothing is marked; one that could not be read is a note, since
+// such changes then look like drift.
+func (o *Options) markPending(ctx context.Context, p *fabricPlan) {
+	st := p.state
+	if st.DeployerErr != nil {
+		p.notes = append(p.notes, fmt.Sprintf("the deployer could not be read (%v): a Git change it has not applied yet looks like drift here, and adopting it would undo the change", st.DeployerErr))
+		return
+	}
+	if _, err := o.f.Pipeline(ctx, st, p.result); err != nil {
+		p.notes = append(p.notes, fmt.Sprintf("reading what Git holds after the deployed revision: %v: a Git change the deployer has not applied yet looks like drift here, and adopting it would undo the change", err))
+	}
 }

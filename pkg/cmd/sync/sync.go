@@ -57,14 +57,18 @@ summary by kind. It only reports: exit 0, or 2 on an error ("drift" judges, with
 
 --adopt takes the cluster's side: objects only in the cluster are written to Git as new
 files, drifted fields are set to the cluster's values in place (comments kept); one
-commit, pushed. --apply takes Git's side: a server-side apply (field manager
+commit, pushed. Objects whose Git side changed after the revision the fabric's
+deployer applied (pendingDeploy) are left, with a note: the cluster has not caught
+up with Git, and adopting its side would undo the commit. --apply takes Git's side: a server-side apply (field manager
 kubectl-hnp) of the objects that are drifted or missing from the cluster; --prune also
 deletes the objects Git does not have but did deploy: those the fabric's directory held in
 the branch's Git history, a Flux Kustomization's inventory lists, or Argo CD tracks. The
 plan names each prune's evidence and lists the objects kept for want of it (made by hand
 or by another tool). Both print the plan first, ask on a terminal
 (--yes for scripts) and, with --dry-run, print the plan and exit 1 when there is
-something to do. Afterwards they compare again and print the result.
+something to do. Their writes are guarded by the read the plan was made from: an
+object changed in the cluster since is left alone and named. Afterwards they
+compare again and print the result.
 
 --save-snapshot FILE writes the normalised actual state, for "drift --snapshot" and
 "list --snapshot" where there is no cluster access. --watch keeps running.`,
