@@ -83,6 +83,11 @@ type LoadOptions struct {
 	// Agents also reads the switches' Agents (one LIST per fabric) when the
 	// live cluster is read and Switch is among the kinds: FabricState.Agents.
 	Agents bool
+	// NoDeployerIgnores leaves the fabric's ignore rules as configured:
+	// without it, the fields the deployer leaves out of its own comparison
+	// (an Argo CD Application's ignoreDifferences) are added to them
+	// (FabricState.Fabric.Ignore), read with the deployer.
+	NoDeployerIgnores bool
 	// Recheck, when set, is asked after Then, for a fabric whose Git
 	// (a cache clone of a remote) and live cluster were both read, whether
 	// the remote's branch must be checked (drift: the comparison found some;
@@ -218,7 +223,7 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 			if err != nil {
 				st.DeployerErr = fmt.Errorf("the snapshot's deployer: %w", err)
 			} else {
-				st.Deployer = &FabricDeployer{Ref: ref, Status: &deployer.Status{Pipeline: *p}}
+				st.Deployer = &FabricDeployer{Ref: ref, Status: &deployer.Status{Pipeline: *p, Ignores: opts.Snapshot.DeployerIgnores(st.Fabric.Name)}}
 			}
 		}
 	case opts.Deployer && opts.Snapshot == nil && clusterErr == nil:
@@ -227,6 +232,10 @@ func (f *Factory) loadFabric(ctx context.Context, st *FabricState, opts LoadOpti
 			branch = st.Workspace.Branch
 		}
 		st.Deployer, st.DeployerErr = f.Deployer(ctx, &st.Fabric, branch)
+	}
+	if d := st.Deployer; d != nil && d.Status != nil && !opts.NoDeployerIgnores && len(d.Status.Ignores) > 0 {
+		klog.V(1).Infof("fabric %s: following %d ignore rule(s) of the deployer %s (--no-deployer-ignores compares those fields too)", st.Fabric.Name, len(d.Status.Ignores), d.Status.Name)
+		st.Fabric.Ignore = WithDeployerIgnores(st.Fabric.Ignore, d.Status.Ignores)
 	}
 	switch {
 	case gitErr != nil && clusterErr != nil:
@@ -297,6 +306,15 @@ func (f *Factory) loadGit(ctx context.Context, st *FabricState, opts LoadOptions
 		st.Skipped = d.Skipped
 	}
 	return err
+}
+
+// WithDeployerIgnores returns the fabric's ignore rules followed by its
+// deployer's (deployer.Status.Ignores), in a new slice.
+func WithDeployerIgnores(own, deployer []fabric.IgnoreRule) []fabric.IgnoreRule {
+	if len(deployer) == 0 {
+		return own
+	}
+	return append(append(make([]fabric.IgnoreRule, 0, len(own)+len(deployer)), own...), deployer...)
 }
 
 // InNamespace re-keys the objects that name no namespace into ns (the

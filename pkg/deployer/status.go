@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 )
 
 // The tools a deployer can be.
@@ -61,6 +62,13 @@ const (
 // ended.
 type Status struct {
 	drift.Pipeline
+
+	// Ignores are the fields the deployer leaves out of its own comparison
+	// (an Argo CD Application's spec.ignoreDifferences, as the fabric's
+	// ignore rules; IgnoreRules), and IgnoreNotes what of it drift cannot
+	// follow. Flux has none.
+	Ignores     []fabric.IgnoreRule
+	IgnoreNotes []string
 
 	// failed says the last attempt failed for good: Ready=False after
 	// reconciling LastAttempt, or stalled.
@@ -171,6 +179,7 @@ func RevisionSHA(rev string) string {
 // message, syncResult.revision}, status.history[].revision.
 func argoStatus(u *unstructured.Unstructured) *Status {
 	s := &Status{Pipeline: drift.Pipeline{Tool: ToolArgoCD, Name: u.GetNamespace() + "/" + u.GetName(), Ready: ReadyUnknown}, current: true}
+	s.Ignores, s.IgnoreNotes = IgnoreRules(s.Name, ignoreDifferences(u))
 	str := func(path ...string) string { v, _, _ := unstructured.NestedString(u.Object, path...); return v }
 	syncStatus, syncRev := str("status", "sync", "status"), str("status", "sync", "revision")
 	health := str("status", "health", "status")

@@ -98,7 +98,7 @@ type comparer struct {
 func newComparer(opts Options) *comparer {
 	c := &comparer{opts: opts, rules: compileRules(opts), universal: true}
 	for _, r := range c.rules {
-		if (r.kind != "" && r.kind != "*") || r.name != "" {
+		if (r.kind != "" && r.kind != "*") || r.name != "" || r.namespace != "" {
 			c.universal = false
 		}
 	}
@@ -117,7 +117,7 @@ func (c *comparer) selectRules(w *walker, k resource.Key) {
 	}
 	w.rules = w.rules[:0]
 	for _, r := range c.rules {
-		if r.appliesTo(k.Kind, k.Name) {
+		if r.appliesTo(k.Kind, k.Namespace, k.Name) {
 			w.rules = append(w.rules, r)
 		}
 	}

@@ -15,6 +15,8 @@ type Rule struct {
 	Kind string
 	// Name is a path.Match glob over object names; "" matches every name.
 	Name string
+	// Namespace is an object's namespace; "" matches every namespace.
+	Namespace string
 	// Pointer is a JSON pointer (RFC 6901). A "*" inside a reference token
 	// matches any run of characters, so a "*" token matches any map key or
 	// list index. The pointed-to field and everything below it is ignored.
@@ -62,6 +64,7 @@ func RulesFromConfig(cfg []fabric.IgnoreRule) ([]Rule, error) {
 			if err != nil {
 				return nil, fmt.Errorf("ignore rule %d: %w", i+1, err)
 			}
+			r.Namespace = c.Namespace
 			out = append(out, r)
 		}
 	}
@@ -117,8 +120,8 @@ func BuiltinRules() []Rule {
 
 // compiledRule is a Rule ready for matching.
 type compiledRule struct {
-	kind, name string
-	segs       []string
+	kind, name, namespace string
+	segs                  []string
 }
 
 func compileRules(opts Options) []compiledRule {
@@ -136,14 +139,18 @@ func compileRules(opts Options) []compiledRule {
 		if k, ok := kinds.Lookup(kind); ok {
 			kind = k.Kind
 		}
-		out = append(out, compiledRule{kind: kind, name: r.Name, segs: segs})
+		out = append(out, compiledRule{kind: kind, name: r.Name, namespace: r.Namespace, segs: segs})
 	}
 	return out
 }
 
-// appliesTo reports whether the rule selects objects of this kind and name.
-func (c *compiledRule) appliesTo(kind, name string) bool {
+// appliesTo reports whether the rule selects objects of this kind,
+// namespace and name.
+func (c *compiledRule) appliesTo(kind, namespace, name string) bool {
 	if c.kind != "" && c.kind != "*" && c.kind != kind {
+		return false
+	}
+	if c.namespace != "" && c.namespace != namespace {
 		return false
 	}
 	if c.name == "" {

@@ -54,7 +54,7 @@ func TestParseIgnore(t *testing.T) {
 func TestRulesFromConfig(t *testing.T) {
 	got, err := RulesFromConfig([]fabric.IgnoreRule{
 		{Kind: "sw", Paths: []string{"/spec/ecmp", "/spec/portBreakouts"}},
-		{Name: "vpc-*", Paths: []string{"/spec/subnets/*/vlan"}},
+		{Name: "vpc-*", Namespace: "lab", Paths: []string{"/spec/subnets/*/vlan"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestRulesFromConfig(t *testing.T) {
 	want := []Rule{
 		{Kind: "Switch", Pointer: "/spec/ecmp"},
 		{Kind: "Switch", Pointer: "/spec/portBreakouts"},
-		{Name: "vpc-*", Pointer: "/spec/subnets/*/vlan"},
+		{Name: "vpc-*", Namespace: "lab", Pointer: "/spec/subnets/*/vlan"},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("RulesFromConfig (-want +got):\n%s", d)
@@ -153,6 +153,12 @@ spec:
 		{name: "from config", opts: Options{Ignores: mustRules(t, []fabric.IgnoreRule{
 			{Kind: "vpc", Name: "vpc-1", Paths: []string{"/spec/permit", "/spec/links"}},
 		})}, want: []string{all[0], all[4], all[5], all[6]}},
+		{name: "its namespace", opts: Options{Ignores: mustRules(t, []fabric.IgnoreRule{
+			{Kind: "vpc", Namespace: desired.Key.Namespace, Paths: []string{"/spec"}},
+		})}, want: all[:1]},
+		{name: "another namespace", opts: Options{Ignores: mustRules(t, []fabric.IgnoreRule{
+			{Kind: "vpc", Namespace: "elsewhere", Paths: []string{"/spec"}},
+		})}, want: all},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -94,6 +94,8 @@ type IgnoreRule struct {
 	Kind string `json:"kind,omitempty" mapstructure:"kind"`
 	// Name is a glob over object names; empty matches all.
 	Name string `json:"name,omitempty" mapstructure:"name"`
+	// Namespace is an object's namespace; empty matches all.
+	Namespace string `json:"namespace,omitempty" mapstructure:"namespace"`
 	// Paths are JSON pointers; "*" matches any map key or list index.
 	Paths []string `json:"paths" mapstructure:"paths"`
 }

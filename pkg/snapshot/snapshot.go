@@ -18,6 +18,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/internal/atomicfile"
 	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
@@ -53,6 +54,11 @@ type Fabric struct {
 	// counted against Git when the snapshot is read); absent when it has
 	// none, or it was not read.
 	Deployer *drift.Pipeline `json:"deployer,omitempty"`
+	// DeployerIgnores are the fields the deployer leaves out of its own
+	// comparison (an Argo CD Application's ignoreDifferences), as ignore
+	// rules, so that drift on the snapshot follows them as drift on the
+	// live cluster does.
+	DeployerIgnores []fabric.IgnoreRule `json:"deployerIgnores,omitempty"`
 }
 
 // Agents are a fabric's switch Agents, judged as they were read.
@@ -150,8 +156,9 @@ func (s *Snapshot) Agents(fabric string) *hedgehog.Agents {
 	return a
 }
 
-// AddDeployer records the deployer of a fabric added before (nil: none).
-func (s *Snapshot) AddDeployer(name string, p *drift.Pipeline) {
+// AddDeployer records the deployer of a fabric added before (nil: none),
+// and the fields it leaves out of its comparison.
+func (s *Snapshot) AddDeployer(name string, p *drift.Pipeline, ignores []fabric.IgnoreRule) {
 	if p == nil {
 		return
 	}
@@ -159,7 +166,17 @@ func (s *Snapshot) AddDeployer(name string, p *drift.Pipeline) {
 		c := *p
 		c.Behind = 0
 		f.Deployer = &c
+		f.DeployerIgnores = ignores
 	}
+}
+
+// DeployerIgnores returns the ignore rules of a fabric's deployer as the
+// snapshot recorded them.
+func (s *Snapshot) DeployerIgnores(name string) []fabric.IgnoreRule {
+	if f := s.fabric(name); f != nil {
+		return f.DeployerIgnores
+	}
+	return nil
 }
 
 // Deployer returns a fabric's deployer as the snapshot recorded it, nil

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
@@ -104,8 +105,8 @@ func TestSnapshotDeployer(t *testing.T) {
 	s.Add("lab", "https://10.0.0.1:6443", "default", resource.Set{})
 	s.Add("none", "https://10.0.0.1:6443", "other", resource.Set{})
 	p := &drift.Pipeline{Tool: "flux", Name: "flux-system/lab", Revision: "abc", Ready: "True", Suspended: true, Behind: 2}
-	s.AddDeployer("lab", p)
-	s.AddDeployer("none", nil)
+	s.AddDeployer("lab", p, []fabric.IgnoreRule{{Kind: "VPC", Namespace: "lab", Paths: []string{"/spec/x"}}})
+	s.AddDeployer("none", nil, nil)
 	got := roundTrip(t, s)
 	want := *p
 	want.Behind = 0
@@ -117,6 +118,12 @@ func TestSnapshotDeployer(t *testing.T) {
 	}
 	if d := got.Deployer("none"); d != nil {
 		t.Errorf("a fabric without a deployer has %+v", d)
+	}
+	if ig := got.DeployerIgnores("lab"); len(ig) != 1 || ig[0].Namespace != "lab" || ig[0].Kind != "VPC" || len(ig[0].Paths) != 1 || ig[0].Paths[0] != "/spec/x" {
+		t.Errorf("lab's deployer ignores %+v", ig)
+	}
+	if ig := got.DeployerIgnores("none"); ig != nil {
+		t.Errorf("a fabric without a deployer has ignores %+v", ig)
 	}
 }
 

@@ -184,6 +184,7 @@ func ForGit(live map[string]interface{}, fabricNS string, rules []drift.Rule) ma
 	md, _ := out["metadata"].(map[string]interface{})
 	kind, _ := out["kind"].(string)
 	name, _ := md["name"].(string)
+	ns, _ := md["namespace"].(string)
 	clean := map[string]interface{}{}
 	for _, k := range keptMetadata {
 		v, ok := md[k]
@@ -202,7 +203,7 @@ func ForGit(live map[string]interface{}, fabricNS string, rules []drift.Rule) ma
 				if k == "annotations" && key == drift.LastAppliedAnnotation {
 					continue
 				}
-				if ignored(rules, kind, name, []string{"metadata", k, key}) {
+				if ignored(rules, kind, ns, name, []string{"metadata", k, key}) {
 					continue
 				}
 				kept[key] = val
@@ -220,9 +221,12 @@ func ForGit(live map[string]interface{}, fabricNS string, rules []drift.Rule) ma
 
 // ignored reports whether a rule covers the field at path (the rule's
 // pointer names the field or one of its parents) for an object of this kind
-// and name.
-func ignored(rules []drift.Rule, kind, name string, p []string) bool {
+// and name in namespace ns.
+func ignored(rules []drift.Rule, kind, ns, name string, p []string) bool {
 	for _, r := range rules {
+		if r.Namespace != "" && r.Namespace != ns {
+			continue
+		}
 		if r.Kind != "" && r.Kind != "*" {
 			k, ok := kinds.Lookup(r.Kind)
 			if !ok || k.Kind != kind {

@@ -221,6 +221,15 @@ spec:
 	if md := ForGit(live.Object, "fab", append(rules, other))["metadata"].(map[string]interface{}); md["labels"] == nil {
 		t.Errorf("a rule for another kind removed a label: %v", md)
 	}
+	// A rule of one namespace (a deployer's) applies in that namespace only.
+	for ns, removed := range map[string]bool{"fab": true, "elsewhere": false} {
+		r := user
+		r.Namespace = ns
+		md := ForGit(live.Object, "fab", append(rules, r))["metadata"].(map[string]interface{})
+		if (md["labels"] == nil) != removed {
+			t.Errorf("a rule of namespace %s: labels %v", ns, md["labels"])
+		}
+	}
 }
 
 func TestGlobMatch(t *testing.T) {

@@ -38,11 +38,14 @@ type Options struct {
 	ServerSide       bool
 	Ignores          []string
 	NoBuiltinIgnores bool
-	NoHeaders        bool
-	Watch            bool
-	GitPoll          time.Duration
-	Snapshot         string
-	OutputFiles      []string
+	// NoDeployerIgnores compares what the deployer leaves out of its own
+	// comparison too (an Argo CD Application's ignoreDifferences).
+	NoDeployerIgnores bool
+	NoHeaders         bool
+	Watch             bool
+	GitPoll           time.Duration
+	Snapshot          string
+	OutputFiles       []string
 	// FailOn names findings besides real drift that exit 1 (pending,
 	// unapplied).
 	FailOn          []string
@@ -144,6 +147,7 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	fl.BoolVar(&o.ServerSide, "server-side", false, "ask the API server: dry-run apply each Git object as its deployer does (client-side apply's patch, or server-side apply under the deployer's field manager) and compare (one request per object)")
 	fl.StringArrayVar(&o.Ignores, "ignore", nil, "ignore a field: KIND:/json/pointer or KIND/NAME-GLOB:/pointer, '*' for all kinds or any key/index (repeatable)")
 	fl.BoolVar(&o.NoBuiltinIgnores, "no-builtin-ignores", false, "turn off the built-in Hedgehog ignore profile (fabric controller labels and annotations)")
+	fl.BoolVar(&o.NoDeployerIgnores, "no-deployer-ignores", false, "also compare the fields the fabric's Argo CD Application leaves out of its own diff (spec.ignoreDifferences), which drift follows by default")
 	fl.BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
 	fl.BoolVarP(&o.Watch, "watch", "w", false, "keep running: watch the clusters and poll Git, printing a line per status change")
 	fl.DurationVar(&o.GitPoll, "git-poll", 30*time.Second, "with --watch: how often to fetch Git")
@@ -218,6 +222,7 @@ func (o *Options) Run(ctx context.Context) error {
 	var mu sync.Mutex
 	compared := map[*cmdutil.FabricState]*comparison{}
 	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true, Deployer: true,
+		NoDeployerIgnores: o.NoDeployerIgnores,
 		Then: func(ctx context.Context, st *cmdutil.FabricState) {
 			c := o.compare(ctx, st)
 			mu.Lock()
@@ -268,6 +273,11 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		if st.DeployerErr != nil {
 			fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %v\n", st.Fabric.Name, st.DeployerErr)
+		}
+		if d := st.Deployer; d != nil && d.Status != nil && !o.NoDeployerIgnores {
+			for _, n := range d.Status.IgnoreNotes {
+				fmt.Fprintf(o.ErrOut, "Warning: fabric %s: %s\n", st.Fabric.Name, n)
+			}
 		}
 	}
 	for _, fr := range rep.Fabrics {

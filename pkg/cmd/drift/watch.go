@@ -15,7 +15,7 @@ import (
 func (o *Options) watch(ctx context.Context, fabs []fabric.Fabric) error {
 	lw := watch.NewLineWriter(o.Out, o.Output == "json")
 	w := &watch.Watcher{F: o.f, Kinds: o.kinds, Name: o.name, Selector: o.selector, GitPoll: o.GitPoll,
-		Rules: o.rules, Strict: o.Strict, NoBuiltinIgnores: o.NoBuiltinIgnores,
+		Rules: o.rules, Strict: o.Strict, NoBuiltinIgnores: o.NoBuiltinIgnores, NoDeployerIgnores: o.NoDeployerIgnores,
 		OnChange: lw.Change, OnReachability: lw.Reachability,
 		OnDeployer: func(c watch.DeployerChange) {
 			lw.Deployer(c, strings.TrimPrefix(printers.PipelineLine(c.Fabric, c.GitRevision, c.Deployer), "fabric "+c.Fabric+": "))

@@ -144,10 +144,12 @@ func (o *Options) resolve(ctx context.Context, m mode) error {
 	var mu gosync.Mutex
 	planned := map[*cmdutil.FabricState]*fabricPlan{}
 	lo := cmdutil.LoadOptions{Source: cmdutil.SourceBoth, Kinds: o.kinds, Selector: o.selector, Refresh: true, Fleet: o.Fleet,
-		// --adopt must tell a change Git made that the deployer has not
-		// applied yet (pendingDeploy) from drift: adopting it would undo
-		// the commit.
-		Deployer: m.name == actionAdopt,
+		// The deployer, as drift reads it: its ignore rules (Argo CD's
+		// ignoreDifferences), so that the plan acts on what drift reports;
+		// and for --adopt, which must tell a change Git made that the
+		// deployer has not applied yet (pendingDeploy) from drift:
+		// adopting it would undo the commit.
+		Deployer: true,
 		Then: func(ctx context.Context, st *cmdutil.FabricState) {
 			p := o.compare(st)
 			if p.err == nil {

@@ -181,7 +181,7 @@ func (o *Options) runSummary(ctx context.Context) error {
 				snap.Add(st.Fabric.Name, cl.Host, cl.Namespace, st.Actual)
 				snap.AddAgents(st.Fabric.Name, st.Agents)
 				if st.Deployer != nil && st.Deployer.Status != nil {
-					snap.AddDeployer(st.Fabric.Name, &st.Deployer.Status.Pipeline)
+					snap.AddDeployer(st.Fabric.Name, &st.Deployer.Status.Pipeline, st.Deployer.Status.Ignores)
 				}
 			}
 		}

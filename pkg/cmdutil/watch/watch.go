@@ -66,6 +66,9 @@ type Watcher struct {
 	Rules            []driftpkg.Rule
 	Strict           bool
 	NoBuiltinIgnores bool
+	// NoDeployerIgnores compares what the deployer leaves out of its own
+	// comparison too (cmdutil.LoadOptions.NoDeployerIgnores).
+	NoDeployerIgnores bool
 	// Health sets how lost clusters and Git remotes are noticed and
 	// retried; zero fields take the defaults.
 	Health Health
@@ -154,8 +157,13 @@ type fabricWatch struct {
 
 func (w *Watcher) options(ctx context.Context, fab fabric.Fabric) (driftpkg.Options, *judge.Webhooks, error) {
 	model := w.F.WriteModel(ctx, &fab, true)
-	opts, err := judge.Options(&fab, model, judge.Settings{Strict: w.Strict, Ignores: w.Rules, NoBuiltinIgnores: w.NoBuiltinIgnores})
+	opts, err := judge.Options(&fab, model, w.settings())
 	return opts, judge.NewWebhooks(&fab, model, nil), err
+}
+
+// settings are the comparison choices of the watch's command.
+func (w *Watcher) settings() judge.Settings {
+	return judge.Settings{Strict: w.Strict, Ignores: w.Rules, NoBuiltinIgnores: w.NoBuiltinIgnores}
 }
 
 // update hands the fabric's state to OnUpdate, except while a new drift

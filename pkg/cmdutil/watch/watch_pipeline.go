@@ -3,11 +3,13 @@ package watch
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 	driftpkg "github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/judge"
 )
 
 // pipelineWatch follows one fabric's deployer for --watch (with
@@ -30,6 +32,37 @@ type pipelineWatch struct {
 	// fetchedFor is the deployed revision Git was last fetched for at
 	// once (aheadOfGit).
 	fetchedFor string
+	// ignores are the deployer's ignore rules the comparison follows
+	// (followIgnores).
+	ignores []fabric.IgnoreRule
+}
+
+// followIgnores makes the fabric's comparison follow the fields its
+// deployer leaves out of its own (an Argo CD Application's
+// ignoreDifferences), as drift does, and reports whether they changed
+// (then every object must be judged again).
+func (p *pipelineWatch) followIgnores() bool {
+	if p.w.NoDeployerIgnores || p.st == nil || p.st.Deployer == nil || p.st.Deployer.Status == nil {
+		return false
+	}
+	s := p.st.Deployer.Status
+	if slices.EqualFunc(s.Ignores, p.ignores, func(a, b fabric.IgnoreRule) bool {
+		return a.Kind == b.Kind && a.Name == b.Name && a.Namespace == b.Namespace && slices.Equal(a.Paths, b.Paths)
+	}) {
+		return false
+	}
+	fab := p.fab
+	fab.Ignore = cmdutil.WithDeployerIgnores(p.fab.Ignore, s.Ignores)
+	opts, err := judge.Options(&fab, p.fw.opts.Model, p.w.settings())
+	if err != nil {
+		fmt.Fprintf(p.w.F.IOStreams.ErrOut, "Warning: fabric %s: the deployer's ignore rules: %v\n", p.fab.Name, err)
+		return false
+	}
+	p.ignores, p.fw.opts = s.Ignores, opts
+	for _, n := range s.IgnoreNotes {
+		fmt.Fprintf(p.w.F.IOStreams.ErrOut, "Warning: fabric %s: %s\n", p.fab.Name, n)
+	}
+	return true
 }
 
 // aheadOfGit reports, once per deployed revision, that the deployer has
@@ -68,6 +101,7 @@ func (p *pipelineWatch) gitRead(ctx context.Context, st *cmdutil.FabricState) {
 			return
 		}
 		st.Deployer = d
+		p.followIgnores()
 		go func() {
 			_ = deployer.Follow(ctx, p.cl.Dynamic, d.Ref, func(s *deployer.Status) {
 				select {
@@ -89,7 +123,8 @@ func (p *pipelineWatch) observe(ctx context.Context, s *deployer.Status) bool {
 	d := *p.st.Deployer
 	d.Status = s
 	p.st.Deployer = &d
-	return p.judge(ctx)
+	ignores := p.followIgnores()
+	return p.judge(ctx) || ignores
 }
 
 // judge computes the pipeline and the Pending marker, and reports a

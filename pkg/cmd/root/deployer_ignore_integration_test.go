@@ -1,0 +1,112 @@
+package root
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+)
+
+// The fabric's Argo CD Application leaves vpc-1's VLAN out of its diff
+// (spec.ignoreDifferences): drift does too, on the live cluster, on a
+// snapshot and in --watch, and says what of the Application it cannot
+// follow (a jq path expression). --no-deployer-ignores compares the field.
+func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
+	const ns = "argo-ignore"
+	inNS := "  namespace: " + ns + "\n"
+	h, remote := syncFabric(t, ns, map[string]string{
+		"vpc-1.yaml": adoptVPC("vpc-1", "1001", ""),
+		"vpc-2.yaml": adoptVPC("vpc-2", "1002", ""),
+	}, adoptVPC("vpc-1", "1091", inNS)+"---\n"+adoptVPC("vpc-2", "1092", inNS))
+	head := testbed.Git(t, remote, "rev-parse", "main")
+	installCRD(t, "crds-argo/applications.argoproj.io.yaml", deployer.ApplicationGVR)
+	createDeployerObject(t, deployer.ApplicationGVR, map[string]interface{}{
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+		"metadata": map[string]interface{}{"name": "argo-ignore", "namespace": "argocd"},
+		"spec": map[string]interface{}{
+			"ignoreDifferences": []interface{}{
+				map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-1", "namespace": ns,
+					"jsonPointers": []interface{}{"/spec/subnets/default/vlan"}},
+				map[string]interface{}{"group": "*", "kind": "*", "jqPathExpressions": []interface{}{".metadata.annotations"}},
+			},
+		},
+		"status": map[string]interface{}{
+			"sync":   map[string]interface{}{"status": "Synced", "revision": head},
+			"health": map[string]interface{}{"status": "Healthy"},
+		},
+	})
+	cfg, err := os.ReadFile(h.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.writeConfig(strings.Replace(string(cfg), "  git:", "  gitops: {argocd: {application: argocd/argo-ignore}}\n  git:", 1))
+
+	statuses := func(r result) map[string]drift.Status {
+		t.Helper()
+		out := map[string]drift.Status{}
+		for _, res := range driftReport(t, r).Fabrics[0].Resources {
+			out[res.Name] = res.Status
+		}
+		return out
+	}
+	const jqNote = "Warning: fabric t: Argo CD Application argocd/argo-ignore ignores differences by 1 jq path expression(s), which kubectl-hnp does not evaluate"
+
+	r := h.run("drift", "-o", "json")
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted {
+		t.Errorf("drift: exit %d, %v; want vpc-1 in sync (ignored by the Application), vpc-2 drifted\n%s", r.code, got, r.stderr)
+	}
+	if !strings.Contains(r.stderr, jqNote) {
+		t.Errorf("no note on the jq path expression in:\n%s", r.stderr)
+	}
+
+	r = h.run("drift", "--no-deployer-ignores", "-o", "json")
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || strings.Contains(r.stderr, jqNote) {
+		t.Errorf("--no-deployer-ignores: exit %d, %v\n%s", r.code, got, r.stderr)
+	}
+
+	snap := filepath.Join(t.TempDir(), "snap.json")
+	if r := h.run("sync", "--save-snapshot", snap); r.code != 0 {
+		t.Fatalf("sync --save-snapshot: exit %d: %s", r.code, r.stderr)
+	}
+	r = h.run("drift", "--snapshot", snap, "-o", "json")
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted {
+		t.Errorf("drift --snapshot: exit %d, %v\n%s", r.code, got, r.stderr)
+	}
+
+	// sync plans what drift reports.
+	r = h.run("sync", "--apply", "--dry-run", "-o", "json")
+	if r.code != 1 || !strings.Contains(r.stdout, `"name": "vpc-2"`) || strings.Contains(r.stdout, `"name": "vpc-1"`) {
+		t.Errorf("sync --apply --dry-run: exit %d, want vpc-2 alone:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	t.Run("watch", func(t *testing.T) {
+		out, stop := background(t, h, "drift", "--watch", "-o", "json")
+		ctx, cancel := context.WithTimeout(t.Context(), 60e9)
+		defer cancel()
+		out.waitFor(t, ctx, `"name":"vpc-2","status":"drifted"`)
+		out.waitFor(t, ctx, `"type":"DeployerChanged"`)
+		// The ignored field changes again, then vpc-2 returns to sync: its
+		// line comes after any line of vpc-1 (one informer, in order).
+		for _, p := range []struct{ name, vlan string }{{"vpc-1", "1095"}, {"vpc-2", "1002"}} {
+			patch := []byte(`{"spec":{"subnets":{"default":{"vlan":` + p.vlan + `}}}}`)
+			if _, err := lab.Dynamic().Resource(vpcGVR).Namespace(ns).Patch(ctx, p.name, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out.waitFor(t, ctx, `"name":"vpc-2","status":"inSync"`)
+		if code, stderr := stop(); code != 0 || !strings.Contains(stderr, jqNote) {
+			t.Errorf("exit %d, want 0 and the jq note: %s", code, stderr)
+		}
+		if strings.Contains(out.String(), `"name":"vpc-1"`) {
+			t.Errorf("a line for vpc-1, whose only difference the Application ignores:\n%s", out.String())
+		}
+	})
+}

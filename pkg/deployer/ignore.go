@@ -1,0 +1,98 @@
+package deployer
+
+// An Argo CD Application's spec.ignoreDifferences: what Argo CD leaves out
+// when it compares Git with the cluster. drift follows it, so that it does
+// not report as drift what the deployer itself declares in sync.
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+)
+
+// IgnoreDifference is one entry of an Application's spec.ignoreDifferences.
+// Argo CD selects objects by Group and Kind as globs (an empty one matches
+// only the empty group or kind), Name and Namespace exactly (empty: any),
+// and leaves out each JSON pointer's field on both sides; the jq path
+// expressions and the managers whose fields win are not evaluated here.
+type IgnoreDifference struct {
+	Group, Kind, Name, Namespace string
+	JSONPointers                 []string
+	JQPathExpressions            []string
+	ManagedFieldsManagers        []string
+}
+
+// ignoreDifferences reads an Application's spec.ignoreDifferences; entries
+// that are not maps are skipped, as Argo CD's API would refuse them.
+func ignoreDifferences(u *unstructured.Unstructured) []IgnoreDifference {
+	list, _, _ := unstructured.NestedSlice(u.Object, "spec", "ignoreDifferences")
+	var out []IgnoreDifference
+	for _, e := range list {
+		m, ok := e.(map[string]interface{})
+		if !ok {
+			continue
+		}
+		str := func(k string) string { s, _ := m[k].(string); return s }
+		strs := func(k string) []string { s, _, _ := unstructured.NestedStringSlice(m, k); return s }
+		out = append(out, IgnoreDifference{
+			Group: str("group"), Kind: str("kind"), Name: str("name"), Namespace: str("namespace"),
+			JSONPointers: strs("jsonPointers"), JQPathExpressions: strs("jqPathExpressions"),
+			ManagedFieldsManagers: strs("managedFieldsManagers"),
+		})
+	}
+	return out
+}
+
+// IgnoreRules turns ignoreDifferences into the fabric's ignore rules: one
+// per managed kind an entry selects, with the entry's name, namespace and
+// JSON pointers. Notes say what is not followed: jq path expressions and
+// managed-fields managers (not evaluated), pointers that do not parse.
+// app names the Application in the notes.
+func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreRule, notes []string) {
+	var jq, managers int
+	for i, e := range entries {
+		jq += len(e.JQPathExpressions)
+		managers += len(e.ManagedFieldsManagers)
+		if len(e.JSONPointers) == 0 {
+			continue
+		}
+		var paths []string
+		for _, p := range e.JSONPointers {
+			if _, err := drift.ParsePointer(p); err != nil || p == "" {
+				notes = append(notes, fmt.Sprintf("Argo CD Application %s: ignoreDifferences[%d]: %q is not a JSON pointer; not followed", app, i, p))
+				continue
+			}
+			paths = append(paths, p)
+		}
+		// A name with glob characters is no Kubernetes name: it selects nothing.
+		if len(paths) == 0 || strings.ContainsAny(e.Name, `*?[\`) {
+			continue
+		}
+		for _, k := range kinds.All() {
+			if !globMatch(e.Group, k.Group) || !globMatch(e.Kind, k.Kind) {
+				continue
+			}
+			rules = append(rules, fabric.IgnoreRule{Kind: k.Kind, Name: e.Name, Namespace: e.Namespace, Paths: paths})
+		}
+	}
+	if jq > 0 {
+		notes = append(notes, fmt.Sprintf("Argo CD Application %s ignores differences by %d jq path expression(s), which kubectl-hnp does not evaluate: drift may show fields Argo CD leaves out (add them to the fabric's ignore rules)", app, jq))
+	}
+	if managers > 0 {
+		notes = append(notes, fmt.Sprintf("Argo CD Application %s lets %d field manager(s) win over Git (managedFieldsManagers), which kubectl-hnp does not follow: drift may show fields Argo CD leaves out (add them to the fabric's ignore rules)", app, managers))
+	}
+	return rules, notes
+}
+
+// globMatch matches as Argo CD matches a group or kind: the pattern is a
+// glob, and an empty pattern matches only the empty string.
+func globMatch(pattern, s string) bool {
+	ok, err := path.Match(pattern, s)
+	return err == nil && ok
+}
