@@ -139,10 +139,6 @@ type FabricState struct {
 	// Elapsed is how long reading the fabric took (by the Factory's clock).
 	Elapsed time.Duration
 	Err     error
-	// Reread is set when Git moved during the read and was read again
-	// (LoadOptions.Recheck): the revision first read.
-	Reread string
-
 	// actualAll is the cluster's objects before a label selector that
 	// either side may match filtered them (MatchEither), for a second Git
 	// read; nil without one.
@@ -286,7 +282,6 @@ func (f *Factory) recheckGit(ctx context.Context, st *FabricState, opts LoadOpti
 	if either {
 		st.Desired, st.Actual = MatchEither(st.Desired, st.actualAll, sel)
 	}
-	st.Reread = first
 	return true
 }
 

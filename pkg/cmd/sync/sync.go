@@ -59,7 +59,8 @@ summary by kind. It only reports: exit 0, or 2 on an error ("drift" judges, with
 files, drifted fields are set to the cluster's values in place (comments kept); one
 commit, pushed. Objects whose Git side changed after the revision the fabric's
 deployer applied (pendingDeploy) are left, with a note: the cluster has not caught
-up with Git, and adopting its side would undo the commit. --apply takes Git's side: a server-side apply (field manager
+up with Git, and adopting its side would undo the commit. --apply takes Git's side:
+a server-side apply (field manager
 kubectl-hnp) of the objects that are drifted or missing from the cluster; --prune also
 deletes the objects Git does not have but did deploy: those the fabric's directory held in
 the branch's Git history, a Flux Kustomization's inventory lists, or Argo CD tracks. The
