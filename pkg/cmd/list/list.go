@@ -135,6 +135,9 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	failed := 0
 	lo := cmdutil.LoadOptions{Source: o.source, Kinds: o.kinds, Selector: o.selector, Fleet: o.Fleet, Agents: true,
+		// The SYNC column judges as drift does: with the deployer's ignore
+		// rules (Argo CD's ignoreDifferences).
+		Deployer: o.source == cmdutil.SourceBoth,
 		// Errors are told as soon as a fabric and those before it are read.
 		Each: func(st *cmdutil.FabricState) {
 			if st.Err != nil {

@@ -81,6 +81,18 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		t.Errorf("drift --snapshot: exit %d, %v\n%s", r.code, got, r.stderr)
 	}
 
+	// list's SYNC column judges as drift does.
+	r = h.run("list", "vpc", "-o", "wide", "--no-headers")
+	sync := map[string]string{}
+	for _, row := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if f := strings.Fields(row); len(f) > 2 {
+			sync[f[0]] = f[2] // NAME NAMESPACE SYNC ...
+		}
+	}
+	if sync["vpc-1"] != "inSync" || sync["vpc-2"] != "drifted" {
+		t.Errorf("list's SYNC column %v, want vpc-1 inSync, vpc-2 drifted:\n%s", sync, r.stdout)
+	}
+
 	// sync plans what drift reports.
 	r = h.run("sync", "--apply", "--dry-run", "-o", "json")
 	if r.code != 1 || !strings.Contains(r.stdout, `"name": "vpc-2"`) || strings.Contains(r.stdout, `"name": "vpc-1"`) {
