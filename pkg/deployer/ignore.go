@@ -19,8 +19,9 @@ import (
 // IgnoreDifference is one entry of an Application's spec.ignoreDifferences.
 // Argo CD selects objects by Group and Kind as globs (an empty one matches
 // only the empty group or kind), Name and Namespace exactly (empty: any),
-// and leaves out each JSON pointer's field on both sides; the jq path
-// expressions and the managers whose fields win are not evaluated here.
+// and leaves out each JSON pointer's field on both sides and the fields the
+// managers own in the cluster; the jq path expressions are not evaluated
+// here.
 type IgnoreDifference struct {
 	Group, Kind, Name, Namespace string
 	JSONPointers                 []string
@@ -51,14 +52,23 @@ func ignoreDifferences(u *unstructured.Unstructured) []IgnoreDifference {
 
 // IgnoreRules turns ignoreDifferences into the fabric's ignore rules: one
 // per managed kind an entry selects, with the entry's name, namespace and
-// JSON pointers. Notes say what is not followed: jq path expressions and
-// managed-fields managers (not evaluated), pointers that do not parse.
+// JSON pointers, and one with its managed-fields managers (whose fields in
+// the cluster win over Git). Notes say what is not followed: jq path
+// expressions (not evaluated), pointers that do not parse.
 // app names the Application in the notes.
 func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreRule, notes []string) {
-	var jq, managers int
+	var jq int
 	for i, e := range entries {
 		jq += len(e.JQPathExpressions)
-		managers += len(e.ManagedFieldsManagers)
+		// A name with glob characters is no Kubernetes name: it selects nothing.
+		if strings.ContainsAny(e.Name, `*?[\`) {
+			continue
+		}
+		if len(e.ManagedFieldsManagers) > 0 {
+			for _, k := range selected(e) {
+				rules = append(rules, fabric.IgnoreRule{Kind: k, Name: e.Name, Namespace: e.Namespace, Managers: e.ManagedFieldsManagers})
+			}
+		}
 		if len(e.JSONPointers) == 0 {
 			continue
 		}
@@ -70,24 +80,28 @@ func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreR
 			}
 			paths = append(paths, p)
 		}
-		// A name with glob characters is no Kubernetes name: it selects nothing.
-		if len(paths) == 0 || strings.ContainsAny(e.Name, `*?[\`) {
+		if len(paths) == 0 {
 			continue
 		}
-		for _, k := range kinds.All() {
-			if !globMatch(e.Group, k.Group) || !globMatch(e.Kind, k.Kind) {
-				continue
-			}
-			rules = append(rules, fabric.IgnoreRule{Kind: k.Kind, Name: e.Name, Namespace: e.Namespace, Paths: paths})
+		for _, k := range selected(e) {
+			rules = append(rules, fabric.IgnoreRule{Kind: k, Name: e.Name, Namespace: e.Namespace, Paths: paths})
 		}
 	}
 	if jq > 0 {
 		notes = append(notes, fmt.Sprintf("Argo CD Application %s ignores differences by %d jq path expression(s), which kubectl-hnp does not evaluate: drift may show fields Argo CD leaves out (add them to the fabric's ignore rules)", app, jq))
 	}
-	if managers > 0 {
-		notes = append(notes, fmt.Sprintf("Argo CD Application %s lets %d field manager(s) win over Git (managedFieldsManagers), which kubectl-hnp does not follow: drift may show fields Argo CD leaves out (add them to the fabric's ignore rules)", app, managers))
-	}
 	return rules, notes
+}
+
+// selected returns the managed kinds an entry's group and kind select.
+func selected(e IgnoreDifference) []string {
+	var out []string
+	for _, k := range kinds.All() {
+		if globMatch(e.Group, k.Group) && globMatch(e.Kind, k.Kind) {
+			out = append(out, k.Kind)
+		}
+	}
+	return out
 }
 
 // globMatch matches as Argo CD matches a group or kind: the pattern is a

@@ -13,9 +13,9 @@ import (
 
 // An Application's ignoreDifferences become the fabric's ignore rules as
 // Argo CD selects objects: group and kind as globs (empty: only the empty
-// group or kind, so no Hedgehog kind), name and namespace exactly. What
-// drift cannot follow is a note: jq path expressions, managed-fields
-// managers, pointers that do not parse.
+// group or kind, so no Hedgehog kind), name and namespace exactly; JSON
+// pointers and managed-fields managers become rules. What drift cannot
+// follow is a note: jq path expressions, pointers that do not parse.
 func TestIgnoreRules(t *testing.T) {
 	u := &unstructured.Unstructured{}
 	if err := yaml.Unmarshal([]byte(`
@@ -40,6 +40,9 @@ spec:
   - group: "*"
     kind: "*"
     jqPathExpressions: [.metadata.labels, .spec.x]
+  - group: wiring.githedgehog.com
+    kind: Connection
+    namespace: lab
     managedFieldsManagers: [hedgehog-controller]
   - group: vpc.githedgehog.com
     kind: VPC
@@ -55,6 +58,7 @@ status: {}
 		{Kind: "VPC", Name: "vpc-1", Namespace: "lab", Paths: []string{"/spec/subnets/default/vlan"}},
 		{Kind: "Switch", Paths: []string{"/spec/description"}},
 		{Kind: "SwitchGroup", Paths: []string{"/spec/description"}},
+		{Kind: "Connection", Namespace: "lab", Managers: []string{"hedgehog-controller"}},
 	}
 	if d := cmp.Diff(want, s.Ignores); d != "" {
 		t.Errorf("rules (-want +got):\n%s", d)
@@ -63,13 +67,12 @@ status: {}
 	for _, w := range []string{
 		`Argo CD Application argocd/lab: ignoreDifferences[0]: "not-a-pointer" is not a JSON pointer; not followed`,
 		"Argo CD Application argocd/lab ignores differences by 2 jq path expression(s), which kubectl-hnp does not evaluate",
-		"Argo CD Application argocd/lab lets 1 field manager(s) win over Git (managedFieldsManagers), which kubectl-hnp does not follow",
 	} {
 		if !strings.Contains(notes, w) {
 			t.Errorf("no note %q in\n%s", w, notes)
 		}
 	}
-	if n := len(s.IgnoreNotes); n != 3 {
+	if n := len(s.IgnoreNotes); n != 2 {
 		t.Errorf("%d notes:\n%s", n, notes)
 	}
 	// Flux has no such rules.

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 )
@@ -93,10 +95,11 @@ type comparer struct {
 	rules []compiledRule
 	// universal is true when every rule applies to every object.
 	universal bool
+	managers  []compiledManagers
 }
 
 func newComparer(opts Options) *comparer {
-	c := &comparer{opts: opts, rules: compileRules(opts), universal: true}
+	c := &comparer{opts: opts, rules: compileRules(opts), universal: true, managers: compileManagers(opts.Managers)}
 	for _, r := range c.rules {
 		if (r.kind != "" && r.kind != "*") || r.name != "" || r.namespace != "" {
 			c.universal = false
@@ -109,8 +112,14 @@ func (c *comparer) newWalker() *walker {
 	return &walker{strict: c.opts.Strict, identity: true}
 }
 
-// selectRules points the walker at the rules that apply to one object.
-func (c *comparer) selectRules(w *walker, k resource.Key) {
+// selectRules points the walker at the rules that apply to one object,
+// and at the fields its managers' rules leave out of the cluster's copy,
+// actual (nil when the cluster has none).
+func (c *comparer) selectRules(w *walker, k resource.Key, actual *resource.Object) {
+	w.owned = w.owned[:0]
+	if len(c.managers) > 0 && actual != nil && actual.Obj != nil {
+		w.owned = c.ownedBy(w.owned, k, actual.Obj.Object)
+	}
 	if c.universal {
 		w.rules = c.rules
 		return
@@ -137,7 +146,7 @@ func (c *comparer) compareOne(w *walker, k resource.Key, d, a *resource.Object) 
 	case d == nil:
 		r.Status = StatusNotInGit
 	default:
-		c.selectRules(w, k)
+		c.selectRules(w, k, a)
 		w.root = c.root(d, a)
 		r.Diffs = w.compareObjects(content(d), content(a))
 		r.Status = StatusInSync
@@ -163,4 +172,47 @@ func (c *comparer) root(d, a *resource.Object) *writepath.Node {
 	}
 	apiVersion, kind := identityOf(d, a)
 	return c.opts.Model.Root(apiVersion, kind)
+}
+
+// compiledManagers is a ManagerRule ready for matching.
+type compiledManagers struct {
+	sel      compiledRule // its kind, name and namespace
+	managers map[string]bool
+}
+
+func compileManagers(rules []ManagerRule) []compiledManagers {
+	out := make([]compiledManagers, 0, len(rules))
+	for _, r := range rules {
+		m := compiledManagers{sel: compiledRule{kind: r.Kind, name: r.Name, namespace: r.Namespace}, managers: map[string]bool{}}
+		if k, ok := kinds.Lookup(r.Kind); ok {
+			m.sel.kind = k.Kind
+		}
+		for _, name := range r.Managers {
+			m.managers[name] = true
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// ownedBy appends the fieldsV1 sets that the managers of the rules
+// selecting k own in obj.
+func (c *comparer) ownedBy(sets []map[string]interface{}, k resource.Key, obj map[string]interface{}) []map[string]interface{} {
+	var entries []managedEntry
+	for _, m := range c.managers {
+		if !m.sel.appliesTo(k.Kind, k.Namespace, k.Name) {
+			continue
+		}
+		if entries == nil {
+			entries = managedEntries(obj)
+		}
+		for _, e := range entries {
+			if m.managers[e.manager] {
+				if set := jsonvalue.FieldsV1(e.fieldsV1); set != nil {
+					sets = append(sets, set)
+				}
+			}
+		}
+	}
+	return sets
 }

@@ -23,6 +23,18 @@ type Rule struct {
 	Pointer string
 }
 
+// ManagerRule leaves out of the comparison of the objects it selects the
+// fields that the named field managers own in the cluster's copy (its
+// metadata.managedFields, any operation): what they set wins over Git, as
+// Argo CD's managedFieldsManagers has it. Fields are followed by map key;
+// a list a manager owns whole is left out whole, one it owns item by item
+// is compared.
+type ManagerRule struct {
+	// Kind, Name and Namespace select objects as a Rule's do.
+	Kind, Name, Namespace string
+	Managers              []string
+}
+
 // String renders the rule in the command-line form ParseIgnore reads.
 func (r Rule) String() string {
 	k := r.Kind
@@ -56,8 +68,14 @@ func ParseIgnore(s string) (Rule, error) {
 func RulesFromConfig(cfg []fabric.IgnoreRule) ([]Rule, error) {
 	var out []Rule
 	for i, c := range cfg {
+		if len(c.Paths) == 0 && len(c.Managers) == 0 {
+			return nil, fmt.Errorf("ignore rule %d: no paths and no managers", i+1)
+		}
 		if len(c.Paths) == 0 {
-			return nil, fmt.Errorf("ignore rule %d: no paths", i+1)
+			// Managers alone: the kind and name must still be good.
+			if _, err := newRule(c.Kind, c.Name, "/metadata"); err != nil {
+				return nil, fmt.Errorf("ignore rule %d: %w", i+1, err)
+			}
 		}
 		for _, p := range c.Paths {
 			r, err := newRule(c.Kind, c.Name, p)
@@ -69,6 +87,24 @@ func RulesFromConfig(cfg []fabric.IgnoreRule) ([]Rule, error) {
 		}
 	}
 	return out, nil
+}
+
+// ManagerRulesFromConfig returns the rules by field owner of a fabric's
+// configuration (the ignore rules with managers); RulesFromConfig checks
+// their kinds and names.
+func ManagerRulesFromConfig(cfg []fabric.IgnoreRule) []ManagerRule {
+	var out []ManagerRule
+	for _, c := range cfg {
+		if len(c.Managers) == 0 {
+			continue
+		}
+		kind := strings.TrimSpace(c.Kind)
+		if k, ok := kinds.Lookup(kind); ok {
+			kind = k.Kind
+		}
+		out = append(out, ManagerRule{Kind: kind, Name: c.Name, Namespace: c.Namespace, Managers: c.Managers})
+	}
+	return out
 }
 
 func newRule(kind, name, ptr string) (Rule, error) {

@@ -216,3 +216,71 @@ func TestBuiltinRulesCoverControllerLabels(t *testing.T) {
 		}
 	}
 }
+
+// A rule by field owner leaves out the fields the named managers own in the
+// cluster's copy: a field, or a list they own whole; what they do not own
+// is compared. The rule selects objects by kind, name and namespace.
+func TestManagerRules(t *testing.T) {
+	desired := obj(t, `
+kind: VPC
+metadata: {name: vpc-1, namespace: lab}
+spec:
+  subnets:
+    s1: {vlan: 1, dhcp: {enable: true}}
+  permit: [[s1, s2]]
+`)
+	actual := obj(t, `
+kind: VPC
+metadata:
+  name: vpc-1
+  namespace: lab
+  managedFields:
+  - manager: hedgehog-controller
+    operation: Update
+    fieldsV1: {f:spec: {f:subnets: {f:s1: {f:vlan: {}}}, f:permit: {}}}
+  - manager: kubectl-edit
+    operation: Update
+    fieldsV1: {f:spec: {f:subnets: {f:s1: {f:dhcp: {f:enable: {}}}}}}
+spec:
+  subnets:
+    s1: {vlan: 11, dhcp: {enable: false}}
+  permit: [[s1]]
+`)
+	all := []string{"/spec/permit/0", "/spec/subnets/s1/dhcp/enable", "/spec/subnets/s1/vlan"}
+	tests := []struct {
+		name  string
+		rules []ManagerRule
+		want  []string
+	}{
+		{name: "none", want: all},
+		{name: "the controller's fields", rules: []ManagerRule{{Kind: "vpc", Managers: []string{"hedgehog-controller"}}}, want: all[1:2]},
+		{name: "its namespace and name", rules: []ManagerRule{{Kind: "VPC", Namespace: "lab", Name: "vpc-*", Managers: []string{"hedgehog-controller"}}}, want: all[1:2]},
+		{name: "another namespace", rules: []ManagerRule{{Namespace: "other", Managers: []string{"hedgehog-controller"}}}, want: all},
+		{name: "another kind", rules: []ManagerRule{{Kind: "Switch", Managers: []string{"hedgehog-controller"}}}, want: all},
+		{name: "a manager with no fields here", rules: []ManagerRule{{Managers: []string{"flux"}}}, want: all},
+		{name: "two managers", rules: []ManagerRule{{Managers: []string{"hedgehog-controller", "kubectl-edit"}}}, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := compareOne(t, desired, actual, Options{Managers: tt.rules})
+			var got []string
+			for _, d := range r.Diffs {
+				got = append(got, d.Path)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("paths (-want +got):\n%s", d)
+			}
+		})
+	}
+	// From the config: managers alone are a rule; its kind must be known.
+	cfg := []fabric.IgnoreRule{{Kind: "vpc", Namespace: "lab", Managers: []string{"hedgehog-controller"}}}
+	if _, err := RulesFromConfig(cfg); err != nil {
+		t.Errorf("a rule of managers alone: %v", err)
+	}
+	if got := ManagerRulesFromConfig(cfg); len(got) != 1 || got[0].Kind != "VPC" || got[0].Namespace != "lab" || got[0].Managers[0] != "hedgehog-controller" {
+		t.Errorf("ManagerRulesFromConfig = %+v", got)
+	}
+	if _, err := RulesFromConfig([]fabric.IgnoreRule{{Kind: "nope", Managers: []string{"x"}}}); err == nil {
+		t.Error("an unknown kind with managers alone was accepted")
+	}
+}

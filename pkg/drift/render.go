@@ -31,7 +31,7 @@ func Views(desired, actual *resource.Object, opts Options) (git, cluster map[str
 	default:
 		return nil, nil
 	}
-	c.selectRules(w, key)
+	c.selectRules(w, key, actual)
 	w.root = c.root(desired, actual)
 	if desired != nil {
 		w.reset(nil)

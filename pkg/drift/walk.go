@@ -12,8 +12,11 @@ import (
 // pointer of the node being visited so that ignore rules and the
 // normalisation drops apply uniformly to comparing and to rendering.
 type walker struct {
-	// rules are the ignore rules that apply to the current object.
+	// rules are the ignore rules that apply to the current object; owned
+	// the fieldsV1 sets of the managers whose fields it leaves out
+	// (ManagerRule).
 	rules []compiledRule
+	owned []map[string]interface{}
 	// strict makes fields only in the cluster drift.
 	strict bool
 	// identity drops apiVersion, kind, metadata.name and metadata.namespace,
@@ -118,6 +121,29 @@ func (w *walker) ignored() bool {
 		if w.rules[i].matches(p) {
 			return true
 		}
+	}
+	for _, set := range w.owned {
+		if ownedWhole(set, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownedWhole reports whether a fieldsV1 set owns the field at path p as a
+// whole: a leaf of the set on the way down p's map keys (a field, or a
+// list or map owned atomically).
+func ownedWhole(set map[string]interface{}, p []string) bool {
+	cur := set
+	for _, seg := range p {
+		next, ok := cur["f:"+seg].(map[string]interface{})
+		if !ok {
+			return false
+		}
+		if _, self := next["."]; len(next) == 0 || (len(next) == 1 && self) {
+			return true
+		}
+		cur = next
 	}
 	return false
 }

@@ -97,7 +97,10 @@ type IgnoreRule struct {
 	// Namespace is an object's namespace; empty matches all.
 	Namespace string `json:"namespace,omitempty" mapstructure:"namespace"`
 	// Paths are JSON pointers; "*" matches any map key or list index.
-	Paths []string `json:"paths" mapstructure:"paths"`
+	Paths []string `json:"paths,omitempty" mapstructure:"paths"`
+	// Managers are field managers whose fields in the cluster's copy are
+	// not compared (drift.ManagerRule).
+	Managers []string `json:"managers,omitempty" mapstructure:"managers"`
 }
 
 // Namespace returns the fabric's namespace: cluster.namespace, else the

@@ -40,6 +40,7 @@ func Options(fab *fabric.Fabric, model *writepath.Model, s Settings) (drift.Opti
 	return drift.Options{
 		Strict:         s.Strict,
 		Ignores:        append(rules, s.Ignores...),
+		Managers:       drift.ManagerRulesFromConfig(fab.Ignore),
 		BuiltinIgnores: !s.NoBuiltinIgnores,
 		Model:          model,
 	}, nil

@@ -16,7 +16,8 @@ import (
 )
 
 // The fabric's Argo CD Application leaves vpc-1's VLAN out of its diff
-// (spec.ignoreDifferences): drift does too, on the live cluster, on a
+// (spec.ignoreDifferences), and lets a controller's fields of vpc-3 win
+// (managedFieldsManagers): drift does too, on the live cluster, on a
 // snapshot and in --watch, and says what of the Application it cannot
 // follow (a jq path expression). --no-deployer-ignores compares the field.
 func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
@@ -25,7 +26,13 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 	h, remote := syncFabric(t, ns, map[string]string{
 		"vpc-1.yaml": adoptVPC("vpc-1", "1001", ""),
 		"vpc-2.yaml": adoptVPC("vpc-2", "1002", ""),
-	}, adoptVPC("vpc-1", "1091", inNS)+"---\n"+adoptVPC("vpc-2", "1092", inNS))
+		"vpc-3.yaml": adoptVPC("vpc-3", "1003", ""),
+	}, adoptVPC("vpc-1", "1091", inNS)+"---\n"+adoptVPC("vpc-2", "1092", inNS)+"---\n"+adoptVPC("vpc-3", "1003", inNS))
+	// A controller sets vpc-3's VLAN (and owns it in managedFields).
+	if _, err := lab.Dynamic().Resource(vpcGVR).Namespace(ns).Patch(t.Context(), "vpc-3", types.MergePatchType,
+		[]byte(`{"spec":{"subnets":{"default":{"vlan":1093}}}}`), metav1.PatchOptions{FieldManager: "fabric-ctrl"}); err != nil {
+		t.Fatal(err)
+	}
 	head := testbed.Git(t, remote, "rev-parse", "main")
 	installCRD(t, "crds-argo/applications.argoproj.io.yaml", deployer.ApplicationGVR)
 	createDeployerObject(t, deployer.ApplicationGVR, map[string]interface{}{
@@ -36,6 +43,8 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 				map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-1", "namespace": ns,
 					"jsonPointers": []interface{}{"/spec/subnets/default/vlan"}},
 				map[string]interface{}{"group": "*", "kind": "*", "jqPathExpressions": []interface{}{".metadata.annotations"}},
+				map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-3",
+					"managedFieldsManagers": []interface{}{"fabric-ctrl"}},
 			},
 		},
 		"status": map[string]interface{}{
@@ -60,15 +69,15 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 	const jqNote = "Warning: fabric t: Argo CD Application argocd/argo-ignore ignores differences by 1 jq path expression(s), which kubectl-hnp does not evaluate"
 
 	r := h.run("drift", "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted {
-		t.Errorf("drift: exit %d, %v; want vpc-1 in sync (ignored by the Application), vpc-2 drifted\n%s", r.code, got, r.stderr)
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync {
+		t.Errorf("drift: exit %d, %v; want vpc-1 in sync (its VLAN ignored by the Application), vpc-3 too (its VLAN owned by a trusted manager), vpc-2 drifted\n%s", r.code, got, r.stderr)
 	}
 	if !strings.Contains(r.stderr, jqNote) {
 		t.Errorf("no note on the jq path expression in:\n%s", r.stderr)
 	}
 
 	r = h.run("drift", "--no-deployer-ignores", "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || strings.Contains(r.stderr, jqNote) {
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusDrifted || strings.Contains(r.stderr, jqNote) {
 		t.Errorf("--no-deployer-ignores: exit %d, %v\n%s", r.code, got, r.stderr)
 	}
 
@@ -77,7 +86,7 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		t.Fatalf("sync --save-snapshot: exit %d: %s", r.code, r.stderr)
 	}
 	r = h.run("drift", "--snapshot", snap, "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted {
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync {
 		t.Errorf("drift --snapshot: exit %d, %v\n%s", r.code, got, r.stderr)
 	}
 
@@ -89,7 +98,7 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 			sync[f[0]] = f[2] // NAME NAMESPACE SYNC ...
 		}
 	}
-	if sync["vpc-1"] != "inSync" || sync["vpc-2"] != "drifted" {
+	if sync["vpc-1"] != "inSync" || sync["vpc-2"] != "drifted" || sync["vpc-3"] != "inSync" {
 		t.Errorf("list's SYNC column %v, want vpc-1 inSync, vpc-2 drifted:\n%s", sync, r.stdout)
 	}
 
@@ -117,7 +126,7 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		if code, stderr := stop(); code != 0 || !strings.Contains(stderr, jqNote) {
 			t.Errorf("exit %d, want 0 and the jq note: %s", code, stderr)
 		}
-		if strings.Contains(out.String(), `"name":"vpc-1"`) {
+		if strings.Contains(out.String(), `"name":"vpc-1"`) || strings.Contains(out.String(), `"name":"vpc-3"`) {
 			t.Errorf("a line for vpc-1, whose only difference the Application ignores:\n%s", out.String())
 		}
 	})

@@ -47,7 +47,7 @@ func (p *pipelineWatch) followIgnores() bool {
 	}
 	s := p.st.Deployer.Status
 	if slices.EqualFunc(s.Ignores, p.ignores, func(a, b fabric.IgnoreRule) bool {
-		return a.Kind == b.Kind && a.Name == b.Name && a.Namespace == b.Namespace && slices.Equal(a.Paths, b.Paths)
+		return a.Kind == b.Kind && a.Name == b.Name && a.Namespace == b.Namespace && slices.Equal(a.Paths, b.Paths) && slices.Equal(a.Managers, b.Managers)
 	}) {
 		return false
 	}
