@@ -2,13 +2,11 @@ package root
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
-	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 )
 
 // adoptVPC is a VPC of the adopt-pending fabric, with its VLAN and extra
@@ -45,21 +43,11 @@ func TestSyncAdoptLeavesPendingDeploy(t *testing.T) {
 	testbed.Git(t, work+"/w", "push", "-q", "origin", "HEAD")
 	merged := testbed.Git(t, remote, "rev-parse", "main")
 
-	installCRD(t, "crds-argo/applications.argoproj.io.yaml", deployer.ApplicationGVR)
-	createDeployerObject(t, deployer.ApplicationGVR, map[string]interface{}{
-		"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-		"metadata": map[string]interface{}{"name": "adopt-pending", "namespace": "argocd"},
-		"status": map[string]interface{}{
-			"sync":    map[string]interface{}{"status": "OutOfSync", "revision": deployed},
-			"health":  map[string]interface{}{"status": "Healthy"},
-			"history": []interface{}{map[string]interface{}{"id": int64(1), "revision": deployed}},
-		},
+	useArgoApplication(t, h, "adopt-pending", nil, map[string]interface{}{
+		"sync":    map[string]interface{}{"status": "OutOfSync", "revision": deployed},
+		"health":  map[string]interface{}{"status": "Healthy"},
+		"history": []interface{}{map[string]interface{}{"id": int64(1), "revision": deployed}},
 	})
-	cfg, err := os.ReadFile(h.config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.writeConfig(strings.Replace(string(cfg), "  git:", "  gitops: {argocd: {application: argocd/adopt-pending}}\n  git:", 1))
 
 	r := h.run("sync", "--adopt", "--dry-run", "-o", "json")
 	var plan struct {

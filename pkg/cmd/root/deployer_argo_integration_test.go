@@ -23,23 +23,13 @@ func TestDriftWithArgoCDApplication(t *testing.T) {
 	newer := testbed.CommitFiles(t, remote, map[string]string{
 		"fabrics/t/vpc-1.yaml": strings.Replace(pruneGit, "  name: vpc-1\n", "  name: vpc-1\n  labels: {team: a}\n", 1),
 	}, "label vpc-1")
-	installCRD(t, "crds-argo/applications.argoproj.io.yaml", deployer.ApplicationGVR)
-	createDeployerObject(t, deployer.ApplicationGVR, map[string]interface{}{
-		"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-		"metadata": map[string]interface{}{"name": "lab", "namespace": "argocd"},
-		"status": map[string]interface{}{
-			"sync":   map[string]interface{}{"status": "OutOfSync", "revision": newer},
-			"health": map[string]interface{}{"status": "Healthy"},
-			"operationState": map[string]interface{}{"phase": "Failed", "message": "one or more synchronization tasks are not valid",
-				"syncResult": map[string]interface{}{"revision": newer}},
-			"history": []interface{}{map[string]interface{}{"id": int64(1), "revision": deployed}},
-		},
+	useArgoApplication(t, h, "lab", nil, map[string]interface{}{
+		"sync":   map[string]interface{}{"status": "OutOfSync", "revision": newer},
+		"health": map[string]interface{}{"status": "Healthy"},
+		"operationState": map[string]interface{}{"phase": "Failed", "message": "one or more synchronization tasks are not valid",
+			"syncResult": map[string]interface{}{"revision": newer}},
+		"history": []interface{}{map[string]interface{}{"id": int64(1), "revision": deployed}},
 	})
-	cfg, err := os.ReadFile(h.config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.writeConfig(strings.Replace(string(cfg), "  git:", "  gitops: {argocd: {application: argocd/lab}}\n  git:", 1))
 
 	r := h.run("drift")
 	want := "fabric t: Git " + newer[:7] + ", Argo CD argocd/lab applied " + deployed[:7] + " (1 commit behind), Ready=False: one or more synchronization tasks are not valid"
@@ -78,4 +68,26 @@ func TestDriftWithArgoCDApplication(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil || len(sum.Fabrics) != 1 || sum.Fabrics[0].Deployer == nil || sum.Fabrics[0].Deployer.Revision != deployed {
 		t.Errorf("sync -o json: %v\n%s", err, r.stdout)
 	}
+}
+
+// useArgoApplication creates the Argo CD Application argocd/name with the
+// spec and status given (Argo CD is not run: the test writes its status)
+// and names it as the deployer of the harness's one fabric.
+func useArgoApplication(t *testing.T, h *harness, name string, spec, status map[string]interface{}) {
+	t.Helper()
+	installCRD(t, "crds-argo/applications.argoproj.io.yaml", deployer.ApplicationGVR)
+	app := map[string]interface{}{
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+		"metadata": map[string]interface{}{"name": name, "namespace": "argocd"},
+		"status":   status,
+	}
+	if spec != nil {
+		app["spec"] = spec
+	}
+	createDeployerObject(t, deployer.ApplicationGVR, app)
+	cfg, err := os.ReadFile(h.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.writeConfig(strings.Replace(string(cfg), "  git:", "  gitops: {argocd: {application: argocd/"+name+"}}\n  git:", 1))
 }

@@ -2,7 +2,6 @@ package root
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
-	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
 
@@ -34,29 +32,18 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := testbed.Git(t, remote, "rev-parse", "main")
-	installCRD(t, "crds-argo/applications.argoproj.io.yaml", deployer.ApplicationGVR)
-	createDeployerObject(t, deployer.ApplicationGVR, map[string]interface{}{
-		"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-		"metadata": map[string]interface{}{"name": "argo-ignore", "namespace": "argocd"},
-		"spec": map[string]interface{}{
-			"ignoreDifferences": []interface{}{
-				map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-1", "namespace": ns,
-					"jsonPointers": []interface{}{"/spec/subnets/default/vlan"}},
-				map[string]interface{}{"group": "*", "kind": "*", "jqPathExpressions": []interface{}{".metadata.annotations"}},
-				map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-3",
-					"managedFieldsManagers": []interface{}{"fabric-ctrl"}},
-			},
+	useArgoApplication(t, h, "argo-ignore", map[string]interface{}{
+		"ignoreDifferences": []interface{}{
+			map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-1", "namespace": ns,
+				"jsonPointers": []interface{}{"/spec/subnets/default/vlan"}},
+			map[string]interface{}{"group": "*", "kind": "*", "jqPathExpressions": []interface{}{".metadata.annotations"}},
+			map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-3",
+				"managedFieldsManagers": []interface{}{"fabric-ctrl"}},
 		},
-		"status": map[string]interface{}{
-			"sync":   map[string]interface{}{"status": "Synced", "revision": head},
-			"health": map[string]interface{}{"status": "Healthy"},
-		},
+	}, map[string]interface{}{
+		"sync":   map[string]interface{}{"status": "Synced", "revision": head},
+		"health": map[string]interface{}{"status": "Healthy"},
 	})
-	cfg, err := os.ReadFile(h.config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.writeConfig(strings.Replace(string(cfg), "  git:", "  gitops: {argocd: {application: argocd/argo-ignore}}\n  git:", 1))
 
 	statuses := func(r result) map[string]drift.Status {
 		t.Helper()
