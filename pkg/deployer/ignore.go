@@ -19,9 +19,8 @@ import (
 // IgnoreDifference is one entry of an Application's spec.ignoreDifferences.
 // Argo CD selects objects by Group and Kind as globs (an empty one matches
 // only the empty group or kind), Name and Namespace exactly (empty: any),
-// and leaves out each JSON pointer's field on both sides and the fields the
-// managers own in the cluster; the jq path expressions are not evaluated
-// here.
+// and leaves out each JSON pointer's field on both sides, the fields the
+// managers own in the cluster, and what the jq path expressions select.
 type IgnoreDifference struct {
 	Group, Kind, Name, Namespace string
 	JSONPointers                 []string
@@ -52,14 +51,12 @@ func ignoreDifferences(u *unstructured.Unstructured) []IgnoreDifference {
 
 // IgnoreRules turns ignoreDifferences into the fabric's ignore rules: one
 // per managed kind an entry selects, with the entry's name, namespace and
-// JSON pointers, and one with its managed-fields managers (whose fields in
-// the cluster win over Git). Notes say what is not followed: jq path
-// expressions (not evaluated), pointers that do not parse.
+// JSON pointers, one with its managed-fields managers (whose fields in the
+// cluster win over Git) and one with its jq path expressions. Notes say
+// what is not followed: pointers and expressions that do not parse.
 // app names the Application in the notes.
 func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreRule, notes []string) {
-	var jq int
 	for i, e := range entries {
-		jq += len(e.JQPathExpressions)
 		// A name with glob characters is no Kubernetes name: it selects nothing.
 		if strings.ContainsAny(e.Name, `*?[\`) {
 			continue
@@ -67,6 +64,19 @@ func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreR
 		if len(e.ManagedFieldsManagers) > 0 {
 			for _, k := range selected(e) {
 				rules = append(rules, fabric.IgnoreRule{Kind: k, Name: e.Name, Namespace: e.Namespace, Managers: e.ManagedFieldsManagers})
+			}
+		}
+		var exprs []string
+		for _, x := range e.JQPathExpressions {
+			if _, err := drift.CompileJQ(x); err != nil {
+				notes = append(notes, fmt.Sprintf("Argo CD Application %s: ignoreDifferences[%d]: %v; not followed", app, i, err))
+				continue
+			}
+			exprs = append(exprs, x)
+		}
+		if len(exprs) > 0 {
+			for _, k := range selected(e) {
+				rules = append(rules, fabric.IgnoreRule{Kind: k, Name: e.Name, Namespace: e.Namespace, JQPathExpressions: exprs})
 			}
 		}
 		if len(e.JSONPointers) == 0 {
@@ -86,9 +96,6 @@ func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreR
 		for _, k := range selected(e) {
 			rules = append(rules, fabric.IgnoreRule{Kind: k, Name: e.Name, Namespace: e.Namespace, Paths: paths})
 		}
-	}
-	if jq > 0 {
-		notes = append(notes, fmt.Sprintf("Argo CD Application %s ignores differences by %d jq path expression(s), which kubectl-hnp does not evaluate: drift may show fields Argo CD leaves out (add them to the fabric's ignore rules)", app, jq))
 	}
 	return rules, notes
 }

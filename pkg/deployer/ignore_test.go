@@ -14,8 +14,9 @@ import (
 // An Application's ignoreDifferences become the fabric's ignore rules as
 // Argo CD selects objects: group and kind as globs (empty: only the empty
 // group or kind, so no Hedgehog kind), name and namespace exactly; JSON
-// pointers and managed-fields managers become rules. What drift cannot
-// follow is a note: jq path expressions, pointers that do not parse.
+// pointers, managed-fields managers and jq path expressions become rules.
+// What drift cannot follow is a note: pointers and expressions that do not
+// parse.
 func TestIgnoreRules(t *testing.T) {
 	u := &unstructured.Unstructured{}
 	if err := yaml.Unmarshal([]byte(`
@@ -37,9 +38,9 @@ spec:
   - group: apps
     kind: Deployment
     jsonPointers: [/spec/replicas]
-  - group: "*"
-    kind: "*"
-    jqPathExpressions: [.metadata.labels, .spec.x]
+  - group: "*.githedgehog.com"
+    kind: "VPC*"
+    jqPathExpressions: [.metadata.labels, ".spec[("]
   - group: wiring.githedgehog.com
     kind: Connection
     namespace: lab
@@ -58,6 +59,9 @@ status: {}
 		{Kind: "VPC", Name: "vpc-1", Namespace: "lab", Paths: []string{"/spec/subnets/default/vlan"}},
 		{Kind: "Switch", Paths: []string{"/spec/description"}},
 		{Kind: "SwitchGroup", Paths: []string{"/spec/description"}},
+		{Kind: "VPC", JQPathExpressions: []string{".metadata.labels"}},
+		{Kind: "VPCAttachment", JQPathExpressions: []string{".metadata.labels"}},
+		{Kind: "VPCPeering", JQPathExpressions: []string{".metadata.labels"}},
 		{Kind: "Connection", Namespace: "lab", Managers: []string{"hedgehog-controller"}},
 	}
 	if d := cmp.Diff(want, s.Ignores); d != "" {
@@ -66,7 +70,7 @@ status: {}
 	notes := strings.Join(s.IgnoreNotes, "\n")
 	for _, w := range []string{
 		`Argo CD Application argocd/lab: ignoreDifferences[0]: "not-a-pointer" is not a JSON pointer; not followed`,
-		"Argo CD Application argocd/lab ignores differences by 2 jq path expression(s), which kubectl-hnp does not evaluate",
+		`Argo CD Application argocd/lab: ignoreDifferences[4]: jq path expression ".spec[("`,
 	} {
 		if !strings.Contains(notes, w) {
 			t.Errorf("no note %q in\n%s", w, notes)

@@ -96,10 +96,11 @@ type comparer struct {
 	// universal is true when every rule applies to every object.
 	universal bool
 	managers  []compiledManagers
+	jq        []compiledJQ
 }
 
 func newComparer(opts Options) *comparer {
-	c := &comparer{opts: opts, rules: compileRules(opts), universal: true, managers: compileManagers(opts.Managers)}
+	c := &comparer{opts: opts, rules: compileRules(opts), universal: true, managers: compileManagers(opts.Managers), jq: compileJQ(opts.JQ)}
 	for _, r := range c.rules {
 		if (r.kind != "" && r.kind != "*") || r.name != "" || r.namespace != "" {
 			c.universal = false
@@ -148,7 +149,7 @@ func (c *comparer) compareOne(w *walker, k resource.Key, d, a *resource.Object) 
 	default:
 		c.selectRules(w, k, a)
 		w.root = c.root(d, a)
-		r.Diffs = w.compareObjects(content(d), content(a))
+		r.Diffs = w.compareObjects(c.stripJQ(k, d), c.stripJQ(k, a))
 		r.Status = StatusInSync
 		if len(r.Diffs) > 0 {
 			r.Status = StatusDrifted

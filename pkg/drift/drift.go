@@ -65,6 +65,9 @@ type Options struct {
 	// Managers are rules by field owner: fields the named managers own in
 	// the cluster's copy of an object are not compared.
 	Managers []ManagerRule
+	// JQ are rules by jq path expression: what they select is deleted from
+	// each side before the comparison.
+	JQ []JQRule
 	// Model is the write-path model of the fabric's CRDs: with it, fields
 	// the server prunes are not compared and a field only in the cluster is
 	// judged against its schema default. Without it (or for a kind it does

@@ -68,11 +68,11 @@ func ParseIgnore(s string) (Rule, error) {
 func RulesFromConfig(cfg []fabric.IgnoreRule) ([]Rule, error) {
 	var out []Rule
 	for i, c := range cfg {
-		if len(c.Paths) == 0 && len(c.Managers) == 0 {
-			return nil, fmt.Errorf("ignore rule %d: no paths and no managers", i+1)
+		if len(c.Paths) == 0 && len(c.Managers) == 0 && len(c.JQPathExpressions) == 0 {
+			return nil, fmt.Errorf("ignore rule %d: no paths, managers or jqPathExpressions", i+1)
 		}
 		if len(c.Paths) == 0 {
-			// Managers alone: the kind and name must still be good.
+			// Managers or jq alone: the kind and name must still be good.
 			if _, err := newRule(c.Kind, c.Name, "/metadata"); err != nil {
 				return nil, fmt.Errorf("ignore rule %d: %w", i+1, err)
 			}

@@ -284,3 +284,77 @@ spec:
 		t.Error("an unknown kind with managers alone was accepted")
 	}
 }
+
+// A rule by jq path expression deletes what the expression selects from
+// each side before the comparison, evaluated on each side, as Argo CD's
+// jqPathExpressions: a list item selected by a field is dropped wherever
+// it sits, so the items after it compare with their counterparts. The
+// views show the same.
+func TestJQRules(t *testing.T) {
+	desired := obj(t, `
+kind: VPC
+metadata: {name: vpc-1, namespace: lab}
+spec:
+  subnets:
+    s1: {vlan: 1, dhcp: {enable: true}}
+  links: [{port: E1/1, speed: 10}, {port: E1/3, speed: 10}]
+`)
+	actual := obj(t, `
+kind: VPC
+metadata: {name: vpc-1, namespace: lab}
+spec:
+  subnets:
+    s1: {vlan: 11, dhcp: {enable: true}}
+  links: [{port: E1/1, speed: 10}, {port: E1/2, speed: 25}, {port: E1/3, speed: 40}]
+`)
+	tests := []struct {
+		name string
+		rule JQRule
+		want []string
+	}{
+		{name: "none", want: []string{"/spec/links", "/spec/subnets/s1/vlan"}},
+		{name: "a list item by field", rule: JQRule{Kind: "vpc", Expressions: []string{`.spec.links[] | select(.port == "E1/2")`}},
+			want: []string{"/spec/links/1/speed", "/spec/subnets/s1/vlan"}},
+		{name: "several", rule: JQRule{Namespace: "lab", Expressions: []string{`.spec.links[] | select(.port == "E1/2")`, `.spec.links[].speed`, `.spec.subnets[].vlan`}},
+			want: nil},
+		{name: "another namespace", rule: JQRule{Namespace: "other", Expressions: []string{`.spec`}},
+			want: []string{"/spec/links", "/spec/subnets/s1/vlan"}},
+		{name: "an expression failing on the object leaves it", rule: JQRule{Expressions: []string{`.spec.subnets[0]`}},
+			want: []string{"/spec/links", "/spec/subnets/s1/vlan"}},
+	}
+	before := deepCopy(desired.Obj.Object)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := Options{}
+			if tt.rule.Expressions != nil {
+				opts.JQ = []JQRule{tt.rule}
+			}
+			r := compareOne(t, desired, actual, opts)
+			var got []string
+			for _, d := range r.Diffs {
+				got = append(got, d.Path)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("paths (-want +got):\n%s", d)
+			}
+			git, cluster := Views(desired, actual, opts)
+			if (len(tt.want) == 0) != cmp.Equal(git, cluster) {
+				t.Errorf("views equal %v with %d diffs:\n%v\n%v", cmp.Equal(git, cluster), len(tt.want), git, cluster)
+			}
+		})
+	}
+	if d := cmp.Diff(before, interface{}(desired.Obj.Object)); d != "" {
+		t.Errorf("the rules changed the object's own content:\n%s", d)
+	}
+	// From the config; an expression that does not parse is an error.
+	cfg := []fabric.IgnoreRule{{Kind: "vpc", JQPathExpressions: []string{".spec.links"}}}
+	if got, err := JQRulesFromConfig(cfg); err != nil || len(got) != 1 || got[0].Kind != "VPC" {
+		t.Errorf("JQRulesFromConfig = %+v, %v", got, err)
+	}
+	if _, err := RulesFromConfig(cfg); err != nil {
+		t.Errorf("a rule of jq alone: %v", err)
+	}
+	if _, err := JQRulesFromConfig([]fabric.IgnoreRule{{JQPathExpressions: []string{".spec[("}}}); err == nil || !strings.Contains(err.Error(), `jq path expression ".spec[("`) {
+		t.Errorf("a bad expression: %v", err)
+	}
+}

@@ -33,17 +33,18 @@ func Views(desired, actual *resource.Object, opts Options) (git, cluster map[str
 	}
 	c.selectRules(w, key, actual)
 	w.root = c.root(desired, actual)
+	dc, ac := c.stripJQ(key, desired), c.stripJQ(key, actual)
 	if desired != nil {
 		w.reset(nil)
-		git = asMap(w.prune(content(desired)))
+		git = asMap(w.prune(dc))
 	}
 	if actual != nil {
 		if desired == nil {
 			w.reset(nil)
-			cluster = asMap(w.prune(content(actual)))
+			cluster = asMap(w.prune(ac))
 		} else {
 			cluster = asMap(deepCopy(git))
-			for _, d := range w.compareObjects(content(desired), content(actual)) {
+			for _, d := range w.compareObjects(dc, ac) {
 				segs, _ := ParsePointer(d.Path)
 				applyDiff(cluster, segs, d)
 			}

@@ -101,6 +101,9 @@ type IgnoreRule struct {
 	// Managers are field managers whose fields in the cluster's copy are
 	// not compared (drift.ManagerRule).
 	Managers []string `json:"managers,omitempty" mapstructure:"managers"`
+	// JQPathExpressions are jq path expressions whose paths are deleted
+	// from each side before the comparison (drift.JQRule).
+	JQPathExpressions []string `json:"jqPathExpressions,omitempty" mapstructure:"jqPathExpressions"`
 }
 
 // Namespace returns the fabric's namespace: cluster.namespace, else the

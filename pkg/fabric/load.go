@@ -156,8 +156,8 @@ func (f *Fabric) Validate() error {
 				return fmt.Errorf("fabric %q: ignore[%d]: %w", f.Name, i, &kinds.UnknownKindError{Name: r.Kind})
 			}
 		}
-		if len(r.Paths) == 0 && len(r.Managers) == 0 {
-			return fmt.Errorf("fabric %q: ignore[%d]: paths and managers are empty", f.Name, i)
+		if len(r.Paths) == 0 && len(r.Managers) == 0 && len(r.JQPathExpressions) == 0 {
+			return fmt.Errorf("fabric %q: ignore[%d]: paths, managers and jqPathExpressions are empty", f.Name, i)
 		}
 		for _, p := range r.Paths {
 			if !strings.HasPrefix(p, "/") {

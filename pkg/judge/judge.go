@@ -37,10 +37,15 @@ func Options(fab *fabric.Fabric, model *writepath.Model, s Settings) (drift.Opti
 	if err != nil {
 		return drift.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", fab.Name, err)
 	}
+	jq, err := drift.JQRulesFromConfig(fab.Ignore)
+	if err != nil {
+		return drift.Options{}, fmt.Errorf("fabric %s: ignore rules in the config file: %w", fab.Name, err)
+	}
 	return drift.Options{
 		Strict:         s.Strict,
 		Ignores:        append(rules, s.Ignores...),
 		Managers:       drift.ManagerRulesFromConfig(fab.Ignore),
+		JQ:             jq,
 		BuiltinIgnores: !s.NoBuiltinIgnores,
 		Model:          model,
 	}, nil

@@ -14,10 +14,12 @@ import (
 )
 
 // The fabric's Argo CD Application leaves vpc-1's VLAN out of its diff
-// (spec.ignoreDifferences), and lets a controller's fields of vpc-3 win
-// (managedFieldsManagers): drift does too, on the live cluster, on a
+// (spec.ignoreDifferences), lets a controller's fields of vpc-3 win
+// (managedFieldsManagers) and deletes vpc-4's VLANs before comparing
+// (jqPathExpressions): drift does too, on the live cluster, on a
 // snapshot and in --watch, and says what of the Application it cannot
-// follow (a jq path expression). --no-deployer-ignores compares the field.
+// follow (a jq path expression that does not parse). --no-deployer-ignores
+// compares the fields.
 func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 	const ns = "argo-ignore"
 	inNS := "  namespace: " + ns + "\n"
@@ -25,7 +27,9 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		"vpc-1.yaml": adoptVPC("vpc-1", "1001", ""),
 		"vpc-2.yaml": adoptVPC("vpc-2", "1002", ""),
 		"vpc-3.yaml": adoptVPC("vpc-3", "1003", ""),
-	}, adoptVPC("vpc-1", "1091", inNS)+"---\n"+adoptVPC("vpc-2", "1092", inNS)+"---\n"+adoptVPC("vpc-3", "1003", inNS))
+		"vpc-4.yaml": adoptVPC("vpc-4", "1004", ""),
+	}, strings.Join([]string{adoptVPC("vpc-1", "1091", inNS), adoptVPC("vpc-2", "1092", inNS), adoptVPC("vpc-3", "1003", inNS),
+		adoptVPC("vpc-4", "1094", inNS)}, "---\n"))
 	// A controller sets vpc-3's VLAN (and owns it in managedFields).
 	if _, err := lab.Dynamic().Resource(vpcGVR).Namespace(ns).Patch(t.Context(), "vpc-3", types.MergePatchType,
 		[]byte(`{"spec":{"subnets":{"default":{"vlan":1093}}}}`), metav1.PatchOptions{FieldManager: "fabric-ctrl"}); err != nil {
@@ -36,7 +40,9 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		"ignoreDifferences": []interface{}{
 			map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-1", "namespace": ns,
 				"jsonPointers": []interface{}{"/spec/subnets/default/vlan"}},
-			map[string]interface{}{"group": "*", "kind": "*", "jqPathExpressions": []interface{}{".metadata.annotations"}},
+			map[string]interface{}{"group": "*", "kind": "*", "jqPathExpressions": []interface{}{".spec[("}},
+			map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-4",
+				"jqPathExpressions": []interface{}{".spec.subnets[].vlan"}},
 			map[string]interface{}{"group": "vpc.githedgehog.com", "kind": "VPC", "name": "vpc-3",
 				"managedFieldsManagers": []interface{}{"fabric-ctrl"}},
 		},
@@ -53,18 +59,18 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		}
 		return out
 	}
-	const jqNote = "Warning: fabric t: Argo CD Application argocd/argo-ignore ignores differences by 1 jq path expression(s), which kubectl-hnp does not evaluate"
+	const jqNote = `Warning: fabric t: Argo CD Application argocd/argo-ignore: ignoreDifferences[1]: jq path expression ".spec[(": `
 
 	r := h.run("drift", "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync {
-		t.Errorf("drift: exit %d, %v; want vpc-1 in sync (its VLAN ignored by the Application), vpc-3 too (its VLAN owned by a trusted manager), vpc-2 drifted\n%s", r.code, got, r.stderr)
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync || got["vpc-4"] != drift.StatusInSync {
+		t.Errorf("drift: exit %d, %v; want vpc-1 in sync (its VLAN ignored by the Application), vpc-3 too (its VLAN owned by a trusted manager), vpc-4 too (its VLANs deleted by jq), vpc-2 drifted\n%s", r.code, got, r.stderr)
 	}
 	if !strings.Contains(r.stderr, jqNote) {
-		t.Errorf("no note on the jq path expression in:\n%s", r.stderr)
+		t.Errorf("no note on the jq path expression that does not parse in:\n%s", r.stderr)
 	}
 
 	r = h.run("drift", "--no-deployer-ignores", "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusDrifted || strings.Contains(r.stderr, jqNote) {
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusDrifted || got["vpc-4"] != drift.StatusDrifted || strings.Contains(r.stderr, jqNote) {
 		t.Errorf("--no-deployer-ignores: exit %d, %v\n%s", r.code, got, r.stderr)
 	}
 
@@ -73,7 +79,7 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		t.Fatalf("sync --save-snapshot: exit %d: %s", r.code, r.stderr)
 	}
 	r = h.run("drift", "--snapshot", snap, "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync {
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync || got["vpc-4"] != drift.StatusInSync {
 		t.Errorf("drift --snapshot: exit %d, %v\n%s", r.code, got, r.stderr)
 	}
 
@@ -85,7 +91,7 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 			sync[f[0]] = f[2] // NAME NAMESPACE SYNC ...
 		}
 	}
-	if sync["vpc-1"] != "inSync" || sync["vpc-2"] != "drifted" || sync["vpc-3"] != "inSync" {
+	if sync["vpc-1"] != "inSync" || sync["vpc-2"] != "drifted" || sync["vpc-3"] != "inSync" || sync["vpc-4"] != "inSync" {
 		t.Errorf("list's SYNC column %v, want vpc-1 inSync, vpc-2 drifted:\n%s", sync, r.stdout)
 	}
 
@@ -113,7 +119,7 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		if code, stderr := stop(); code != 0 || !strings.Contains(stderr, jqNote) {
 			t.Errorf("exit %d, want 0 and the jq note: %s", code, stderr)
 		}
-		if strings.Contains(out.String(), `"name":"vpc-1"`) || strings.Contains(out.String(), `"name":"vpc-3"`) {
+		if s := out.String(); strings.Contains(s, `"name":"vpc-1"`) || strings.Contains(s, `"name":"vpc-3"`) || strings.Contains(s, `"name":"vpc-4"`) {
 			t.Errorf("a line for vpc-1, whose only difference the Application ignores:\n%s", out.String())
 		}
 	})

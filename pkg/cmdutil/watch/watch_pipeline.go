@@ -47,7 +47,8 @@ func (p *pipelineWatch) followIgnores() bool {
 	}
 	s := p.st.Deployer.Status
 	if slices.EqualFunc(s.Ignores, p.ignores, func(a, b fabric.IgnoreRule) bool {
-		return a.Kind == b.Kind && a.Name == b.Name && a.Namespace == b.Namespace && slices.Equal(a.Paths, b.Paths) && slices.Equal(a.Managers, b.Managers)
+		return a.Kind == b.Kind && a.Name == b.Name && a.Namespace == b.Namespace && slices.Equal(a.Paths, b.Paths) &&
+			slices.Equal(a.Managers, b.Managers) && slices.Equal(a.JQPathExpressions, b.JQPathExpressions)
 	}) {
 		return false
 	}

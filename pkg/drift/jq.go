@@ -1,0 +1,177 @@
+package drift
+
+// Rules by jq path expression, as Argo CD's jqPathExpressions: the
+// expressions' paths are deleted from each side before the comparison.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/itchyny/gojq"
+
+	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
+)
+
+// JQRule leaves out of the comparison of the objects it selects what its
+// jq path expressions select: each side is compared as `del(EXPR)` leaves
+// it, each expression evaluated on that side (so `.spec.list[] |
+// select(.name == "x")` drops that item wherever it is on either side).
+type JQRule struct {
+	// Kind, Name and Namespace select objects as a Rule's do.
+	Kind, Name, Namespace string
+	Expressions           []string
+}
+
+// jqTimeout bounds one expression on one object, as Argo CD bounds it.
+const jqTimeout = time.Second
+
+// CompileJQ compiles a jq path expression as a deletion, del(EXPR).
+func CompileJQ(expr string) (*gojq.Code, error) {
+	q, err := gojq.Parse("del(" + expr + ")")
+	if err != nil {
+		return nil, fmt.Errorf("jq path expression %q: %w", expr, err)
+	}
+	code, err := gojq.Compile(q)
+	if err != nil {
+		return nil, fmt.Errorf("jq path expression %q: %w", expr, err)
+	}
+	return code, nil
+}
+
+// JQRulesFromConfig returns the rules by jq path expression of a fabric's
+// configuration (the ignore rules with jqPathExpressions), every
+// expression compiled to check it.
+func JQRulesFromConfig(cfg []fabric.IgnoreRule) ([]JQRule, error) {
+	var out []JQRule
+	for i, c := range cfg {
+		if len(c.JQPathExpressions) == 0 {
+			continue
+		}
+		for _, e := range c.JQPathExpressions {
+			if _, err := CompileJQ(e); err != nil {
+				return nil, fmt.Errorf("ignore rule %d: %w", i+1, err)
+			}
+		}
+		kind := c.Kind
+		if k, ok := kinds.Lookup(kind); ok {
+			kind = k.Kind
+		}
+		out = append(out, JQRule{Kind: kind, Name: c.Name, Namespace: c.Namespace, Expressions: c.JQPathExpressions})
+	}
+	return out, nil
+}
+
+// compiledJQ is a JQRule ready for matching.
+type compiledJQ struct {
+	sel   compiledRule
+	codes []*gojq.Code
+}
+
+func compileJQ(rules []JQRule) []compiledJQ {
+	out := make([]compiledJQ, 0, len(rules))
+	for _, r := range rules {
+		c := compiledJQ{sel: compiledRule{kind: r.Kind, name: r.Name, namespace: r.Namespace}}
+		if k, ok := kinds.Lookup(r.Kind); ok {
+			c.sel.kind = k.Kind
+		}
+		for _, e := range r.Expressions {
+			if code, err := CompileJQ(e); err == nil { // checked when the rule was made
+				c.codes = append(c.codes, code)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// stripJQ returns an object's content with what the jq rules selecting k
+// select deleted, or the content itself when no rule selects k. An
+// expression that fails on the object leaves it as it was (as Argo CD
+// does).
+func (c *comparer) stripJQ(k resource.Key, o *resource.Object) map[string]interface{} {
+	m := content(o)
+	if len(c.jq) == 0 || o == nil {
+		return m
+	}
+	var v any
+	for _, r := range c.jq {
+		if !r.sel.appliesTo(k.Kind, k.Namespace, k.Name) {
+			continue
+		}
+		if v == nil {
+			v = jqValue(m)
+		}
+		for _, code := range r.codes {
+			v = runJQ(code, v)
+		}
+	}
+	if v == nil {
+		return m
+	}
+	out, ok := fromJQ(v).(map[string]interface{})
+	if !ok {
+		return m
+	}
+	return out
+}
+
+// fromJQ turns gojq's ints back into the int64 of unstructured content.
+func fromJQ(v any) any {
+	switch t := v.(type) {
+	case map[string]interface{}:
+		for k, x := range t {
+			t[k] = fromJQ(x)
+		}
+	case []interface{}:
+		for i, x := range t {
+			t[i] = fromJQ(x)
+		}
+	case int:
+		return int64(t)
+	}
+	return v
+}
+
+// runJQ runs a deletion on v, returning v itself when it fails.
+func runJQ(code *gojq.Code, v any) any {
+	ctx, cancel := context.WithTimeout(context.Background(), jqTimeout)
+	defer cancel()
+	got, ok := code.RunWithContext(ctx, v).Next()
+	if !ok {
+		return v
+	}
+	if _, isErr := got.(error); isErr {
+		return v
+	}
+	return got
+}
+
+// jqValue copies an object's content into the values gojq takes: int64
+// and the other integer types become int. The content is not modified.
+func jqValue(v any) any {
+	switch t := v.(type) {
+	case map[string]interface{}:
+		out := make(map[string]interface{}, len(t))
+		for k, x := range t {
+			out[k] = jqValue(x)
+		}
+		return out
+	case []interface{}:
+		out := make([]interface{}, len(t))
+		for i, x := range t {
+			out[i] = jqValue(x)
+		}
+		return out
+	case int64:
+		return int(t)
+	case int32:
+		return int(t)
+	case float32:
+		return float64(t)
+	default:
+		return v
+	}
+}
