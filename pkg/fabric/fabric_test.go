@@ -25,6 +25,7 @@ fabrics:
   ignore:
   - {kind: Switch, name: "leaf-*", paths: ["/spec/boot/mac"]}
   - {kind: Connection, namespace: fab, managers: [my-controller]}
+  - {kind: VPC, jqPathExpressions: [".spec.subnets[].vlan"]}
   gitops: {flux: {kustomization: flux-system/lab}}
 - name: prod
   git: {url: "git@git.example.com:net/fabrics.git", dir: fabrics/prod, auth: {sshKey: ~/.ssh/id_ed25519}}
@@ -58,7 +59,7 @@ func TestLoadReadsEveryField(t *testing.T) {
 	if c := lab.Cluster; c.Kubeconfig != "~/.kube/config" || c.Context != "lab-ctrl" || c.Namespace != "fab" || len(c.Namespaces) != 0 {
 		t.Errorf("cluster = %+v", lab.Cluster)
 	}
-	if len(lab.Ignore) != 2 || lab.Ignore[0].Kind != "Switch" || lab.Ignore[0].Name != "leaf-*" || lab.Ignore[0].Paths[0] != "/spec/boot/mac" ||
+	if len(lab.Ignore) != 3 || len(lab.Ignore[2].JQPathExpressions) != 1 || lab.Ignore[2].JQPathExpressions[0] != ".spec.subnets[].vlan" || lab.Ignore[0].Kind != "Switch" || lab.Ignore[0].Name != "leaf-*" || lab.Ignore[0].Paths[0] != "/spec/boot/mac" ||
 		lab.Ignore[1].Namespace != "fab" || len(lab.Ignore[1].Managers) != 1 || lab.Ignore[1].Managers[0] != "my-controller" {
 		t.Errorf("ignore = %+v", lab.Ignore)
 	}
