@@ -163,11 +163,7 @@ spec:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := compareOne(t, desired, actual, tt.opts)
-			var got []string
-			for _, d := range r.Diffs {
-				got = append(got, d.Path)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
+			if d := cmp.Diff(tt.want, pathsOf(r)); d != "" {
 				t.Errorf("paths (-want +got):\n%s", d)
 			}
 		})
@@ -263,11 +259,7 @@ spec:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := compareOne(t, desired, actual, Options{Managers: tt.rules})
-			var got []string
-			for _, d := range r.Diffs {
-				got = append(got, d.Path)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
+			if d := cmp.Diff(tt.want, pathsOf(r)); d != "" {
 				t.Errorf("paths (-want +got):\n%s", d)
 			}
 		})
@@ -330,11 +322,7 @@ spec:
 				opts.JQ = []JQRule{tt.rule}
 			}
 			r := compareOne(t, desired, actual, opts)
-			var got []string
-			for _, d := range r.Diffs {
-				got = append(got, d.Path)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
+			if d := cmp.Diff(tt.want, pathsOf(r)); d != "" {
 				t.Errorf("paths (-want +got):\n%s", d)
 			}
 			git, cluster := Views(desired, actual, opts)
@@ -357,4 +345,13 @@ spec:
 	if _, err := JQRulesFromConfig([]fabric.IgnoreRule{{JQPathExpressions: []string{".spec[("}}}); err == nil || !strings.Contains(err.Error(), `jq path expression ".spec[("`) {
 		t.Errorf("a bad expression: %v", err)
 	}
+}
+
+// pathsOf returns the paths of a result's differences, in order.
+func pathsOf(r ResourceResult) []string {
+	var out []string
+	for _, d := range r.Diffs {
+		out = append(out, d.Path)
+	}
+	return out
 }

@@ -120,19 +120,12 @@ func (c *comparer) stripJQ(k resource.Key, o *resource.Object) map[string]interf
 
 // fromJQ turns gojq's ints back into the int64 of unstructured content.
 func fromJQ(v any) any {
-	switch t := v.(type) {
-	case map[string]interface{}:
-		for k, x := range t {
-			t[k] = fromJQ(x)
+	return copyWith(v, func(x any) any {
+		if i, ok := x.(int); ok {
+			return int64(i)
 		}
-	case []interface{}:
-		for i, x := range t {
-			t[i] = fromJQ(x)
-		}
-	case int:
-		return int64(t)
-	}
-	return v
+		return x
+	})
 }
 
 // runJQ runs a deletion on v, returning v itself when it fails.
@@ -152,26 +145,15 @@ func runJQ(code *gojq.Code, v any) any {
 // jqValue copies an object's content into the values gojq takes: int64
 // and the other integer types become int. The content is not modified.
 func jqValue(v any) any {
-	switch t := v.(type) {
-	case map[string]interface{}:
-		out := make(map[string]interface{}, len(t))
-		for k, x := range t {
-			out[k] = jqValue(x)
+	return copyWith(v, func(x any) any {
+		switch t := x.(type) {
+		case int64:
+			return int(t)
+		case int32:
+			return int(t)
+		case float32:
+			return float64(t)
 		}
-		return out
-	case []interface{}:
-		out := make([]interface{}, len(t))
-		for i, x := range t {
-			out[i] = jqValue(x)
-		}
-		return out
-	case int64:
-		return int(t)
-	case int32:
-		return int(t)
-	case float32:
-		return float64(t)
-	default:
-		return v
-	}
+		return x
+	})
 }

@@ -205,20 +205,27 @@ func isList(v interface{}) bool {
 	return ok
 }
 
-func deepCopy(v interface{}) interface{} {
+func deepCopy(v interface{}) interface{} { return copyWith(v, nil) }
+
+// copyWith deep-copies the maps and lists of v, passing every other value
+// through leaf when it is set.
+func copyWith(v interface{}, leaf func(interface{}) interface{}) interface{} {
 	switch t := v.(type) {
 	case map[string]interface{}:
 		out := make(map[string]interface{}, len(t))
 		for k, c := range t {
-			out[k] = deepCopy(c)
+			out[k] = copyWith(c, leaf)
 		}
 		return out
 	case []interface{}:
 		out := make([]interface{}, len(t))
 		for i, c := range t {
-			out[i] = deepCopy(c)
+			out[i] = copyWith(c, leaf)
 		}
 		return out
+	}
+	if leaf != nil {
+		return leaf(v)
 	}
 	return v
 }
