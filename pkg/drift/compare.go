@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 
 	"github.com/githedgehog/kubectl-hnp/internal/jsonvalue"
-	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 	"github.com/githedgehog/kubectl-hnp/pkg/writepath"
 )
@@ -184,10 +183,7 @@ type compiledManagers struct {
 func compileManagers(rules []ManagerRule) []compiledManagers {
 	out := make([]compiledManagers, 0, len(rules))
 	for _, r := range rules {
-		m := compiledManagers{sel: compiledRule{kind: r.Kind, name: r.Name, namespace: r.Namespace}, managers: map[string]bool{}}
-		if k, ok := kinds.Lookup(r.Kind); ok {
-			m.sel.kind = k.Kind
-		}
+		m := compiledManagers{sel: selector(r.Kind, r.Name, r.Namespace), managers: map[string]bool{}}
 		for _, name := range r.Managers {
 			m.managers[name] = true
 		}

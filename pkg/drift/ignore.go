@@ -98,11 +98,8 @@ func ManagerRulesFromConfig(cfg []fabric.IgnoreRule) []ManagerRule {
 		if len(c.Managers) == 0 {
 			continue
 		}
-		kind := strings.TrimSpace(c.Kind)
-		if k, ok := kinds.Lookup(kind); ok {
-			kind = k.Kind
-		}
-		out = append(out, ManagerRule{Kind: kind, Name: c.Name, Namespace: c.Namespace, Managers: c.Managers})
+		sel := selector(c.Kind, c.Name, c.Namespace)
+		out = append(out, ManagerRule{Kind: sel.kind, Name: c.Name, Namespace: c.Namespace, Managers: c.Managers})
 	}
 	return out
 }
@@ -171,13 +168,21 @@ func compileRules(opts Options) []compiledRule {
 		if err != nil || len(segs) == 0 {
 			continue // ignoring the whole object is not a field rule
 		}
-		kind := r.Kind
-		if k, ok := kinds.Lookup(kind); ok {
-			kind = k.Kind
-		}
-		out = append(out, compiledRule{kind: kind, name: r.Name, namespace: r.Namespace, segs: segs})
+		c := selector(r.Kind, r.Name, r.Namespace)
+		c.segs = segs
+		out = append(out, c)
 	}
 	return out
+}
+
+// selector is a rule's choice of objects: its kind (any accepted name, as
+// the registry spells it), name glob and namespace.
+func selector(kind, name, namespace string) compiledRule {
+	kind = strings.TrimSpace(kind)
+	if k, ok := kinds.Lookup(kind); ok {
+		kind = k.Kind
+	}
+	return compiledRule{kind: kind, name: name, namespace: namespace}
 }
 
 // appliesTo reports whether the rule selects objects of this kind,

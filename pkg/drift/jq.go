@@ -11,7 +11,6 @@ import (
 	"github.com/itchyny/gojq"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
-	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
 	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
@@ -23,6 +22,10 @@ type JQRule struct {
 	// Kind, Name and Namespace select objects as a Rule's do.
 	Kind, Name, Namespace string
 	Expressions           []string
+
+	// codes are the expressions compiled (JQRulesFromConfig), so that the
+	// comparisons and views of a fabric do not compile them again.
+	codes []*gojq.Code
 }
 
 // jqTimeout bounds one expression on one object, as Argo CD bounds it.
@@ -43,23 +46,24 @@ func CompileJQ(expr string) (*gojq.Code, error) {
 
 // JQRulesFromConfig returns the rules by jq path expression of a fabric's
 // configuration (the ignore rules with jqPathExpressions), every
-// expression compiled to check it.
+// expression compiled once here: an expression that does not parse is an
+// error.
 func JQRulesFromConfig(cfg []fabric.IgnoreRule) ([]JQRule, error) {
 	var out []JQRule
 	for i, c := range cfg {
 		if len(c.JQPathExpressions) == 0 {
 			continue
 		}
+		sel := selector(c.Kind, c.Name, c.Namespace)
+		r := JQRule{Kind: sel.kind, Name: c.Name, Namespace: c.Namespace, Expressions: c.JQPathExpressions}
 		for _, e := range c.JQPathExpressions {
-			if _, err := CompileJQ(e); err != nil {
+			code, err := CompileJQ(e)
+			if err != nil {
 				return nil, fmt.Errorf("ignore rule %d: %w", i+1, err)
 			}
+			r.codes = append(r.codes, code)
 		}
-		kind := c.Kind
-		if k, ok := kinds.Lookup(kind); ok {
-			kind = k.Kind
-		}
-		out = append(out, JQRule{Kind: kind, Name: c.Name, Namespace: c.Namespace, Expressions: c.JQPathExpressions})
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -73,13 +77,12 @@ type compiledJQ struct {
 func compileJQ(rules []JQRule) []compiledJQ {
 	out := make([]compiledJQ, 0, len(rules))
 	for _, r := range rules {
-		c := compiledJQ{sel: compiledRule{kind: r.Kind, name: r.Name, namespace: r.Namespace}}
-		if k, ok := kinds.Lookup(r.Kind); ok {
-			c.sel.kind = k.Kind
-		}
-		for _, e := range r.Expressions {
-			if code, err := CompileJQ(e); err == nil { // checked when the rule was made
-				c.codes = append(c.codes, code)
+		c := compiledJQ{sel: selector(r.Kind, r.Name, r.Namespace), codes: r.codes}
+		if c.codes == nil { // a rule not made by JQRulesFromConfig
+			for _, e := range r.Expressions {
+				if code, err := CompileJQ(e); err == nil {
+					c.codes = append(c.codes, code)
+				}
 			}
 		}
 		out = append(out, c)

@@ -3,10 +3,7 @@ package gitstate
 import (
 	"context"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/memory"
 )
 
 // RemoteMoved asks the remote, with one listing of its refs (git
@@ -24,18 +21,12 @@ func (w *Workspace) RemoteMoved(ctx context.Context) (tip string, moved bool, er
 	if w.Local || w.fetched.IsZero() || w.Branch == "" {
 		return "", false, nil
 	}
-	// A remote of no repository: listing needs none, and the cache clone's
-	// lock is not taken.
-	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{w.loc.plain}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: w.auth})
+	ref, err := remoteRef(ctx, w.loc.plain, plumbing.NewBranchReferenceName(w.Branch), w.auth)
 	if err != nil {
 		return "", false, w.gitError("listing the refs of", w.Branch, err)
 	}
-	want := plumbing.NewBranchReferenceName(w.Branch)
-	for _, r := range refs {
-		if r.Name() == want {
-			return r.Hash().String(), r.Hash() != w.fetched, nil
-		}
+	if ref == nil {
+		return "", true, nil
 	}
-	return "", true, nil
+	return ref.Hash().String(), ref.Hash() != w.fetched, nil
 }
