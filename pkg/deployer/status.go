@@ -70,6 +70,11 @@ type Status struct {
 	Ignores     []fabric.IgnoreRule
 	IgnoreNotes []string
 
+	// SyncOptions are an Argo CD Application's spec.syncPolicy.syncOptions
+	// (Prune=false, ...): what every sync of it does, unless an object's
+	// own sync-options annotation says otherwise (PruneOptOut).
+	SyncOptions []string
+
 	// failed says the last attempt failed for good: Ready=False after
 	// reconciling LastAttempt, or stalled.
 	failed bool
@@ -180,6 +185,7 @@ func RevisionSHA(rev string) string {
 func argoStatus(u *unstructured.Unstructured) *Status {
 	s := &Status{Pipeline: drift.Pipeline{Tool: ToolArgoCD, Name: u.GetNamespace() + "/" + u.GetName(), Ready: ReadyUnknown}, current: true}
 	s.Ignores, s.IgnoreNotes = IgnoreRules(s.Name, ignoreDifferences(u))
+	s.SyncOptions, _, _ = unstructured.NestedStringSlice(u.Object, "spec", "syncPolicy", "syncOptions")
 	str := func(path ...string) string { v, _, _ := unstructured.NestedString(u.Object, path...); return v }
 	syncStatus, syncRev := str("status", "sync", "status"), str("status", "sync", "revision")
 	health := str("status", "health", "status")

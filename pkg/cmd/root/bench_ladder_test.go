@@ -120,6 +120,15 @@ func (r ladderRung) check(b *testing.B, run e2eRun) {
 	}
 }
 
+// mean is the average of xs.
+func mean(xs []float64) float64 {
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(len(xs))
+}
+
 // median is the middle value of xs (the mean of the two middle ones).
 func median(xs []float64) float64 {
 	s := slices.Sorted(slices.Values(xs))
@@ -133,7 +142,11 @@ func median(xs []float64) float64 {
 // rotating order, each output checked untimed, and reports per size the
 // median wall and CPU time, the median CPU time the control plane spent
 // meanwhile (kube-apiserver and etcd), the highest peak resident set size,
-// and the growth from each rung to the next. HNP_BENCH_BEFORE
+// and the growth from each rung to the next, of the medians and of the
+// means (-mean): the control plane's collections land on whichever run is
+// going, so a few iterations' medians scatter, and the ratio of the means
+// over many iterations is each rung's steady cost, the collections shared
+// out in proportion to the garbage each run causes. HNP_BENCH_BEFORE
 // names another kubectl-hnp binary (such as one built from main) whose runs
 // join the rotation, reported with the prefix before-.
 func BenchmarkLadderDrift(b *testing.B) {
@@ -180,6 +193,8 @@ func BenchmarkLadderDrift(b *testing.B) {
 			c.bin.servers[c.rung] = append(c.bin.servers[c.rung], (serverCPU(b, lab)-s0).Seconds()-scrape)
 			c.bin.peaks[c.rung] = max(c.bin.peaks[c.rung], r.peakMB())
 			st.rungs[c.rung].check(b, r)
+			b.Logf("iteration %d: %s%s: %s, CPU %s, server CPU %.3fs", n+1, c.bin.prefix, st.rungs[c.rung].name,
+				r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), c.bin.servers[c.rung][len(c.bin.servers[c.rung])-1])
 			b.StartTimer()
 		}
 		n++
@@ -198,6 +213,9 @@ func BenchmarkLadderDrift(b *testing.B) {
 			b.ReportMetric(median(bin.walls[i])/median(bin.walls[i-1]), step+"-time")
 			b.ReportMetric(median(bin.cpus[i])/median(bin.cpus[i-1]), step+"-cpu")
 			b.ReportMetric(median(bin.servers[i])/median(bin.servers[i-1]), step+"-server-cpu")
+			b.ReportMetric(mean(bin.walls[i])/mean(bin.walls[i-1]), step+"-time-mean")
+			b.ReportMetric(mean(bin.cpus[i])/mean(bin.cpus[i-1]), step+"-cpu-mean")
+			b.ReportMetric(mean(bin.servers[i])/mean(bin.servers[i-1]), step+"-server-cpu-mean")
 			b.ReportMetric(bin.peaks[i]/bin.peaks[i-1], step+"-peak")
 		}
 	}

@@ -292,3 +292,75 @@ func pruned(p sync.FabricPlan) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// What the deployer is told to leave, sync leaves: an object whose own
+// sync-options say Prune=false or Prune=confirm, or whose Application's
+// syncOptions say Prune=false (unless the object says Prune=true), or
+// that Flux must not prune, is not pruned whatever the evidence; an object
+// Flux must not apply (ssa: Ignore in the cluster, reconcile: disabled in
+// Git) is neither applied nor created.
+func TestSyncLeavesWhatTheDeployerIsToldToLeave(t *testing.T) {
+	const ns = "sync-optout"
+	vpc := func(name, meta string) string {
+		return "---\napiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
+			"\n  annotations: {argocd.argoproj.io/tracking-id: \"lab:vpc.githedgehog.com/VPC:" + ns + "/" + name + "\"" + meta + "}\nspec: {}\n"
+	}
+	git := map[string]string{
+		"vpc-1.yaml": "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\n  labels: {team: a}\nspec: {}\n",
+		"vpc-2.yaml": "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-2\n  annotations: {kustomize.toolkit.fluxcd.io/reconcile: disabled}\nspec: {}\n",
+	}
+	cluster := "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\n  namespace: " + ns +
+		"\n  labels: {team: b}\n  annotations: {kustomize.toolkit.fluxcd.io/ssa: Ignore}\nspec: {}\n" +
+		vpc("vpc-false", `, argocd.argoproj.io/sync-options: "Prune=false"`) +
+		vpc("vpc-confirm", `, argocd.argoproj.io/sync-options: "Validate=false, Prune=confirm"`) +
+		vpc("vpc-app", "") +
+		vpc("vpc-override", `, argocd.argoproj.io/sync-options: "Prune=true"`) +
+		vpc("vpc-flux", `, kustomize.toolkit.fluxcd.io/prune: Disabled`)
+	h, _ := syncFabric(t, ns, git, cluster)
+	useArgoApplication(t, h, "lab", map[string]interface{}{"syncPolicy": map[string]interface{}{"syncOptions": []interface{}{"CreateNamespace=true", "Prune=false"}}}, nil)
+
+	r := h.run("sync", "--apply", "--prune", "--dry-run", "-o", "json")
+	plan := prunePlan(t, r)
+	if got := pruned(plan); r.code != 1 || got != "vpc-override=argocd app lab" || len(plan.Steps) != 1 {
+		t.Fatalf("exit %d, pruned %q, steps %+v\n%s", r.code, got, plan.Steps, r.stderr)
+	}
+	reasons := func(steps []sync.Step) string {
+		var out []string
+		for _, s := range steps {
+			out = append(out, s.Action+" "+s.Name+": "+strings.Join(s.Changes, ";"))
+		}
+		return strings.Join(out, "\n")
+	}
+	if got, want := reasons(plan.NotPruned), strings.Join([]string{
+		"keep vpc-app: not pruned: the Argo CD Application's syncOptions: Prune=false (Argo CD never prunes it)",
+		"keep vpc-confirm: not pruned: argocd.argoproj.io/sync-options: Prune=confirm (Argo CD prunes it only when confirmed there; delete it with kubectl)",
+		"keep vpc-false: not pruned: argocd.argoproj.io/sync-options: Prune=false (Argo CD never prunes it)",
+		"keep vpc-flux: not pruned: kustomize.toolkit.fluxcd.io/prune: Disabled (Flux never deletes it)",
+	}, "\n"); got != want {
+		t.Errorf("not pruned:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := reasons(plan.NotApplied), strings.Join([]string{
+		"keep vpc-1: not applied: kustomize.toolkit.fluxcd.io/ssa: Ignore in the cluster (Flux does not apply it)",
+		"keep vpc-2: not applied: kustomize.toolkit.fluxcd.io/reconcile: disabled in Git (Flux does not apply it)",
+	}, "\n"); got != want {
+		t.Errorf("not applied:\n%s\nwant\n%s", got, want)
+	}
+
+	r = h.run("sync", "--apply", "--prune", "--yes")
+	if r.code != 0 || !strings.Contains(r.stdout, "): prune 1 object; 2 objects not applied; 4 objects not pruned\n") ||
+		!strings.Contains(r.stdout, "keep   VPC sync-optout/vpc-1  not applied: kustomize.toolkit.fluxcd.io/ssa: Ignore in the cluster") {
+		t.Fatalf("sync: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := lab.Dynamic().Resource(vpcGVR).Namespace(ns).Get(context.Background(), "vpc-override", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("vpc-override not pruned: %v", err)
+	}
+	for _, name := range []string{"vpc-app", "vpc-confirm", "vpc-false", "vpc-flux"} {
+		liveVPC(t, ns, name)
+	}
+	if l := liveVPC(t, ns, "vpc-1").GetLabels()["team"]; l != "b" {
+		t.Errorf("vpc-1 label team=%q: applied over ssa: Ignore", l)
+	}
+	if _, err := lab.Dynamic().Resource(vpcGVR).Namespace(ns).Get(context.Background(), "vpc-2", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("vpc-2 created despite reconcile: disabled: %v", err)
+	}
+}

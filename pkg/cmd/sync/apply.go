@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -37,6 +38,20 @@ func (o *Options) planApply(ctx context.Context, p *fabricPlan) {
 	var candidates []Step
 	for _, r := range p.result.Resources {
 		key := r.Key()
+		if r.Status == drift.StatusDrifted || r.Status == drift.StatusMissingFromCluster {
+			// What the fabric's deployer is told not to apply, --apply
+			// does not apply either: its next run would not undo it.
+			var actual map[string]interface{}
+			if a := st.Actual[key]; a != nil {
+				actual = a.Obj.Object
+			}
+			if reason := deployer.ApplyOptOut(st.Desired[key].Obj.Object, actual); reason != "" {
+				s := newStep(actionKeep, r)
+				s.Changes = []string{"not applied: " + reason}
+				p.notApplied = append(p.notApplied, s)
+				continue
+			}
+		}
 		switch r.Status {
 		case drift.StatusDrifted:
 			s := newStep(actionApply, r)

@@ -123,8 +123,22 @@ func (o *Options) planPrune(ctx context.Context, p *fabricPlan, candidates []Ste
 	if ev == nil {
 		ev = o.newEvidence(p)
 	}
+	var appOptions []string
+	if d := p.state.Deployer; d != nil && d.Status != nil && d.Status.Tool == deployer.ToolArgoCD {
+		appOptions = d.Status.SyncOptions
+	}
+	if p.state.DeployerErr != nil {
+		p.notes = append(p.notes, fmt.Sprintf("the deployer could not be read (%v): an Argo CD Application's syncOptions (Prune=false) are not known; the objects' own annotations are followed", p.state.DeployerErr))
+	}
 	for _, s := range candidates {
 		key := resource.Key{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name}
+		// Whatever the evidence, an object its deployer is told never to
+		// delete stays: the operator protected it.
+		if reason := deployer.PruneOptOut(p.state.Actual[key].Obj.Object, appOptions); reason != "" {
+			s.Action, s.Changes = actionKeep, []string{"not pruned: " + reason}
+			p.kept = append(p.kept, s)
+			continue
+		}
 		if e := ev.find(ctx, p.state.Actual[key]); e != "" {
 			s.Changes, s.Evidence = []string{"delete"}, e
 			p.steps = append(p.steps, s)

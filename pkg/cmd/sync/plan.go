@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -66,6 +67,10 @@ type FabricPlan struct {
 	// of evidence that Git deployed them (action "keep", the reason in
 	// Changes).
 	NotPruned []Step `json:"notPruned"`
+	// NotApplied are the drifted and missing objects --apply leaves, as
+	// their deployer is told to leave them (Flux's ssa: Ignore, ...;
+	// action "keep", the reason in Changes).
+	NotApplied []Step `json:"notApplied"`
 	// Notes say what the plan leaves alone that the user named, and which
 	// evidence could not be read.
 	Notes []string `json:"notes"`
@@ -104,6 +109,8 @@ type fabricPlan struct {
 	// set, stands in for the real sources (tests).
 	kept     []Step
 	evidence *evidence
+	// notApplied are the objects --apply leaves, as their deployer does.
+	notApplied []Step
 
 	// inGit holds every key of Git when -l filtered it (nil without -l).
 	inGit map[resource.Key]bool
@@ -405,12 +412,15 @@ func (o *Options) printPlan(mode string, plans []*fabricPlan) error {
 	if o.Output == "json" {
 		out := Plan{APIVersion: PlanAPIVersion, Kind: PlanKind, Mode: mode, DryRun: o.DryRun, Fabrics: []FabricPlan{}}
 		for _, p := range plans {
-			fp := FabricPlan{Name: p.name(), GitRevision: revisionOf(p.state), Steps: p.steps, NotPruned: p.kept, Notes: p.notes}
+			fp := FabricPlan{Name: p.name(), GitRevision: revisionOf(p.state), Steps: p.steps, NotPruned: p.kept, NotApplied: p.notApplied, Notes: p.notes}
 			if fp.Steps == nil {
 				fp.Steps = []Step{}
 			}
 			if fp.NotPruned == nil {
 				fp.NotPruned = []Step{}
+			}
+			if fp.NotApplied == nil {
+				fp.NotApplied = []Step{}
 			}
 			if fp.Notes == nil {
 				fp.Notes = []string{}
@@ -456,11 +466,14 @@ func writePlan(b *strings.Builder, p *fabricPlan) {
 		}
 		todo = strings.Join(parts, ", ")
 	}
+	if len(p.notApplied) > 0 {
+		todo += "; " + counted(len(p.notApplied), "object") + " not applied"
+	}
 	if len(p.kept) > 0 {
 		todo += "; " + counted(len(p.kept), "object") + " not pruned"
 	}
 	fmt.Fprintf(b, "%s: %s\n", head, todo)
-	for _, s := range append(p.steps[:len(p.steps):len(p.steps)], p.kept...) {
+	for _, s := range slices.Concat(p.steps, p.notApplied, p.kept) {
 		for _, c := range s.Changes {
 			if s.Evidence != "" {
 				c += " (" + sanitize(s.Evidence) + ")"
