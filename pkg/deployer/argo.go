@@ -13,10 +13,14 @@ var getOptions = metav1.GetOptions{}
 // argo finds Argo CD's tracking of obj: an annotation whose tracking id
 // names obj itself (a copied annotation names another object), or an
 // instance label whose Application lists obj among its resources. With a
-// configured Application, only that one counts.
+// configured Application, only that one counts; with a known deployer
+// that is no Application, none does.
 func (f *Finder) argo(ctx context.Context, obj *unstructured.Unstructured) (Evidence, bool) {
 	ref := refOf(obj)
 	cfgNS, cfgName, configured := strings.Cut(f.Config.ArgoCDApplication, "/")
+	if !configured && f.Config.Known {
+		return Evidence{}, false
+	}
 	// The tracking id names an application of another namespace than Argo
 	// CD's own as "<namespace>_<name>".
 	isConfigured := func(app string) bool {

@@ -40,10 +40,17 @@ const (
 )
 
 // Config names the fabric's deployer objects, each "namespace/name"; an
-// empty field means: the one the object's labels or annotations name.
+// empty field means: the one the object's labels or annotations name,
+// unless Known.
 type Config struct {
 	FluxKustomization string
 	ArgoCDApplication string
+	// Known says the fabric's deployer is known (configured, or found by
+	// discovery, which matches its source with the fabric's Git): only the
+	// objects named above count. Another Kustomization or Application
+	// deploys something else — another fabric's directory in the same
+	// namespace, say — and what it applied is no evidence for this one.
+	Known bool
 }
 
 // Evidence says which deployer applied an object.
@@ -108,6 +115,9 @@ func (r objectRef) fluxID() string {
 func (f *Finder) flux(ctx context.Context, obj *unstructured.Unstructured) (Evidence, bool) {
 	ref := f.Config.FluxKustomization
 	if ref == "" {
+		if f.Config.Known {
+			return Evidence{}, false
+		}
 		l := obj.GetLabels()
 		if l[FluxNameLabel] == "" || l[FluxNamespaceLabel] == "" {
 			return Evidence{}, false

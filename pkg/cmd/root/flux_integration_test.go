@@ -127,6 +127,27 @@ func (l *fluxLoop) reconcile(t *testing.T) {
 	}
 }
 
+// reconciled asks Flux to reconcile now and waits until it has handled the
+// request (status.lastHandledReconcileAt) and is Ready at the head of main:
+// whatever Flux does to the cluster for that revision is done.
+func (l *fluxLoop) reconciled(t *testing.T) {
+	t.Helper()
+	now := time.Now()
+	if err := deployer.Reconcile(t.Context(), l.cp.Dynamic(), deployer.Ref{Tool: deployer.ToolFlux, Namespace: testbed.FluxNamespace, Name: "lab"}, now); err != nil {
+		t.Fatal(err)
+	}
+	stamp, head := now.Format(time.RFC3339Nano), testbed.Git(t, l.bare, "rev-parse", "main")
+	waitFor(t, "Flux to handle the reconcile request "+stamp, func(ctx context.Context) (bool, error) {
+		ks, err := l.cp.Dynamic().Resource(deployer.KustomizationGVR).Namespace(testbed.FluxNamespace).Get(ctx, "lab", metav1.GetOptions{})
+		if err != nil {
+			return false, err
+		}
+		handled, _, _ := unstructured.NestedString(ks.Object, "status", "lastHandledReconcileAt")
+		s := deployer.StatusOf(deployer.ToolFlux, ks)
+		return handled == stamp && s.Revision == head && s.Ready == deployer.ReadyTrue, nil
+	})
+}
+
 func (l *fluxLoop) suspend(t *testing.T, on bool) {
 	t.Helper()
 	patch := fmt.Sprintf(`{"spec":{"suspend":%v}}`, on)
@@ -579,6 +600,88 @@ func TestFluxLoop(t *testing.T) {
 		}
 	})
 
+	t.Run("what Flux is told to leave, sync leaves: ssa IfNotPresent, prune disabled", func(t *testing.T) {
+		// Two VPCs Flux creates and is then told to leave: vpc-5 it only
+		// creates when missing, vpc-6 it never deletes.
+		withMeta := func(name string, vlan int, annotation string) string {
+			return strings.Replace(fluxVPC(name, vlan), "  name: "+name+"\n", "  name: "+name+"\n  annotations: {"+annotation+"}\n", 1)
+		}
+		for name, doc := range map[string]string{
+			"vpc-5": withMeta("vpc-5", 1005, "kustomize.toolkit.fluxcd.io/ssa: IfNotPresent"),
+			"vpc-6": withMeta("vpc-6", 1006, "kustomize.toolkit.fluxcd.io/prune: disabled"),
+		} {
+			file := filepath.Join(t.TempDir(), name+".yaml")
+			if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if r := l.h.run("create", "-f", file, "--fabric", "lab", "--wait", "--reconcile", "--timeout", "2m"); r.code != 0 {
+				t.Fatalf("create %s: exit %d\n%s%s", name, r.code, r.stdout, r.stderr)
+			}
+		}
+		// A hand change of vpc-5: Flux leaves it (the real judge first).
+		patch := `{"spec":{"subnets":{"default":{"vlan":1995}}}}`
+		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-5", types.MergePatchType, []byte(patch),
+			metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
+			t.Fatal(err)
+		}
+		l.reconciled(t)
+		if v := l.vlan(t, "vpc-5"); v != 1995 {
+			t.Fatalf("Flux set vpc-5's VLAN to %d: it does not leave an IfNotPresent object alone", v)
+		}
+		r := l.h.run("sync", "--apply", "--fabric", "lab", "--dry-run", "-o", "json")
+		plan := prunePlan(t, r)
+		if r.code != 0 || len(plan.Steps) != 0 || len(plan.NotApplied) != 1 || plan.NotApplied[0].Name != "vpc-5" ||
+			plan.NotApplied[0].Changes[0] != "not applied: kustomize.toolkit.fluxcd.io/ssa: IfNotPresent in Git (Flux only creates it when it is missing)" {
+			t.Errorf("sync --apply on vpc-5: exit %d, steps %+v, not applied %+v\n%s", r.code, plan.Steps, plan.NotApplied, r.stderr)
+		}
+		if r := l.h.run("sync", "--apply", "--fabric", "lab", "--yes"); r.code != 0 || l.vlan(t, "vpc-5") != 1995 {
+			t.Errorf("sync --apply: exit %d, vpc-5 VLAN %d\n%s%s", r.code, l.vlan(t, "vpc-5"), r.stdout, r.stderr)
+		}
+
+		// vpc-6 removed from Git: Flux keeps it, and so does --prune,
+		// though Git's history says Git deployed it.
+		if r := l.h.run("delete", "vpc", "vpc-6", "--fabric", "lab", "--yes"); r.code != 0 {
+			t.Fatalf("delete vpc-6: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		l.reconciled(t)
+		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(t.Context(), "vpc-6", metav1.GetOptions{}); err != nil {
+			t.Fatalf("Flux deleted vpc-6 (prune: disabled): %v", err)
+		}
+		// The objects of fabric kz (another directory, another
+		// Kustomization, the same namespace) are no concern of lab's:
+		// Flux's inventory of kz is no evidence that lab's Git deployed
+		// them, since lab's deployer is known (discovered).
+		r = l.h.run("sync", "--apply", "--prune", "--fabric", "lab", "--dry-run", "-o", "json")
+		plan = prunePlan(t, r)
+		kept := map[string]string{}
+		for _, s := range plan.NotPruned {
+			kept[s.Name] = strings.Join(s.Changes, ";")
+		}
+		const never = "not pruned: never in Git (adopt it, or delete it with kubectl)"
+		if r.code != 0 || len(plan.Steps) != 0 || len(kept) != 3 || kept["kz-seed"] != never || kept["kz-vpc-5"] != never ||
+			kept["vpc-6"] != "not pruned: kustomize.toolkit.fluxcd.io/prune: disabled (Flux never deletes it)" {
+			t.Errorf("sync --prune on vpc-6: exit %d, steps %+v, not pruned %q\n%s", r.code, plan.Steps, kept, r.stderr)
+		}
+		if r := l.h.run("sync", "--apply", "--prune", "--fabric", "lab", "--yes"); r.code != 0 {
+			t.Errorf("sync --prune: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Get(t.Context(), "vpc-6", metav1.GetOptions{}); err != nil {
+			t.Errorf("sync --prune deleted vpc-6: %v", err)
+		}
+
+		// Leave the fabric as it was: vpc-5 out of Git and, since Flux does
+		// not prune an IfNotPresent object it found present (it is not in
+		// its inventory), out of the cluster by hand, as vpc-6.
+		if r := l.h.run("delete", "vpc", "vpc-5", "--fabric", "lab", "--yes"); r.code != 0 {
+			t.Fatalf("delete vpc-5: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		l.reconciled(t)
+		for _, name := range []string{"vpc-5", "vpc-6"} {
+			if err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Delete(t.Context(), name, metav1.DeleteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 	t.Run("Flux fetching another repository: the remembered deployer is dropped, a wait says so", func(t *testing.T) {
 		if _, n := l.runCounting(t, "drift", "--fabric", "lab"); n != 1 {
 			t.Errorf("drift made %d requests to Flux's API, want 1 (remembered)", n)

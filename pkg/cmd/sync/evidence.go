@@ -42,10 +42,19 @@ func (o *Options) newEvidence(p *fabricPlan) *evidence {
 	fab := &st.Fabric
 	ev := &evidence{ns: o.f.Namespace(fab)}
 	if cl, err := o.f.Cluster(fab); err == nil {
-		ev.finder = &deployer.Finder{Dynamic: cl.Dynamic, Config: deployer.Config{
-			FluxKustomization: fab.GitOps.FluxKustomization(),
-			ArgoCDApplication: fab.GitOps.ArgoCDApplication(),
-		}}
+		cfg := deployer.Config{FluxKustomization: fab.GitOps.FluxKustomization(), ArgoCDApplication: fab.GitOps.ArgoCDApplication()}
+		cfg.Known = cfg.FluxKustomization != "" || cfg.ArgoCDApplication != ""
+		if d := st.Deployer; !cfg.Known && d != nil {
+			// Found by discovery: the Kustomization or Application that
+			// deploys this fabric's Git. Only what it applied counts.
+			cfg.Known = true
+			if d.Ref.Tool == deployer.ToolArgoCD {
+				cfg.ArgoCDApplication = d.Ref.String()
+			} else {
+				cfg.FluxKustomization = d.Ref.String()
+			}
+		}
+		ev.finder = &deployer.Finder{Dynamic: cl.Dynamic, Config: cfg}
 	} else {
 		p.notes = append(p.notes, fmt.Sprintf("deployer inventories not read: %v", err))
 	}
