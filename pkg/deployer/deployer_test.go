@@ -179,3 +179,40 @@ func TestFindArgoInstanceLabel(t *testing.T) {
 		t.Errorf("without Argo CD: %v %v", ok, f.Problems())
 	}
 }
+
+// With the fabric's deployer known, another tool's tracking is no evidence
+// either: a Flux fabric's namespace may hold what an Argo CD Application
+// of another fabric applied, and the other way round.
+func TestFindKnownDeployerOnly(t *testing.T) {
+	ctx := context.Background()
+	client := fakeClient(
+		kustomization("flux-system", "lab", "fab_vpc-1_vpc.githedgehog.com_VPC"),
+		kustomization("flux-system", "other", "fab_vpc-3_vpc.githedgehog.com_VPC"),
+	)
+	argoTracked := vpc("vpc-2", nil, map[string]interface{}{ArgoTrackingAnnotation: "lab:vpc.githedgehog.com/VPC:fab/vpc-2"})
+	fluxOther := vpc("vpc-3", fluxLabels("flux-system", "other"), nil)
+
+	known := &Finder{Dynamic: client, Config: Config{FluxKustomization: "flux-system/lab", Known: true}}
+	if e, ok := known.Find(ctx, vpc("vpc-1", nil, nil)); !ok || e.String() != "flux inventory flux-system/lab" {
+		t.Errorf("the known Kustomization: %v %v", e, ok)
+	}
+	for _, obj := range []*unstructured.Unstructured{argoTracked, fluxOther} {
+		if e, ok := known.Find(ctx, obj); ok {
+			t.Errorf("%s: %v counted, the fabric's deployer being flux-system/lab", obj.GetName(), e)
+		}
+	}
+	knownArgo := &Finder{Dynamic: client, Config: Config{ArgoCDApplication: "argocd/lab", Known: true}}
+	if e, ok := knownArgo.Find(ctx, argoTracked); !ok || e.String() != "argocd app lab" {
+		t.Errorf("the known Application: %v %v", e, ok)
+	}
+	if e, ok := knownArgo.Find(ctx, fluxOther); ok {
+		t.Errorf("a Kustomization's inventory counted, the fabric's deployer being an Application: %v", e)
+	}
+	// Unknown: each object's own labels and annotations name its deployer.
+	unknown := &Finder{Dynamic: client}
+	for _, obj := range []*unstructured.Unstructured{argoTracked, fluxOther} {
+		if _, ok := unknown.Find(ctx, obj); !ok {
+			t.Errorf("%s: no evidence without a known deployer", obj.GetName())
+		}
+	}
+}
