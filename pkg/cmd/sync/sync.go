@@ -63,9 +63,14 @@ up with Git, and adopting its side would undo the commit. --apply takes Git's si
 a server-side apply (field manager
 kubectl-hnp) of the objects that are drifted or missing from the cluster; --prune also
 deletes the objects Git does not have but did deploy: those the fabric's directory held in
-the branch's Git history, a Flux Kustomization's inventory lists, or Argo CD tracks. The
-plan names each prune's evidence and lists the objects kept for want of it (made by hand
-or by another tool). Both print the plan first, ask on a terminal
+the branch's Git history, the fabric's Flux Kustomization's inventory lists, or its Argo CD
+Application tracks (any deployer's, when the fabric's is unknown). The plan names each
+prune's evidence and lists the objects kept for want of it (made by hand or by another
+tool). What the deployer is told to leave is left too, the plan says why: not pruned
+with kustomize.toolkit.fluxcd.io/prune: disabled or argocd.argoproj.io/sync-options
+Prune=false or Prune=confirm (or the Application's syncOptions), not applied with
+kustomize.toolkit.fluxcd.io/reconcile: disabled, ssa: Ignore, or ssa: IfNotPresent once
+it exists. Both print the plan first, ask on a terminal
 (--yes for scripts) and, with --dry-run, print the plan and exit 1 when there is
 something to do. Their writes are guarded by the read the plan was made from: an
 object changed in the cluster since is left alone and named. Afterwards they
