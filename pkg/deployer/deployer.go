@@ -112,17 +112,24 @@ func (r objectRef) fluxID() string {
 	return r.namespace + "_" + r.name + "_" + r.group + "_" + r.kind
 }
 
+// flux finds the Kustomization's inventory listing obj. As Flux's own
+// garbage collection, it also wants obj to carry the Kustomization's owner
+// labels: Flux sets them on all it applies, and deletes nothing without
+// them (whoever removed or changed them took the object over).
 func (f *Finder) flux(ctx context.Context, obj *unstructured.Unstructured) (Evidence, bool) {
+	l := obj.GetLabels()
+	if l[FluxNameLabel] == "" || l[FluxNamespaceLabel] == "" {
+		return Evidence{}, false
+	}
+	owner := l[FluxNamespaceLabel] + "/" + l[FluxNameLabel]
 	ref := f.Config.FluxKustomization
-	if ref == "" {
-		if f.Config.Known {
-			return Evidence{}, false
-		}
-		l := obj.GetLabels()
-		if l[FluxNameLabel] == "" || l[FluxNamespaceLabel] == "" {
-			return Evidence{}, false
-		}
-		ref = l[FluxNamespaceLabel] + "/" + l[FluxNameLabel]
+	switch {
+	case ref == "" && f.Config.Known:
+		return Evidence{}, false
+	case ref == "":
+		ref = owner
+	case ref != owner:
+		return Evidence{}, false
 	}
 	ids := f.inventory(ctx, "Kustomization", ref, func(ctx context.Context, ns, name string) (map[string]bool, error) {
 		u, err := f.Dynamic.Resource(KustomizationGVR).Namespace(ns).Get(ctx, name, getOptions)

@@ -103,8 +103,15 @@ func TestFindFlux(t *testing.T) {
 
 	// A configured Kustomization is the only one that counts.
 	f = &Finder{Dynamic: client, Config: Config{FluxKustomization: "flux-system/lab"}}
-	if e, ok := f.Find(ctx, vpc("vpc-1", nil, nil)); !ok || e.String() != "flux inventory flux-system/lab" {
+	if e, ok := f.Find(ctx, vpc("vpc-1", fluxLabels("flux-system", "lab"), nil)); !ok || e.String() != "flux inventory flux-system/lab" {
 		t.Errorf("configured: %v %v", e, ok)
+	}
+	// Listed, but without the owner labels Flux set (removed or changed
+	// by hand: taken over), as Flux's garbage collection: no evidence.
+	for _, labels := range []map[string]interface{}{nil, fluxLabels("flux-system", "other"), {FluxNameLabel: "lab"}} {
+		if e, ok := f.Find(ctx, vpc("vpc-1", labels, nil)); ok {
+			t.Errorf("configured, labels %v: %v counted", labels, e)
+		}
 	}
 	if _, ok := f.Find(ctx, vpc("vpc-3", fluxLabels("flux-system", "other"), nil)); ok {
 		t.Errorf("another Kustomization than the configured one counted")
@@ -193,7 +200,7 @@ func TestFindKnownDeployerOnly(t *testing.T) {
 	fluxOther := vpc("vpc-3", fluxLabels("flux-system", "other"), nil)
 
 	known := &Finder{Dynamic: client, Config: Config{FluxKustomization: "flux-system/lab", Known: true}}
-	if e, ok := known.Find(ctx, vpc("vpc-1", nil, nil)); !ok || e.String() != "flux inventory flux-system/lab" {
+	if e, ok := known.Find(ctx, vpc("vpc-1", fluxLabels("flux-system", "lab"), nil)); !ok || e.String() != "flux inventory flux-system/lab" {
 		t.Errorf("the known Kustomization: %v %v", e, ok)
 	}
 	for _, obj := range []*unstructured.Unstructured{argoTracked, fluxOther} {
