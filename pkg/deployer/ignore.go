@@ -22,6 +22,9 @@ import (
 // and leaves out each JSON pointer's field on both sides, the fields the
 // managers own in the cluster, and what the jq path expressions select.
 type IgnoreDifference struct {
+	// Source names the entry in notes: "Argo CD Application argocd/lab:
+	// ignoreDifferences[2]" when empty (IgnoreRules fills it in).
+	Source                       string
 	Group, Kind, Name, Namespace string
 	JSONPointers                 []string
 	JQPathExpressions            []string
@@ -57,6 +60,9 @@ func ignoreDifferences(u *unstructured.Unstructured) []IgnoreDifference {
 // app names the Application in the notes.
 func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreRule, notes []string) {
 	for i, e := range entries {
+		if e.Source == "" {
+			e.Source = fmt.Sprintf("Argo CD Application %s: ignoreDifferences[%d]", app, i)
+		}
 		// A name with glob characters is no Kubernetes name: it selects nothing.
 		if strings.ContainsAny(e.Name, `*?[\`) {
 			continue
@@ -69,7 +75,7 @@ func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreR
 		var exprs []string
 		for _, x := range e.JQPathExpressions {
 			if _, err := drift.CompileJQ(x); err != nil {
-				notes = append(notes, fmt.Sprintf("Argo CD Application %s: ignoreDifferences[%d]: %v; not followed", app, i, err))
+				notes = append(notes, fmt.Sprintf("%s: %v; not followed", e.Source, err))
 				continue
 			}
 			exprs = append(exprs, x)
@@ -85,7 +91,7 @@ func IgnoreRules(app string, entries []IgnoreDifference) (rules []fabric.IgnoreR
 		var paths []string
 		for _, p := range e.JSONPointers {
 			if _, err := drift.ParsePointer(p); err != nil || p == "" {
-				notes = append(notes, fmt.Sprintf("Argo CD Application %s: ignoreDifferences[%d]: %q is not a JSON pointer; not followed", app, i, p))
+				notes = append(notes, fmt.Sprintf("%s: %q is not a JSON pointer; not followed", e.Source, p))
 				continue
 			}
 			paths = append(paths, p)

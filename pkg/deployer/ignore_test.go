@@ -84,3 +84,46 @@ status: {}
 		t.Errorf("a Kustomization's rules: %+v %v", s.Ignores, s.IgnoreNotes)
 	}
 }
+
+// Argo CD's system-wide ignoreDifferences in argocd-cm: a key per kind, the
+// "all" key, and the older resource.customizations map; other keys are not
+// read, and a value that does not parse is a note.
+func TestParseArgoSettings(t *testing.T) {
+	data := map[string]string{
+		"url": "https://argocd.example.com",
+		"resource.customizations.ignoreDifferences.vpc.githedgehog.com_VPC": "jsonPointers:\n- /spec/subnets/default/vlan\njqPathExpressions:\n- .metadata.labels\n",
+		"resource.customizations.ignoreDifferences.all":                     "managedFieldsManagers: [kube-controller-manager]\n",
+		"resource.customizations.ignoreDifferences.Service":                 "jsonPointers: [/spec/clusterIP]\n",
+		"resource.customizations.ignoreDifferences.wiring.githedgehog.com_Switch": "jsonPointers: [/spec/description",
+		"resource.customizations.health.vpc.githedgehog.com_VPC":                  "hs = {}\nreturn hs\n",
+		"resource.customizations": "wiring.githedgehog.com/Connection:\n  ignoreDifferences: |\n    jsonPointers:\n    - /spec/unbundled\n" +
+			"  health.lua: return {}\nvpc.githedgehog.com/External:\n  health.lua: return {}\n",
+	}
+	got, notes := parseArgoSettings("argocd/argocd-cm", data)
+	want := []IgnoreDifference{
+		{Source: "Argo CD's argocd/argocd-cm: resource.customizations: wiring.githedgehog.com/Connection", Group: "wiring.githedgehog.com", Kind: "Connection", JSONPointers: []string{"/spec/unbundled"}},
+		{Source: "Argo CD's argocd/argocd-cm: resource.customizations.ignoreDifferences.Service", Group: "", Kind: "Service", JSONPointers: []string{"/spec/clusterIP"}},
+		{Source: "Argo CD's argocd/argocd-cm: resource.customizations.ignoreDifferences.all", Group: "*", Kind: "*", ManagedFieldsManagers: []string{"kube-controller-manager"}},
+		{Source: "Argo CD's argocd/argocd-cm: resource.customizations.ignoreDifferences.vpc.githedgehog.com_VPC", Group: "vpc.githedgehog.com", Kind: "VPC",
+			JSONPointers: []string{"/spec/subnets/default/vlan"}, JQPathExpressions: []string{".metadata.labels"}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("entries (-want +got):\n%s", d)
+	}
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], "Argo CD's argocd/argocd-cm: resource.customizations.ignoreDifferences.wiring.githedgehog.com_Switch: ") ||
+		!strings.HasSuffix(notes[0], "; not followed") {
+		t.Errorf("notes %q", notes)
+	}
+	// As rules: the managed kinds each entry selects (Service is none).
+	rules, notes := IgnoreRules("argocd/lab", got)
+	kinds := map[string]int{}
+	for _, r := range rules {
+		kinds[r.Kind]++
+	}
+	if len(notes) != 0 || kinds["Connection"] != 2 || kinds["VPC"] != 3 || kinds["Switch"] != 1 || kinds["Service"] != 0 {
+		t.Errorf("rules per kind %v, notes %q", kinds, notes)
+	}
+	if _, notes := parseArgoSettings("argocd/argocd-cm", map[string]string{"resource.customizations": "- a list"}); len(notes) != 1 {
+		t.Errorf("a resource.customizations that is no map: notes %q", notes)
+	}
+}

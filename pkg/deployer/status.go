@@ -75,6 +75,11 @@ type Status struct {
 	// own sync-options annotation says otherwise (PruneOptOut).
 	SyncOptions []string
 
+	// SystemIgnores are the rules of Ignores that come from Argo CD's
+	// system-wide settings (argocd-cm), which Read reads and a watch event
+	// of the Application does not carry (WithSystemIgnores).
+	SystemIgnores []fabric.IgnoreRule
+
 	// failed says the last attempt failed for good: Ready=False after
 	// reconciling LastAttempt, or stalled.
 	failed bool
@@ -94,13 +99,46 @@ func (s *Status) ToolName() string {
 	return "Flux"
 }
 
-// Read gets the deployer object and its status (one GET).
+// Read gets the deployer object and its status (one GET); for an Argo CD
+// Application, also Argo CD's system-wide ignoreDifferences (a second GET,
+// of argocd-cm in the Application's namespace).
 func Read(ctx context.Context, dyn dynamic.Interface, ref Ref) (*Status, error) {
 	u, err := dyn.Resource(ref.GVR()).Namespace(ref.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("reading the %s %s: %w", kindOf(ref.Tool), ref, err)
 	}
-	return StatusOf(ref.Tool, u), nil
+	s := StatusOf(ref.Tool, u)
+	if ref.Tool == ToolArgoCD {
+		s.readSystemIgnores(ctx, dyn, ref.Namespace)
+	}
+	return s, nil
+}
+
+// readSystemIgnores adds Argo CD's system-wide ignoreDifferences (argocd-cm
+// in namespace ns) to the Application's own. A ConfigMap that cannot be
+// read is a note: Argo CD may then leave out fields that drift compares.
+func (s *Status) readSystemIgnores(ctx context.Context, dyn dynamic.Interface, ns string) {
+	entries, notes, err := SystemIgnoreDifferences(ctx, dyn, ns)
+	if err != nil {
+		s.IgnoreNotes = append(s.IgnoreNotes, fmt.Sprintf("Argo CD's %s/%s could not be read (%v): its system-wide ignoreDifferences are not followed (allow reading it, or copy them into the fabric's ignore:)", ns, ArgoConfigMap, err))
+		return
+	}
+	rules, more := IgnoreRules(s.Name, entries)
+	s.SystemIgnores = rules
+	s.Ignores = append(s.Ignores[:len(s.Ignores):len(s.Ignores)], rules...)
+	s.IgnoreNotes = append(append(s.IgnoreNotes, notes...), more...)
+}
+
+// WithSystemIgnores returns s with the system-wide rules of prev (read by
+// Read, which a status from a watch event lacks) added, when s has none.
+func (s *Status) WithSystemIgnores(prev *Status) *Status {
+	if s == nil || prev == nil || len(prev.SystemIgnores) == 0 || len(s.SystemIgnores) > 0 {
+		return s
+	}
+	c := *s
+	c.SystemIgnores = prev.SystemIgnores
+	c.Ignores = append(s.Ignores[:len(s.Ignores):len(s.Ignores)], prev.SystemIgnores...)
+	return &c
 }
 
 func kindOf(tool string) string {

@@ -6,10 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
+	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
 
@@ -123,4 +126,62 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 			t.Errorf("a line for vpc-1, whose only difference the Application ignores:\n%s", out.String())
 		}
 	})
+}
+
+// Argo CD's system-wide ignoreDifferences (argocd-cm, beside the
+// Application) count as the Application's own: here an "all" rule whose jq
+// path expression selects vpc-1's VLAN. A second drift follows them too,
+// and so does sync's plan; --no-deployer-ignores compares the field.
+func TestDriftFollowsArgoCDSystemIgnoreDifferences(t *testing.T) {
+	const ns = "argo-cm"
+	inNS := "  namespace: " + ns + "\n"
+	h, remote := syncFabric(t, ns, map[string]string{
+		"vpc-1.yaml": adoptVPC("vpc-1", "1001", ""),
+		"vpc-2.yaml": adoptVPC("vpc-2", "1002", ""),
+	}, adoptVPC("vpc-1", "1091", inNS)+"---\n"+adoptVPC("vpc-2", "1092", inNS))
+	head := testbed.Git(t, remote, "rev-parse", "main")
+	useArgoApplication(t, h, "argo-cm", nil, map[string]interface{}{
+		"sync":   map[string]interface{}{"status": "Synced", "revision": head},
+		"health": map[string]interface{}{"status": "Healthy"},
+	})
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: deployer.ArgoConfigMap, Namespace: "argocd"}, Data: map[string]string{
+		"resource.customizations.ignoreDifferences.all": "jqPathExpressions:\n- 'select(.metadata.name == \"vpc-1\") | .spec.subnets.default.vlan'\n",
+		"resource.customizations.ignoreDifferences.vpc.githedgehog.com_VPC": "jsonPointers: [/spec/subnets/default/vlan\n",
+	}}
+	cs, err := kubernetes.NewForConfig(lab.RestConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().ConfigMaps("argocd").Create(t.Context(), cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := cs.CoreV1().ConfigMaps("argocd").Delete(context.Background(), cm.Name, metav1.DeleteOptions{}); err != nil {
+			t.Error(err)
+		}
+	})
+	statuses := func(r result) map[string]drift.Status {
+		t.Helper()
+		out := map[string]drift.Status{}
+		for _, res := range driftReport(t, r).Fabrics[0].Resources {
+			out[res.Name] = res.Status
+		}
+		return out
+	}
+	r := h.run("drift", "-o", "json")
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted {
+		t.Errorf("drift: exit %d, %v; want vpc-1 in sync (its VLAN left out by argocd-cm), vpc-2 drifted\n%s", r.code, got, r.stderr)
+	}
+	// The VPC key does not parse: a note, and the rest is followed.
+	if want := "Warning: fabric t: Argo CD's argocd/argocd-cm: resource.customizations.ignoreDifferences.vpc.githedgehog.com_VPC: "; !strings.Contains(r.stderr, want) {
+		t.Errorf("no note %q in\n%s", want, r.stderr)
+	}
+	r = h.run("sync", "--apply", "--dry-run", "-o", "json")
+	if plan := prunePlan(t, r); r.code != 1 || len(plan.Steps) != 1 || plan.Steps[0].Name != "vpc-2" {
+		t.Errorf("sync --apply plans %+v (exit %d), want vpc-2 only", plan.Steps, r.code)
+	}
+	r = h.run("drift", "--no-deployer-ignores", "-o", "json")
+	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || got["vpc-2"] != drift.StatusDrifted {
+		t.Errorf("--no-deployer-ignores: exit %d, %v\n%s", r.code, got, r.stderr)
+	}
 }

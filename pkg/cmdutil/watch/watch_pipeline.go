@@ -122,7 +122,7 @@ func (p *pipelineWatch) observe(ctx context.Context, s *deployer.Status) bool {
 		return false
 	}
 	d := *p.st.Deployer
-	d.Status = s
+	d.Status = s.WithSystemIgnores(d.Status)
 	p.st.Deployer = &d
 	ignores := p.followIgnores()
 	return p.judge(ctx) || ignores
