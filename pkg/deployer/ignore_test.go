@@ -127,3 +127,25 @@ func TestParseArgoSettings(t *testing.T) {
 		t.Errorf("a resource.customizations that is no map: notes %q", notes)
 	}
 }
+
+// A status from a watch event of the Application lacks argocd-cm's rules;
+// WithSystemIgnores carries them over from the status Read made, once.
+func TestWithSystemIgnores(t *testing.T) {
+	sys := []fabric.IgnoreRule{{Kind: "VPC", Paths: []string{"/spec/a"}}}
+	own := []fabric.IgnoreRule{{Kind: "VPC", Paths: []string{"/spec/b"}}}
+	prev := &Status{Ignores: append(own[:1:1], sys...), SystemIgnores: sys}
+	ev := &Status{Ignores: []fabric.IgnoreRule{{Kind: "Switch", Paths: []string{"/spec/c"}}}}
+	got := ev.WithSystemIgnores(prev)
+	if len(got.Ignores) != 2 || got.Ignores[0].Kind != "Switch" || got.Ignores[1].Paths[0] != "/spec/a" || len(got.SystemIgnores) != 1 {
+		t.Errorf("carried over: %+v", got)
+	}
+	if len(ev.Ignores) != 1 || ev.SystemIgnores != nil {
+		t.Errorf("the event's status was changed: %+v", ev)
+	}
+	if again := got.WithSystemIgnores(prev); len(again.Ignores) != 2 {
+		t.Errorf("added twice: %+v", again.Ignores)
+	}
+	if none := ev.WithSystemIgnores(&Status{}); none != ev {
+		t.Errorf("without system rules, the status should be kept as is")
+	}
+}
