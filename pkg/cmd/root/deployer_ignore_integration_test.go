@@ -54,18 +54,10 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		"health": map[string]interface{}{"status": "Healthy"},
 	})
 
-	statuses := func(r result) map[string]drift.Status {
-		t.Helper()
-		out := map[string]drift.Status{}
-		for _, res := range driftReport(t, r).Fabrics[0].Resources {
-			out[res.Name] = res.Status
-		}
-		return out
-	}
 	const jqNote = `Warning: fabric t: Argo CD Application argocd/argo-ignore: ignoreDifferences[1]: jq path expression ".spec[(": `
 
 	r := h.run("drift", "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync || got["vpc-4"] != drift.StatusInSync {
+	if got := driftStatuses(t, r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync || got["vpc-4"] != drift.StatusInSync {
 		t.Errorf("drift: exit %d, %v; want vpc-1 in sync (its VLAN ignored by the Application), vpc-3 too (its VLAN owned by a trusted manager), vpc-4 too (its VLANs deleted by jq), vpc-2 drifted\n%s", r.code, got, r.stderr)
 	}
 	if !strings.Contains(r.stderr, jqNote) {
@@ -73,7 +65,7 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 	}
 
 	r = h.run("drift", "--no-deployer-ignores", "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusDrifted || got["vpc-4"] != drift.StatusDrifted || strings.Contains(r.stderr, jqNote) {
+	if got := driftStatuses(t, r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusDrifted || got["vpc-4"] != drift.StatusDrifted || strings.Contains(r.stderr, jqNote) {
 		t.Errorf("--no-deployer-ignores: exit %d, %v\n%s", r.code, got, r.stderr)
 	}
 
@@ -82,7 +74,7 @@ func TestDriftFollowsArgoCDIgnoreDifferences(t *testing.T) {
 		t.Fatalf("sync --save-snapshot: exit %d: %s", r.code, r.stderr)
 	}
 	r = h.run("drift", "--snapshot", snap, "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync || got["vpc-4"] != drift.StatusInSync {
+	if got := driftStatuses(t, r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted || got["vpc-3"] != drift.StatusInSync || got["vpc-4"] != drift.StatusInSync {
 		t.Errorf("drift --snapshot: exit %d, %v\n%s", r.code, got, r.stderr)
 	}
 
@@ -145,7 +137,7 @@ func TestDriftFollowsArgoCDSystemIgnoreDifferences(t *testing.T) {
 		"health": map[string]interface{}{"status": "Healthy"},
 	})
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: deployer.ArgoConfigMap, Namespace: "argocd"}, Data: map[string]string{
-		"resource.customizations.ignoreDifferences.all": "jqPathExpressions:\n- 'select(.metadata.name == \"vpc-1\") | .spec.subnets.default.vlan'\n",
+		"resource.customizations.ignoreDifferences.all":                     "jqPathExpressions:\n- 'select(.metadata.name == \"vpc-1\") | .spec.subnets.default.vlan'\n",
 		"resource.customizations.ignoreDifferences.vpc.githedgehog.com_VPC": "jsonPointers: [/spec/subnets/default/vlan\n",
 	}}
 	cs, err := kubernetes.NewForConfig(lab.RestConfig)
@@ -160,16 +152,8 @@ func TestDriftFollowsArgoCDSystemIgnoreDifferences(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	statuses := func(r result) map[string]drift.Status {
-		t.Helper()
-		out := map[string]drift.Status{}
-		for _, res := range driftReport(t, r).Fabrics[0].Resources {
-			out[res.Name] = res.Status
-		}
-		return out
-	}
 	r := h.run("drift", "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted {
+	if got := driftStatuses(t, r); r.code != 1 || got["vpc-1"] != drift.StatusInSync || got["vpc-2"] != drift.StatusDrifted {
 		t.Errorf("drift: exit %d, %v; want vpc-1 in sync (its VLAN left out by argocd-cm), vpc-2 drifted\n%s", r.code, got, r.stderr)
 	}
 	// The VPC key does not parse: a note, and the rest is followed.
@@ -181,7 +165,18 @@ func TestDriftFollowsArgoCDSystemIgnoreDifferences(t *testing.T) {
 		t.Errorf("sync --apply plans %+v (exit %d), want vpc-2 only", plan.Steps, r.code)
 	}
 	r = h.run("drift", "--no-deployer-ignores", "-o", "json")
-	if got := statuses(r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || got["vpc-2"] != drift.StatusDrifted {
+	if got := driftStatuses(t, r); r.code != 1 || got["vpc-1"] != drift.StatusDrifted || got["vpc-2"] != drift.StatusDrifted {
 		t.Errorf("--no-deployer-ignores: exit %d, %v\n%s", r.code, got, r.stderr)
 	}
+}
+
+// driftStatuses is the status of each object of the one fabric of a drift
+// -o json report, by name.
+func driftStatuses(t *testing.T, r result) map[string]drift.Status {
+	t.Helper()
+	out := map[string]drift.Status{}
+	for _, res := range driftReport(t, r).Fabrics[0].Resources {
+		out[res.Name] = res.Status
+	}
+	return out
 }
