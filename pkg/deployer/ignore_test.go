@@ -91,9 +91,9 @@ status: {}
 func TestParseArgoSettings(t *testing.T) {
 	data := map[string]string{
 		"url": "https://argocd.example.com",
-		"resource.customizations.ignoreDifferences.vpc.githedgehog.com_VPC": "jsonPointers:\n- /spec/subnets/default/vlan\njqPathExpressions:\n- .metadata.labels\n",
-		"resource.customizations.ignoreDifferences.all":                     "managedFieldsManagers: [kube-controller-manager]\n",
-		"resource.customizations.ignoreDifferences.Service":                 "jsonPointers: [/spec/clusterIP]\n",
+		"resource.customizations.ignoreDifferences.vpc.githedgehog.com_VPC":       "jsonPointers:\n- /spec/subnets/default/vlan\njqPathExpressions:\n- .metadata.labels\n",
+		"resource.customizations.ignoreDifferences.all":                           "managedFieldsManagers: [kube-controller-manager]\n",
+		"resource.customizations.ignoreDifferences.Service":                       "jsonPointers: [/spec/clusterIP]\n",
 		"resource.customizations.ignoreDifferences.wiring.githedgehog.com_Switch": "jsonPointers: [/spec/description",
 		"resource.customizations.health.vpc.githedgehog.com_VPC":                  "hs = {}\nreturn hs\n",
 		"resource.customizations": "wiring.githedgehog.com/Connection:\n  ignoreDifferences: |\n    jsonPointers:\n    - /spec/unbundled\n" +
