@@ -244,3 +244,39 @@ func changedSince(since *gitstate.Since, st *FabricState, r *drift.ResourceResul
 	}
 	return newest, found
 }
+
+// MarkDeployerSkips sets DeployerSkips on the results not in sync whose
+// object the deployer is told not to apply (deployer.ApplyOptOut: Flux's
+// reconcile: disabled, ssa: Ignore, ssa: IfNotPresent once it exists), as
+// Flux's own diff skips them, and counts them again. An Argo CD
+// Application follows none of these: with one as the fabric's deployer,
+// nothing is marked.
+func MarkDeployerSkips(st *FabricState, res *drift.Result) {
+	if res == nil {
+		return
+	}
+	if d := st.Deployer; d != nil && d.Ref.Tool == deployer.ToolArgoCD {
+		return
+	}
+	marked := false
+	for i := range res.Resources {
+		r := &res.Resources[i]
+		if r.Status != drift.StatusDrifted && r.Status != drift.StatusMissingFromCluster {
+			continue
+		}
+		desired := st.Desired[r.Key()]
+		if desired == nil {
+			continue
+		}
+		var actual map[string]interface{}
+		if a := st.Actual[r.Key()]; a != nil {
+			actual = a.Obj.Object
+		}
+		if reason := deployer.ApplyOptOut(desired.Obj.Object, actual); reason != "" {
+			r.DeployerSkips, marked = reason, true
+		}
+	}
+	if marked {
+		res.Summary = drift.SummaryOf(res.Resources)
+	}
+}

@@ -108,6 +108,12 @@ type ResourceResult struct {
 	// The status stays what it is; Reason names the commit.
 	PendingDeploy bool   `json:"pendingDeploy,omitempty"`
 	Reason        string `json:"reason,omitempty"`
+	// DeployerSkips, when set, says why the fabric's deployer is told not
+	// to apply the object (Flux's kustomize.toolkit.fluxcd.io/ssa: Ignore,
+	// ...): the difference is real, and the deployer will leave it. The
+	// status stays what it is; as Flux's own diff skips such objects, drift
+	// fails on them only with --fail-on skipped.
+	DeployerSkips string `json:"deployerSkips,omitempty"`
 }
 
 // Key returns the identity of the compared object.
@@ -162,6 +168,10 @@ type Summary struct {
 	// PendingDeploy counts the objects not in sync whose Git side the
 	// deployer has not applied yet (counted in their status too).
 	PendingDeploy int `json:"pendingDeploy,omitempty"`
+	// DeployerSkips counts the objects not in sync (and not pendingDeploy)
+	// that the deployer is told not to apply (counted in their status
+	// too).
+	DeployerSkips int `json:"deployerSkips,omitempty"`
 }
 
 func (s *Summary) add(st Status) {

@@ -80,15 +80,17 @@ func (r *Report) Add(f FabricReport) {
 	r.Summary.NotInGit += f.Summary.NotInGit
 	r.Summary.Errors += f.Summary.Errors
 	r.Summary.PendingDeploy += f.Summary.PendingDeploy
+	r.Summary.DeployerSkips += f.Summary.DeployerSkips
 }
 
 // HasDrift reports whether any resource of any fabric is not in sync.
 func (r *Report) HasDrift() bool { return r.Summary.Total != r.Summary.InSync }
 
 // HasRealDrift reports whether any resource is not in sync for another
-// reason than a Git change its deployer has not applied yet.
+// reason than a Git change its deployer has not applied yet, or the
+// deployer being told to leave it.
 func (r *Report) HasRealDrift() bool {
-	return r.Summary.Total-r.Summary.InSync-r.Summary.PendingDeploy > 0
+	return r.Summary.Total-r.Summary.InSync-r.Summary.PendingDeploy-r.Summary.DeployerSkips > 0
 }
 
 // HasErrors reports whether any fabric failed or any object could not be
@@ -107,8 +109,12 @@ func SummaryOf(rs []ResourceResult) Summary {
 	var s Summary
 	for _, r := range rs {
 		s.add(r.Status)
-		if r.PendingDeploy && r.Status != StatusInSync {
+		switch {
+		case r.Status == StatusInSync:
+		case r.PendingDeploy:
 			s.PendingDeploy++
+		case r.DeployerSkips != "":
+			s.DeployerSkips++
 		}
 	}
 	return s

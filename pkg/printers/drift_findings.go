@@ -15,6 +15,7 @@ const (
 	RuleFabricError   = "drift/fabricError"
 	RuleSkipped       = "drift/skipped"
 	RulePendingDeploy = "drift/pendingDeploy"
+	RuleDeployerSkips = "drift/deployerSkips"
 	RuleDeployer      = "drift/deployer"
 )
 
@@ -24,6 +25,9 @@ var pipelineRules = []Rule{
 	{ID: RulePendingDeploy, Name: "ObjectPendingDeploy", Level: LevelWarning, HelpURI: gitopsHelpURI,
 		Short: "The object changed in Git after the revision the deployer applied: not deployed yet.",
 		Full:  "The object differs from Git, and its Git document (or, for a kustomize fabric, its source file or a patch selecting it) changed in a commit newer than the one the fabric's deployer (Flux, Argo CD) last applied: the deployer has not deployed it yet. drift does not fail on it unless --fail-on pending."},
+	{ID: RuleDeployerSkips, Name: "ObjectSkippedByDeployer", Level: LevelWarning, HelpURI: driftHelpURI,
+		Short: "The object differs from Git, and Flux is told not to apply it.",
+		Full:  "The object differs from Git, and it or its Git document carries a Flux policy that keeps kustomize-controller from applying it (kustomize.toolkit.fluxcd.io/reconcile: disabled, ssa: Ignore, or ssa: IfNotPresent once it exists): Flux's own diff skips it, and so does the deployer. drift does not fail on it unless --fail-on skipped."},
 	{ID: RuleDeployer, Name: "DeployerState", Level: LevelNote, HelpURI: gitopsHelpURI,
 		Short: "The state of the fabric's deployer.",
 		Full:  "The revision the fabric's deployer (Flux Kustomization, Argo CD Application) last applied against Git's, and whether it is Ready; a warning when it is not Ready or is suspended."},
@@ -162,6 +166,14 @@ func deployerFinding(f drift.FabricReport) Finding {
 func resourceFindings(f drift.FabricReport, res drift.ResourceResult) []Finding {
 	fs := statusFindings(f, res)
 	if !res.PendingDeploy {
+		if res.DeployerSkips != "" {
+			// Skipped by Flux: a warning of its own rule, saying why.
+			for i := range fs {
+				fs[i].Rule, fs[i].Level = RuleDeployerSkips, LevelWarning
+				fs[i].Title += " (skipped by Flux)"
+				fs[i].Message += "; skipped by Flux: " + res.DeployerSkips
+			}
+		}
 		return fs
 	}
 	// Not deployed yet: a warning of its own rule, saying why.
@@ -251,6 +263,9 @@ func driftSummaryLine(r *drift.Report) string {
 		s.Total-s.InSync-s.Errors, plural(s.Total, "object"), s.Drifted, s.MissingFromCluster, s.NotInGit)
 	if s.PendingDeploy > 0 {
 		line += fmt.Sprintf("; %d of them not deployed yet (pendingDeploy)", s.PendingDeploy)
+	}
+	if s.DeployerSkips > 0 {
+		line += fmt.Sprintf("; %d of them skipped by Flux (deployerSkips)", s.DeployerSkips)
 	}
 	if s.Errors > 0 {
 		line += fmt.Sprintf("; %d not judged (error)", s.Errors)

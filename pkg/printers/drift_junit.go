@@ -121,6 +121,11 @@ func junitFabric(f drift.FabricReport) junitSuite {
 			// (unless --fail-on pending).
 			c.Skipped = &junitSkipped{Message: sanitize(pendingWords(res))}
 			s.Skipped++
+		} else if res.DeployerSkips != "" && res.Status != drift.StatusInSync {
+			// Flux is told not to apply it: skipped, as drift does not
+			// fail on it (unless --fail-on skipped).
+			c.Skipped = &junitSkipped{Message: sanitize(skippedWords(res))}
+			s.Skipped++
 		} else if res.Status == drift.StatusError {
 			c.Error = &junitProblem{Message: sanitize(res.Error), Type: "error"}
 			s.Errors++
@@ -164,11 +169,22 @@ func junitPipeline(f drift.FabricReport) *junitProperties {
 	return &junitProperties{Properties: props}
 }
 
+// skippedWords says that Flux is told not to apply an object, why, and
+// what differs: "deployerSkips: drifted, skipped by Flux: ...; /spec/x: 1
+// → 2".
+func skippedWords(res drift.ResourceResult) string {
+	return diffWords("deployerSkips: "+string(res.Status)+", skipped by Flux: "+res.DeployerSkips, res)
+}
+
 // pendingWords says that an object is not deployed yet, why, and what
 // differs: "pendingDeploy: drifted, not deployed yet: changed in Git in
 // ...; /spec/x: 1 → 2".
 func pendingWords(res drift.ResourceResult) string {
-	w := "pendingDeploy: " + string(res.Status) + ", not deployed yet: " + res.Reason
+	return diffWords("pendingDeploy: "+string(res.Status)+", not deployed yet: "+res.Reason, res)
+}
+
+// diffWords is w followed by what differs: "; /spec/x: 1 → 2".
+func diffWords(w string, res drift.ResourceResult) string {
 	for _, d := range res.Diffs {
 		git, cluster := diffSides(d)
 		w += fmt.Sprintf("; %s: %s → %s", d.Path, git, cluster)

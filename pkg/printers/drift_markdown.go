@@ -59,14 +59,24 @@ func writeMarkdownVerdict(b *strings.Builder, r *drift.Report) {
 		}
 	}
 	notInSync := r.Summary.Total - r.Summary.InSync
-	pending := r.Summary.PendingDeploy
+	pending, skips := r.Summary.PendingDeploy, r.Summary.DeployerSkips
 	switch {
-	case notInSync > 0 && notInSync == pending && failed == 0:
-		fmt.Fprintf(b, "### ⏳ No drift; %s not deployed yet (pendingDeploy)\n", plural(pending, "resource"))
+	case notInSync > 0 && notInSync == pending+skips && failed == 0:
+		var parts []string
+		if pending > 0 {
+			parts = append(parts, plural(pending, "resource")+" not deployed yet (pendingDeploy)")
+		}
+		if skips > 0 {
+			parts = append(parts, plural(skips, "resource")+" skipped by Flux")
+		}
+		fmt.Fprintf(b, "### ⏳ No drift; %s\n", strings.Join(parts, ", "))
 	case notInSync > 0:
 		fmt.Fprintf(b, "### ⚠️ Drift found in %s", plural(notInSync, "resource"))
 		if pending > 0 {
 			fmt.Fprintf(b, " (%d not deployed yet)", pending)
+		}
+		if skips > 0 {
+			fmt.Fprintf(b, " (%d skipped by Flux)", skips)
 		}
 		b.WriteString("\n")
 		if failed > 0 {
@@ -102,6 +112,8 @@ func writeMarkdownFabric(b *strings.Builder, f drift.FabricReport) {
 		}
 		if res.PendingDeploy {
 			status = "⏳ " + string(res.Status) + " (pendingDeploy)"
+		} else if res.DeployerSkips != "" {
+			status = "⏭️ " + string(res.Status) + " (skipped by Flux)"
 		}
 		file := fileLocation(res)
 		if file == "" {
@@ -112,6 +124,8 @@ func writeMarkdownFabric(b *strings.Builder, f drift.FabricReport) {
 	for _, res := range shown {
 		if res.PendingDeploy {
 			fmt.Fprintf(b, "\n⏳ %s %s: not deployed yet: %s\n", mdCell(res.Kind), mdCell(resourceName(res)), mdCell(res.Reason))
+		} else if res.DeployerSkips != "" {
+			fmt.Fprintf(b, "\n⏭️ %s %s: skipped by Flux: %s\n", mdCell(res.Kind), mdCell(resourceName(res)), mdCell(res.DeployerSkips))
 		}
 	}
 	for _, res := range shown {

@@ -148,6 +148,9 @@ func fabricSummaryLine(f drift.FabricReport) string {
 	if s.PendingDeploy > 0 {
 		line += fmt.Sprintf(" (%d pending deploy)", s.PendingDeploy)
 	}
+	if s.DeployerSkips > 0 {
+		line += fmt.Sprintf(" (%d skipped by Flux)", s.DeployerSkips)
+	}
 	return line
 }
 
@@ -161,10 +164,14 @@ func statusCell(s drift.Status, color bool) string {
 }
 
 // pendingCell marks the status of an object whose Git change the
-// deployer has not applied yet: "drifted (pendingDeploy)".
+// deployer has not applied yet, "drifted (pendingDeploy)", or that the
+// deployer is told not to apply, "drifted (skipped by Flux)".
 func pendingCell(cell string, res drift.ResourceResult) string {
-	if res.PendingDeploy {
+	switch {
+	case res.PendingDeploy:
 		return cell + " (pendingDeploy)"
+	case res.DeployerSkips != "":
+		return cell + " (skipped by Flux)"
 	}
 	return cell
 }

@@ -117,3 +117,66 @@ func TestDriftPipelineGolden(t *testing.T) {
 		t.Errorf("verdict:\n%s", b.String())
 	}
 }
+
+// skipsReport has a drifted object beside two that Flux is told not to
+// apply: one changed by hand (ssa: IfNotPresent), one never created
+// (reconcile: disabled in Git).
+func skipsReport(withDrift bool) *drift.Report {
+	res := []drift.ResourceResult{
+		{Kind: "VPC", Namespace: "default", Name: "vpc-1", Status: drift.StatusDrifted, File: "fabrics/lab/vpcs.yaml", Line: 1,
+			Diffs: []drift.FieldDiff{{Path: "/spec/subnets/default/vlan", Desired: int64(1001), Actual: int64(1091), Type: drift.DiffChanged}}},
+		{Kind: "VPC", Namespace: "default", Name: "vpc-5", Status: drift.StatusDrifted, File: "fabrics/lab/vpc-5.yaml", Line: 1,
+			DeployerSkips: "kustomize.toolkit.fluxcd.io/ssa: IfNotPresent in Git (Flux only creates it when it is missing)",
+			Diffs:         []drift.FieldDiff{{Path: "/spec/subnets/default/vlan", Desired: int64(1005), Actual: int64(1995), Type: drift.DiffChanged}}},
+		{Kind: "VPC", Namespace: "default", Name: "vpc-7", Status: drift.StatusMissingFromCluster, File: "fabrics/lab/vpc-7.yaml", Line: 1,
+			DeployerSkips: "kustomize.toolkit.fluxcd.io/reconcile: disabled in Git (Flux does not apply it)"},
+	}
+	if !withDrift {
+		res = res[1:]
+	}
+	r := drift.NewReport()
+	r.Add(drift.FabricReport{Name: "lab", GitRevision: "8ea6e54aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Summary: drift.SummaryOf(res), Resources: res})
+	return r
+}
+
+// Objects Flux is told not to apply are marked in every format (the
+// table's STATUS, a warning of their own rule, a skipped test case) and
+// are not drift: drift fails on them only with --fail-on skipped.
+func TestDriftDeployerSkips(t *testing.T) {
+	rep := skipsReport(true)
+	if rep.Summary.DeployerSkips != 2 || rep.Summary.Drifted != 2 || rep.Summary.MissingFromCluster != 1 || !rep.HasRealDrift() {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+	if only := skipsReport(false); only.HasRealDrift() || !only.HasDrift() {
+		t.Errorf("only skipped objects: real drift %v, drift %v", only.HasRealDrift(), only.HasDrift())
+	}
+	var b strings.Builder
+	if err := WriteDriftTable(&b, rep, DriftOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 drifted, 1 missing from cluster, 0 not in Git (2 skipped by Flux)", "vpc-1\tdrifted\t",
+		"vpc-5\tdrifted (skipped by Flux)\t", "vpc-7\tmissingFromCluster (skipped by Flux)\t"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("table: want %q in\n%s", want, b.String())
+		}
+	}
+	for name, write := range map[string]func(*strings.Builder) error{
+		"drift-skips-junit":    func(b *strings.Builder) error { return WriteDriftJUnit(b, rep, sampleTiming()) },
+		"drift-skips-sarif":    func(b *strings.Builder) error { return WriteDriftSARIF(b, rep, sampleTool) },
+		"drift-skips-github":   func(b *strings.Builder) error { return WriteDriftGitHub(b, rep) },
+		"drift-skips-markdown": func(b *strings.Builder) error { return WriteDriftMarkdown(b, rep) },
+	} {
+		var b strings.Builder
+		if err := write(&b); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		golden(t, name, b.String())
+	}
+	b.Reset()
+	if err := WriteDriftMarkdown(&b, skipsReport(false)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.String(), "### ⏳ No drift; 2 resources skipped by Flux\n") {
+		t.Errorf("verdict:\n%s", b.String())
+	}
+}

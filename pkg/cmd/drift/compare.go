@@ -63,6 +63,9 @@ func (o *Options) compare(ctx context.Context, st *cmdutil.FabricState) *compari
 	if c.pipeline, err = o.f.Pipeline(ctx, st, c.result); err != nil {
 		c.warning = fmt.Sprintf("Warning: fabric %s: reading what Git holds after the deployed revision: %v\n", st.Fabric.Name, err)
 	}
+	if !o.NoDeployerIgnores {
+		cmdutil.MarkDeployerSkips(st, c.result)
+	}
 	return c
 }
 

@@ -91,6 +91,12 @@ whose heartbeat is older than 5 minutes, are listed apart as "unapplied" (a bloc
 after the table, "unapplied" per fabric in JSON and YAML, warnings in SARIF,
 GitHub and JUnit): not a drift status, and exit 1 only with --fail-on unapplied.
 
+An object not in sync that Flux is told not to apply (kustomize.toolkit.fluxcd.io/
+reconcile: disabled or ssa: Ignore, in Git or the cluster, or ssa: IfNotPresent in
+Git once it exists) keeps its status and is marked "deployerSkips" with the reason
+("skipped by Flux" in the table): Flux's own diff skips it, so drift exits 1 on it
+only with --fail-on skipped (--no-deployer-ignores counts it as drift).
+
 Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=false),
 2 an error (with several fabrics, the others are still reported).`,
 		Example: `  # a CI job: fail when the prod fabric drifted
@@ -141,13 +147,13 @@ Exit codes: 0 every selected object in sync, 1 drift found (unless --exit-code=f
 	fl.StringVar(&o.RepoURLTemplate, "repo-url-template", "", "html: link each object's source to the repository's web view, {rev}, {file} and {line} filled in (e.g. https://github.com/org/repo/blob/{rev}/{file}#L{line}); default: the fabric's git.webURL")
 	fl.BoolVar(&o.All, "all", false, "table: show in-sync objects too")
 	fl.BoolVar(&o.ExitCode, "exit-code", true, "exit 1 when drift is found (see --fail-on)")
-	fl.StringSliceVar(&o.FailOn, "fail-on", nil, "also exit 1 on these findings, comma-separated or repeated: pending (objects whose Git change the deployer has not applied yet: pendingDeploy), unapplied (a switch's agent has not applied its latest config, or its heartbeat is older than 5 minutes); drifted (real drift) always counts")
+	fl.StringSliceVar(&o.FailOn, "fail-on", nil, "also exit 1 on these findings, comma-separated or repeated: pending (objects whose Git change the deployer has not applied yet: pendingDeploy), unapplied (a switch's agent has not applied its latest config, or its heartbeat is older than 5 minutes), skipped (objects not in sync that Flux is told not to apply: deployerSkips); drifted (real drift) always counts")
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnValues, cobra.ShellCompDirectiveNoFileComp))
 	fl.BoolVar(&o.Strict, "strict", false, "compare everything left after normalisation: fields only in the cluster and labels Git does not mention are drift too")
 	fl.BoolVar(&o.ServerSide, "server-side", false, "ask the API server: dry-run apply each Git object as its deployer does (client-side apply's patch, or server-side apply under the deployer's field manager) and compare (one request per object)")
 	fl.StringArrayVar(&o.Ignores, "ignore", nil, "ignore a field: KIND:/json/pointer or KIND/NAME-GLOB:/pointer, '*' for all kinds or any key/index (repeatable)")
 	fl.BoolVar(&o.NoBuiltinIgnores, "no-builtin-ignores", false, "turn off the built-in Hedgehog ignore profile (fabric controller labels and annotations)")
-	fl.BoolVar(&o.NoDeployerIgnores, "no-deployer-ignores", false, "also compare the fields the fabric's Argo CD Application leaves out of its own diff (spec.ignoreDifferences), which drift follows by default")
+	fl.BoolVar(&o.NoDeployerIgnores, "no-deployer-ignores", false, "also compare the fields the fabric's Argo CD Application leaves out of its own diff (spec.ignoreDifferences, argocd-cm), which drift follows by default, and count objects Flux is told not to apply as drift")
 	fl.BoolVar(&o.NoHeaders, "no-headers", false, "omit table headers")
 	fl.BoolVarP(&o.Watch, "watch", "w", false, "keep running: watch the clusters and poll Git, printing a line per status change")
 	fl.DurationVar(&o.GitPoll, "git-poll", 30*time.Second, "with --watch: how often to fetch Git")

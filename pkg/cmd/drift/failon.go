@@ -20,10 +20,13 @@ const (
 	// failOnUnapplied: a switch's agent has not applied its latest config,
 	// or its heartbeat is stale.
 	failOnUnapplied = "unapplied"
+	// failSkipped: an object is not in sync, and its deployer is told not
+	// to apply it (deployerSkips).
+	failSkipped = "skipped"
 )
 
 // failOnValues are the values --fail-on accepts (and completes).
-var failOnValues = []string{failDrifted, failPending, failOnUnapplied}
+var failOnValues = []string{failDrifted, failPending, failOnUnapplied, failSkipped}
 
 // parseFailOn checks the --fail-on values (comma-separated or repeated)
 // and returns them as a set, which always holds failDrifted.
@@ -49,5 +52,6 @@ func parseFailOn(values []string) (map[string]bool, error) {
 func fails(failOn map[string]bool, rep *driftpkg.Report) bool {
 	return (failOn[failDrifted] && rep.HasRealDrift()) ||
 		(failOn[failPending] && rep.Summary.PendingDeploy > 0) ||
+		(failOn[failSkipped] && rep.Summary.DeployerSkips > 0) ||
 		(failOn[failOnUnapplied] && rep.HasUnapplied())
 }

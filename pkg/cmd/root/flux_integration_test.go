@@ -24,6 +24,7 @@ import (
 	"github.com/githedgehog/kubectl-hnp/internal/testbed"
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
+	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 )
 
 // The whole GitOps loop with the real Flux (source-controller and
@@ -525,11 +526,32 @@ func TestFluxLoop(t *testing.T) {
 		l.suspend(t, true)
 		out.waitFor(t, ctx, " lab deployer: Git "+short(theirs)+", Flux flux-system/lab applied "+short(theirs)+" (up to date), suspended, Ready=True")
 		patch := fmt.Sprintf(`{"spec":{"subnets":{"default":{"vlan":%d}}}}`, hand)
-		if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-1", types.MergePatchType, []byte(patch),
-			metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
-			t.Fatal(err)
+		change := func() {
+			if _, err := l.cp.Dynamic().Resource(vpcGVR).Namespace("default").Patch(t.Context(), "vpc-1", types.MergePatchType, []byte(patch),
+				metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		out.waitFor(t, ctx, " lab VPC default/vpc-1: inSync → drifted (/spec/subnets/default/vlan)")
+		change()
+		// A reconciliation Flux began just before the suspension (on its
+		// interval, say) may still end after it, status "suspended,
+		// Ready=Unknown: Reconciliation in progress", and undo the change
+		// before the watch has shown it. Suspended, Flux begins no other:
+		// make the change again whenever it was undone, until it shows.
+		want := " lab VPC default/vpc-1: inSync → drifted (/spec/subnets/default/vlan)"
+		undone := time.NewTicker(100 * time.Millisecond)
+		defer undone.Stop()
+		for !strings.Contains(out.String(), want) {
+			select {
+			case <-out.writes:
+			case <-undone.C:
+				if l.vlan(t, "vpc-1") != int64(hand) {
+					change()
+				}
+			case <-ctx.Done():
+				t.Fatalf("timed out waiting for %q in:\n%s", want, out.String())
+			}
+		}
 		if code, stderr := stop(); code != 0 {
 			t.Errorf("%s --watch: exit %d\n%s", command, code, stderr)
 		}
@@ -628,7 +650,33 @@ func TestFluxLoop(t *testing.T) {
 		if v := l.vlan(t, "vpc-5"); v != 1995 {
 			t.Fatalf("Flux set vpc-5's VLAN to %d: it does not leave an IfNotPresent object alone", v)
 		}
-		r := l.h.run("sync", "--apply", "--fabric", "lab", "--dry-run", "-o", "json")
+		// drift: the difference is real, and Flux's diff skips it: marked,
+		// exit 0 unless --fail-on skipped; --no-deployer-ignores counts it.
+		// (vpc-5 alone: fabric kz's objects share the namespace, notInGit
+		// for lab.)
+		r := l.h.run("drift", "vpc", "vpc-5", "--fabric", "lab", "-o", "json")
+		rep := driftReport(t, r)
+		var vpc5 drift.ResourceResult
+		for _, res := range rep.Fabrics[0].Resources {
+			if res.Name == "vpc-5" {
+				vpc5 = res
+			}
+		}
+		if r.code != 0 || vpc5.Status != drift.StatusDrifted || rep.Summary.DeployerSkips != 1 ||
+			vpc5.DeployerSkips != "kustomize.toolkit.fluxcd.io/ssa: IfNotPresent in Git (Flux only creates it when it is missing)" {
+			t.Errorf("drift: exit %d, vpc-5 %+v, summary %+v\n%s", r.code, vpc5, rep.Summary, r.stderr)
+		}
+		if r := l.h.run("drift", "vpc", "vpc-5", "--fabric", "lab"); r.code != 0 || !strings.Contains(r.stdout, "vpc-5\tdrifted (skipped by Flux)\t") {
+			t.Errorf("drift table: exit %d\n%s", r.code, r.stdout)
+		}
+		if r := l.h.run("drift", "vpc", "vpc-5", "--fabric", "lab", "--fail-on", "skipped"); r.code != 1 {
+			t.Errorf("drift --fail-on skipped: exit %d, want 1", r.code)
+		}
+		r = l.h.run("drift", "vpc", "vpc-5", "--fabric", "lab", "--no-deployer-ignores", "-o", "json")
+		if rep := driftReport(t, r); r.code != 1 || rep.Summary.DeployerSkips != 0 {
+			t.Errorf("drift --no-deployer-ignores: exit %d, summary %+v", r.code, rep.Summary)
+		}
+		r = l.h.run("sync", "--apply", "--fabric", "lab", "--dry-run", "-o", "json")
 		plan := prunePlan(t, r)
 		if r.code != 0 || len(plan.Steps) != 0 || len(plan.NotApplied) != 1 || plan.NotApplied[0].Name != "vpc-5" ||
 			plan.NotApplied[0].Changes[0] != "not applied: kustomize.toolkit.fluxcd.io/ssa: IfNotPresent in Git (Flux only creates it when it is missing)" {
