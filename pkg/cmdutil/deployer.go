@@ -264,15 +264,7 @@ func MarkDeployerSkips(st *FabricState, res *drift.Result) {
 		if r.Status != drift.StatusDrifted && r.Status != drift.StatusMissingFromCluster {
 			continue
 		}
-		desired := st.Desired[r.Key()]
-		if desired == nil {
-			continue
-		}
-		var actual map[string]interface{}
-		if a := st.Actual[r.Key()]; a != nil {
-			actual = a.Obj.Object
-		}
-		if reason := deployer.ApplyOptOut(desired.Obj.Object, actual); reason != "" {
+		if reason := st.ApplyOptOut(r.Key()); reason != "" {
 			r.DeployerSkips, marked = reason, true
 		}
 	}

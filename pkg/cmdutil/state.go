@@ -523,3 +523,17 @@ func kindNames(ks []*kinds.Kind) string {
 	}
 	return strings.Join(names, ",")
 }
+
+// ApplyOptOut is deployer.ApplyOptOut of the object k, from its Git copy
+// and its cluster copy (if any); "" when Git has no such object.
+func (st *FabricState) ApplyOptOut(k resource.Key) string {
+	desired := st.Desired[k]
+	if desired == nil {
+		return ""
+	}
+	var actual map[string]interface{}
+	if a := st.Actual[k]; a != nil {
+		actual = a.Obj.Object
+	}
+	return deployer.ApplyOptOut(desired.Obj.Object, actual)
+}

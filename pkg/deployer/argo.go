@@ -18,7 +18,7 @@ var getOptions = metav1.GetOptions{}
 func (f *Finder) argo(ctx context.Context, obj *unstructured.Unstructured) (Evidence, bool) {
 	ref := refOf(obj)
 	cfgNS, cfgName, configured := strings.Cut(f.Config.ArgoCDApplication, "/")
-	if !configured && f.Config.Known {
+	if !configured && f.Config.known() {
 		return Evidence{}, false
 	}
 	// The tracking id names an application of another namespace than Argo

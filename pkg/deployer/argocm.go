@@ -67,7 +67,9 @@ func parseArgoSettings(cm string, data map[string]string) ([]IgnoreDifference, [
 	sort.Strings(keys)
 	var out []IgnoreDifference
 	var notes []string
-	add := func(source, groupKind, value string) {
+	// add reads one value for the kinds "<group><sep><kind>" names ("all":
+	// every kind; no separator: a core kind).
+	add := func(source, groupKind, sep, value string) {
 		var spec argoIgnoreSpec
 		if err := yaml.Unmarshal([]byte(value), &spec); err != nil {
 			notes = append(notes, fmt.Sprintf("%s: %v; not followed", source, err))
@@ -76,7 +78,10 @@ func parseArgoSettings(cm string, data map[string]string) ([]IgnoreDifference, [
 		e := IgnoreDifference{Source: source, Group: "*", Kind: "*", JSONPointers: spec.JSONPointers,
 			JQPathExpressions: spec.JQPathExpressions, ManagedFieldsManagers: spec.ManagedFieldsManagers}
 		if groupKind != argoAllKinds {
-			e.Group, e.Kind = splitGroupKind(groupKind)
+			var ok bool
+			if e.Group, e.Kind, ok = strings.Cut(groupKind, sep); !ok {
+				e.Group, e.Kind = "", groupKind
+			}
 		}
 		out = append(out, e)
 	}
@@ -84,12 +89,8 @@ func parseArgoSettings(cm string, data map[string]string) ([]IgnoreDifference, [
 		switch {
 		case strings.HasPrefix(k, argoIgnoreKeyPrefix):
 			// "<group>_<kind>": the group before the first underscore, as
-			// Argo CD reads it (a core kind has no group and no underscore).
-			gk := strings.TrimPrefix(k, argoIgnoreKeyPrefix)
-			if g, kind, ok := strings.Cut(gk, "_"); ok {
-				gk = g + "/" + kind
-			}
-			add(fmt.Sprintf("Argo CD's %s: %s", cm, k), gk, data[k])
+			// Argo CD reads it.
+			add(fmt.Sprintf("Argo CD's %s: %s", cm, k), strings.TrimPrefix(k, argoIgnoreKeyPrefix), "_", data[k])
 		case k == argoCustomizationsKey:
 			var custom map[string]map[string]interface{}
 			if err := yaml.Unmarshal([]byte(data[k]), &custom); err != nil {
@@ -106,17 +107,9 @@ func parseArgoSettings(cm string, data map[string]string) ([]IgnoreDifference, [
 				if !ok {
 					continue
 				}
-				add(fmt.Sprintf("Argo CD's %s: %s: %s", cm, k, gk), gk, v)
+				add(fmt.Sprintf("Argo CD's %s: %s: %s", cm, k, gk), gk, "/", v)
 			}
 		}
 	}
 	return out, notes
-}
-
-// splitGroupKind reads "<group>/<kind>", or "<kind>" for the core group.
-func splitGroupKind(gk string) (group, kind string) {
-	if i := strings.LastIndex(gk, "/"); i >= 0 {
-		return gk[:i], gk[i+1:]
-	}
-	return "", gk
 }

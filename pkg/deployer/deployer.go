@@ -39,19 +39,20 @@ const (
 	ArgoInstanceLabel = "app.kubernetes.io/instance"
 )
 
-// Config names the fabric's deployer objects, each "namespace/name"; an
-// empty field means: the one the object's labels or annotations name,
-// unless Known.
+// Config names the fabric's deployer object, "namespace/name": the one it
+// is configured with, or the one discovery found (which matches its source
+// with the fabric's Git). With one named, only it counts: another
+// Kustomization or Application deploys something else — another fabric's
+// directory in the same namespace, say — and what it applied is no
+// evidence for this one. With none, the deployer an object's labels or
+// annotations name counts.
 type Config struct {
 	FluxKustomization string
 	ArgoCDApplication string
-	// Known says the fabric's deployer is known (configured, or found by
-	// discovery, which matches its source with the fabric's Git): only the
-	// objects named above count. Another Kustomization or Application
-	// deploys something else — another fabric's directory in the same
-	// namespace, say — and what it applied is no evidence for this one.
-	Known bool
 }
+
+// known says the fabric's deployer is named.
+func (c Config) known() bool { return c.FluxKustomization != "" || c.ArgoCDApplication != "" }
 
 // Evidence says which deployer applied an object.
 type Evidence struct {
@@ -124,7 +125,7 @@ func (f *Finder) flux(ctx context.Context, obj *unstructured.Unstructured) (Evid
 	owner := l[FluxNamespaceLabel] + "/" + l[FluxNameLabel]
 	ref := f.Config.FluxKustomization
 	switch {
-	case ref == "" && f.Config.Known:
+	case ref == "" && f.Config.known():
 		return Evidence{}, false
 	case ref == "":
 		ref = owner

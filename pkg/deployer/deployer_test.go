@@ -199,7 +199,7 @@ func TestFindKnownDeployerOnly(t *testing.T) {
 	argoTracked := vpc("vpc-2", nil, map[string]interface{}{ArgoTrackingAnnotation: "lab:vpc.githedgehog.com/VPC:fab/vpc-2"})
 	fluxOther := vpc("vpc-3", fluxLabels("flux-system", "other"), nil)
 
-	known := &Finder{Dynamic: client, Config: Config{FluxKustomization: "flux-system/lab", Known: true}}
+	known := &Finder{Dynamic: client, Config: Config{FluxKustomization: "flux-system/lab"}}
 	if e, ok := known.Find(ctx, vpc("vpc-1", fluxLabels("flux-system", "lab"), nil)); !ok || e.String() != "flux inventory flux-system/lab" {
 		t.Errorf("the known Kustomization: %v %v", e, ok)
 	}
@@ -208,7 +208,7 @@ func TestFindKnownDeployerOnly(t *testing.T) {
 			t.Errorf("%s: %v counted, the fabric's deployer being flux-system/lab", obj.GetName(), e)
 		}
 	}
-	knownArgo := &Finder{Dynamic: client, Config: Config{ArgoCDApplication: "argocd/lab", Known: true}}
+	knownArgo := &Finder{Dynamic: client, Config: Config{ArgoCDApplication: "argocd/lab"}}
 	if e, ok := knownArgo.Find(ctx, argoTracked); !ok || e.String() != "argocd app lab" {
 		t.Errorf("the known Application: %v %v", e, ok)
 	}

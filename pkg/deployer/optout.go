@@ -5,7 +5,8 @@ package deployer
 // /reconcile and /prune, as labels or annotations) and Argo CD's sync
 // options (argocd.argoproj.io/sync-options Prune=false and Prune=confirm,
 // and the Application's spec.syncPolicy.syncOptions). sync follows them:
-// it neither deletes nor overwrites an object its deployer is told to leave.
+// it neither deletes nor overwrites an object its deployer is told to
+// leave; drift marks what Flux is told not to apply (deployerSkips).
 
 import (
 	"strings"

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/fabric"
+	"github.com/githedgehog/kubectl-hnp/pkg/resource"
 )
 
 func TestParseIgnore(t *testing.T) {
@@ -162,10 +163,7 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := compareOne(t, desired, actual, tt.opts)
-			if d := cmp.Diff(tt.want, pathsOf(r)); d != "" {
-				t.Errorf("paths (-want +got):\n%s", d)
-			}
+			wantPaths(t, desired, actual, tt.opts, tt.want)
 		})
 	}
 }
@@ -258,10 +256,7 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := compareOne(t, desired, actual, Options{Managers: tt.rules})
-			if d := cmp.Diff(tt.want, pathsOf(r)); d != "" {
-				t.Errorf("paths (-want +got):\n%s", d)
-			}
+			wantPaths(t, desired, actual, Options{Managers: tt.rules}, tt.want)
 		})
 	}
 	// From the config: managers alone are a rule; its kind must be known.
@@ -321,10 +316,7 @@ spec:
 			if tt.rule.Expressions != nil {
 				opts.JQ = []JQRule{tt.rule}
 			}
-			r := compareOne(t, desired, actual, opts)
-			if d := cmp.Diff(tt.want, pathsOf(r)); d != "" {
-				t.Errorf("paths (-want +got):\n%s", d)
-			}
+			wantPaths(t, desired, actual, opts, tt.want)
 			git, cluster := Views(desired, actual, opts)
 			if (len(tt.want) == 0) != cmp.Equal(git, cluster) {
 				t.Errorf("views equal %v with %d diffs:\n%v\n%v", cmp.Equal(git, cluster), len(tt.want), git, cluster)
@@ -344,6 +336,15 @@ spec:
 	}
 	if _, err := JQRulesFromConfig([]fabric.IgnoreRule{{JQPathExpressions: []string{".spec[("}}}); err == nil || !strings.Contains(err.Error(), `jq path expression ".spec[("`) {
 		t.Errorf("a bad expression: %v", err)
+	}
+}
+
+// wantPaths compares desired with actual under opts and checks the paths
+// of the differences.
+func wantPaths(t *testing.T, desired, actual *resource.Object, opts Options, want []string) {
+	t.Helper()
+	if d := cmp.Diff(want, pathsOf(compareOne(t, desired, actual, opts))); d != "" {
+		t.Errorf("paths (-want +got):\n%s", d)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"sort"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/clusterstate"
-	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
 	"github.com/githedgehog/kubectl-hnp/pkg/drift"
 	"github.com/githedgehog/kubectl-hnp/pkg/hedgehog"
 	"github.com/githedgehog/kubectl-hnp/pkg/kinds"
@@ -41,11 +40,7 @@ func (o *Options) planApply(ctx context.Context, p *fabricPlan) {
 		if r.Status == drift.StatusDrifted || r.Status == drift.StatusMissingFromCluster {
 			// What the fabric's deployer is told not to apply, --apply
 			// does not apply either: its next run would not undo it.
-			var actual map[string]interface{}
-			if a := st.Actual[key]; a != nil {
-				actual = a.Obj.Object
-			}
-			if reason := deployer.ApplyOptOut(st.Desired[key].Obj.Object, actual); reason != "" {
+			if reason := st.ApplyOptOut(key); reason != "" {
 				s := newStep(actionKeep, r)
 				s.Changes = []string{"not applied: " + reason}
 				p.notApplied = append(p.notApplied, s)

@@ -43,11 +43,9 @@ func (o *Options) newEvidence(p *fabricPlan) *evidence {
 	ev := &evidence{ns: o.f.Namespace(fab)}
 	if cl, err := o.f.Cluster(fab); err == nil {
 		cfg := deployer.Config{FluxKustomization: fab.GitOps.FluxKustomization(), ArgoCDApplication: fab.GitOps.ArgoCDApplication()}
-		cfg.Known = cfg.FluxKustomization != "" || cfg.ArgoCDApplication != ""
-		if d := st.Deployer; !cfg.Known && d != nil {
+		if d := st.Deployer; cfg == (deployer.Config{}) && d != nil {
 			// Found by discovery: the Kustomization or Application that
 			// deploys this fabric's Git. Only what it applied counts.
-			cfg.Known = true
 			if d.Ref.Tool == deployer.ToolArgoCD {
 				cfg.ArgoCDApplication = d.Ref.String()
 			} else {

@@ -3,7 +3,7 @@ package watch
 import (
 	"context"
 	"fmt"
-	"slices"
+	"reflect"
 
 	"github.com/githedgehog/kubectl-hnp/pkg/cmdutil"
 	"github.com/githedgehog/kubectl-hnp/pkg/deployer"
@@ -46,10 +46,7 @@ func (p *pipelineWatch) followIgnores() bool {
 		return false
 	}
 	s := p.st.Deployer.Status
-	if slices.EqualFunc(s.Ignores, p.ignores, func(a, b fabric.IgnoreRule) bool {
-		return a.Kind == b.Kind && a.Name == b.Name && a.Namespace == b.Namespace && slices.Equal(a.Paths, b.Paths) &&
-			slices.Equal(a.Managers, b.Managers) && slices.Equal(a.JQPathExpressions, b.JQPathExpressions)
-	}) {
+	if len(s.Ignores) == len(p.ignores) && (len(s.Ignores) == 0 || reflect.DeepEqual(s.Ignores, p.ignores)) {
 		return false
 	}
 	fab := p.fab
